@@ -1,0 +1,98 @@
+"""The records the checks make of a document, and the finding the validators make of a failure.
+
+Frozen dataclasses only; nothing here judges anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A numbered heading of a document.
+
+    level: 1 for ``一、…``, 2 for ``（一）…``.
+    ordinal: the number it carries (``三、`` → 3).
+    section: ``work``, ``shortcomings``, ``plans`` for a level-1 heading of the three parts, else ``other``.
+    year: a year the heading names (``三、2023年工作思路`` → 2023), or None.
+    offset, end: the heading's span in the document's normalized text.
+    text: the heading as normalized.
+    """
+
+    level: int
+    ordinal: int
+    section: str
+    year: int | None
+    offset: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A figure stated in a document.
+
+    kind: ``rate`` (a rate or share in percent), ``growth``, ``fulfilment``, ``percent`` (a percentage of
+        no known kind), ``count``.
+    value: the parsed number (a percentage as its number of percent).
+    unit: the measure word of a count (``名``, ``件``…), ``%`` for percentages.
+    label: the words that say what it measures (``满意度``, ``参与率``, ``初任代表``).
+    offset, end: its span in the normalized text; text: the figure as written there.
+    """
+
+    kind: str
+    value: float
+    unit: str
+    label: str
+    offset: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PartWhole:
+    """A relation between figures that must hold: parts within their whole, a share matching them.
+
+    relation: ``part`` (one part of a whole), ``parts-sum`` (the parts listed after 其中, summed), or
+        ``share`` (a stated percentage of the whole that ``part`` is).
+    part, whole: the two values compared; stated: the stated share in percent for ``share``, else None.
+    offset, end: the span of the sentence that states them; text: that sentence.
+    """
+
+    relation: str
+    part: float
+    whole: float
+    stated: float | None
+    unit: str
+    offset: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in a document, positioned in its source file.
+
+    rule: the stable rule id (``placeholder``, ``section-missing``…); severity: ``info``/``warning``/``error``.
+    path: the source path as given; line, column: 1-based, in the source file.
+    excerpt: the offending words as they stand in the source (for a document-level finding, its title).
+    message: one sentence, in Chinese, saying what is wrong and what was expected.
+    data: rule-specific details (``section``, ``duplicate_of``, ``expected``, ``stated``…).
+    fingerprint: stable across runs for the same finding in the same text.
+    engine: ``pandera`` or ``gx``, whichever judged it first.
+    """
+
+    rule: str
+    severity: str
+    path: str
+    line: int
+    column: int
+    excerpt: str
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+    engine: str = "pandera"

@@ -1,0 +1,110 @@
+"""The records that travel from input to the checks: decoded sources and normalized documents.
+
+Records are frozen; a stage returns new ones. Nothing here reads files or talks HTTP.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded input, kept exactly as it was for positions and excerpts.
+
+    path: the file path as given on the command line, or the URL it was fetched from.
+    text: the decoded text with its original line ends.
+    encoding: the codec it was decoded with (``utf-8``, ``utf-8-sig``, ``gb18030``, ``utf-16``…).
+    lines: the text split on CRLF, CR and LF only, without the line ends; ``lines[0]`` is line 1.
+    """
+
+    path: str
+    text: str
+    encoding: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each character of a normalized text stood in its source.
+
+    starts: normalized offsets at which a run of characters copied one-for-one begins (ascending).
+    lines, columns: the 1-based source line and column of each run's first character.
+    """
+
+    starts: tuple[int, ...]
+    lines: tuple[int, ...]
+    columns: tuple[int, ...]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based (line, column) in the source of the normalized ``offset``."""
+        run = max(bisect_right(self.starts, offset) - 1, 0)
+        return self.lines[run], self.columns[run] + offset - self.starts[run]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One report or article, normalized for the checks.
+
+    source: the decoded input it came from (shared by every document of a compiled volume).
+    line: the source line where the document starts (its title line).
+    title: the title as written.
+    committee: canonical street key (``紫阳``, ``粮道街``), or None when no street committee is named.
+    year: the work year a report covers (an article: the year it speaks of), or None.
+    kind: ``report`` (a formal annual report), ``article`` (news about a committee) or ``other``.
+    text: the body after normalization: LF line ends, one paragraph a line, cut paragraphs joined,
+        full-width ASCII folded to half-width, indents stripped; the title is not part of it.
+    origin: maps offsets in ``text`` back to source lines and columns.
+    url, site, category, published_at, meeting_date, session: what the crawler knew of the page.
+    warnings: extraction warnings (a layout the adapter did not recognise, a date it could not read).
+    """
+
+    source: SourceText
+    line: int
+    title: str
+    committee: str | None
+    year: int | None
+    kind: str
+    text: str
+    origin: SourceMap
+    url: str | None = None
+    site: str | None = None
+    category: str | None = None
+    published_at: datetime | None = None
+    meeting_date: date | None = None
+    session: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a site adapter read off one fetched article page, before normalization.
+
+    url: the page's URL as fetched; site: the source name from config; category: the list it was found on.
+    title: the article title; published_at: the publish time the page states (never the URL folder).
+    meeting_date, session: the meeting a report was heard at (``2018-12-25``, ``第十五届``), when stated.
+    author: the author line under the title (``人大紫阳街工委``), when there is one.
+    committee, year, kind: as in ``Document``.
+    paragraphs: the body, one paragraph a string, chrome, bylines, captions and footers removed.
+    warnings: what the adapter could not read with confidence.
+    """
+
+    url: str
+    site: str
+    category: str | None
+    title: str
+    published_at: datetime | None
+    paragraphs: tuple[str, ...]
+    committee: str | None = None
+    year: int | None = None
+    kind: str = "other"
+    meeting_date: date | None = None
+    session: str | None = None
+    author: str | None = None
+    warnings: tuple[str, ...] = field(default=())
