@@ -96,3 +96,29 @@ class Finding:
     data: dict[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
     engine: str = "pandera"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A street committee named in a document's text: its key, and its span in the normalized text."""
+
+    committee: str
+    offset: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the checks made of one document, ready to become rows of the frames.
+
+    document: the document; headings, sections: see ``checks.sections``; statistics, relations: see
+    ``checks.statistics``; mentions: the street committees its text names.
+    """
+
+    document: Any
+    headings: tuple[Heading, ...]
+    sections: tuple[str, ...]
+    statistics: tuple[Statistic, ...]
+    relations: tuple[PartWhole, ...]
+    mentions: tuple[Mention, ...]

@@ -54,8 +54,8 @@ class Document:
     committee: canonical street key (``紫阳``, ``粮道街``), or None when no street committee is named.
     year: the work year a report covers (an article: the year it speaks of), or None.
     kind: ``report`` (a formal annual report), ``article`` (news about a committee) or ``other``.
-    text: the body after normalization: LF line ends, one paragraph a line, cut paragraphs joined,
-        full-width ASCII folded to half-width, indents stripped; the title is not part of it.
+    text: the title line, then the body, after normalization: LF line ends, one paragraph a line, cut paragraphs joined,
+        full-width ASCII folded to half-width, indents stripped.
     origin: maps offsets in ``text`` back to source lines and columns.
     url, site, category, published_at, meeting_date, session: what the crawler knew of the page.
     warnings: extraction warnings (a layout the adapter did not recognise, a date it could not read).

@@ -1,0 +1,87 @@
+"""The frames the validators judge: documents, lines, headings, statistics, relations, mentions.
+
+One row per thing, with ``doc`` (the document's index in the run) and, where it has one, its span
+(``offset``, ``end``) in that document's normalized text, so that every failed row can be traced back to
+a position in the source file. Optional numbers are floats with NaN for "not stated".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from checks.records import Analysis
+from checks.sections import expected_ordinals, expected_year
+from checks.terms import TERMS
+
+NAN = math.nan
+FRAMES = ("documents", "lines", "headings", "statistics", "relations", "mentions")
+
+
+def _day(value) -> float:
+    return float(value.year * 10000 + value.month * 100 + value.day) if value else NAN
+
+
+def build_frames(analyses: Sequence[Analysis], duplicates: Sequence[tuple[int | None, float]]) -> dict[str, pd.DataFrame]:
+    """The frames of a run's ``analyses``; ``duplicates`` gives each document's nearest earlier copy."""
+    rows: dict[str, list[tuple]] = {name: [] for name in FRAMES}
+    for doc, (analysis, (duplicate_of, similarity)) in enumerate(zip(analyses, duplicates, strict=True)):
+        document = analysis.document
+        term = TERMS.get(document.session or "", (None, None))
+        rows["documents"].append((
+            doc, document.kind, document.committee or "", float(document.year) if document.year else NAN,
+            document.title, "work" in analysis.sections, "shortcomings" in analysis.sections,
+            "plans" in analysis.sections, similarity, float(duplicate_of) if duplicate_of is not None else NAN,
+            _day(document.meeting_date), _day(term[0]), _day(term[1]),
+        ))
+        offset = 0
+        for text in document.text.split("\n"):
+            rows["lines"].append((doc, offset, text))
+            offset += len(text) + 1
+        for heading, ordinal in zip(analysis.headings, expected_ordinals(analysis.headings), strict=True):
+            expected = expected_year(heading, document.year)
+            rows["headings"].append((
+                doc, heading.level, heading.ordinal, ordinal, heading.section,
+                float(heading.year) if heading.year else NAN, float(expected) if expected else NAN,
+                heading.offset, heading.end,
+            ))
+        for statistic in analysis.statistics:
+            rows["statistics"].append((
+                doc, statistic.kind, statistic.value, statistic.unit, statistic.label, statistic.offset, statistic.end,
+            ))
+        for relation in analysis.relations:
+            gap = abs(relation.stated - 100 * relation.part / relation.whole) if (
+                relation.stated is not None and relation.whole) else NAN
+            rows["relations"].append((
+                doc, relation.relation, relation.part, relation.whole,
+                relation.stated if relation.stated is not None else NAN, gap, relation.unit,
+                relation.offset, relation.end,
+            ))
+        for mention in analysis.mentions:
+            rows["mentions"].append((
+                doc, document.kind, document.committee or "", mention.committee, mention.offset, mention.end,
+            ))
+    return {name: pd.DataFrame.from_records(rows[name], columns=COLUMNS[name]).astype(DTYPES[name])
+            for name in FRAMES}
+
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("doc", "kind", "committee", "year", "title", "has_work", "has_shortcomings", "has_plans",
+                  "similarity", "duplicate_of", "meeting_day", "term_start", "term_end"),
+    "lines": ("doc", "offset", "text"),
+    "headings": ("doc", "level", "ordinal", "expected_ordinal", "section", "year", "expected_year",
+                 "offset", "end"),
+    "statistics": ("doc", "kind", "value", "unit", "label", "offset", "end"),
+    "relations": ("doc", "relation", "part", "whole", "stated", "gap", "unit", "offset", "end"),
+    "mentions": ("doc", "kind", "committee", "mentioned", "offset", "end"),
+}
+_TYPES = {"doc": "int64", "offset": "int64", "end": "int64", "level": "int64", "ordinal": "int64",
+          "expected_ordinal": "int64", "has_work": "bool", "has_shortcomings": "bool", "has_plans": "bool"}
+_FLOATS = {"year", "similarity", "duplicate_of", "meeting_day", "term_start", "term_end", "expected_year",
+           "value", "part", "whole", "stated", "gap"}
+DTYPES: dict[str, dict[str, str]] = {
+    name: {column: _TYPES.get(column, "float64" if column in _FLOATS else "object") for column in columns}
+    for name, columns in COLUMNS.items()
+}

@@ -1,0 +1,154 @@
+"""The figures a document states, what kind each is, and the part/whole relations between them.
+
+A percentage is a ``rate`` when the words before it name a rate or a share (参与率, 满意度, 占…), a
+``growth`` when they name a change (增长126%, 提高了15%), a ``fulfilment`` when they name a target
+reached (完成目标的135%), else a ``percent`` of no known kind. A count is a number with its measure
+word (12名, 19件). Relations come from 共…其中… sentences and from shares stated after a part
+(其中初任代表12名，占代表总数63%). Plain functions of a ``Document``; they judge nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checks.numbers import chinese_number
+from checks.records import PartWhole, Statistic
+from crawler.records import Document
+
+NUMBER = r"-?\d+(?:\.\d+)?"
+PERCENT = re.compile(rf"(?P<arabic>{NUMBER})\s*%|百分之(?P<chinese>[零〇一二两三四五六七八九十百千点]+|\d+(?:\.\d+)?)")
+UNITS = "人次|名|位|个|人|件|条|次|场|篇|户|家|项|期|批|所|处|座|栋|份|封"
+COUNT = re.compile(rf"(?<![\d.])(?P<value>\d+)\s*(?P<approx>余|多)?\s*(?P<unit>{UNITS})(?!(?:月|日|年|号))")
+CLAUSE_BREAK = re.compile(r"[,，;；。!！?？\n]")
+SENTENCE_BREAK = re.compile(r"[;；。!！?？\n]")
+GROWTH = re.compile(r"(?:增长|增加|增幅|增速|提高|提升|上升|下降|降低|减少|同比|环比|超出|高出|多出)了?(?!到|至)")
+FULFILMENT = re.compile(r"完成[^,，;；。]{0,10}的$|完成率|超额完成")
+RATE_NOUN = re.compile(
+    r"(?P<label>[\u4e00-\u9fff]{0,6}?(?:率|满意度|知晓度|认可度|覆盖面|比例|比重)|占[\u4e00-\u9fff]{0,8})"
+)
+WHOLE_MARK = re.compile(r"共|总|合计|累计|全年")
+CONTINUE_BREAK = re.compile(r"^(?:另外|此外|同时|并且|还|另)")
+APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|达)$")
+SHARE_AFTER = re.compile(rf"[^。;；!?]{{0,3}}?占(?:比)?[\u4e00-\u9fff]{{0,8}}?(?:的)?(?P<value>{NUMBER})\s*%")
+
+
+def _clause_before(text: str, position: int, limit: int = 40) -> str:
+    start = max(position - limit, 0)
+    window = text[start:position]
+    breaks = list(CLAUSE_BREAK.finditer(window))
+    return window[breaks[-1].end():] if breaks else window
+
+
+def classify_percent(clause: str) -> tuple[str, str]:
+    """The kind (rate, growth, fulfilment, percent) and label of a percentage, from the clause before it."""
+    fulfilment = FULFILMENT.search(clause)
+    if fulfilment:
+        return "fulfilment", fulfilment.group(0)
+    growth = GROWTH.search(clause) or re.search(r"增长率|增速|增幅", clause)
+    if growth:
+        return "growth", growth.group(0)
+    nouns = [match for match in RATE_NOUN.finditer(clause) if "增长率" not in match["label"]]
+    if nouns:
+        return "rate", nouns[-1]["label"][-6:]
+    return "percent", ""
+
+
+def statistics(document: Document) -> tuple[Statistic, ...]:
+    """Every percentage and count stated in ``document``, in order."""
+    text = document.text
+    found: list[Statistic] = []
+    for match in PERCENT.finditer(text):
+        if match["arabic"] is not None:
+            value = float(match["arabic"])
+        else:
+            written = match["chinese"]
+            try:
+                value = float(written) if written[0].isdigit() else chinese_number(written)
+            except ValueError:
+                continue
+        kind, label = classify_percent(_clause_before(text, match.start()))
+        found.append(Statistic(kind, value, "%", label, match.start(), match.end(), match.group(0)))
+    for match in COUNT.finditer(text):
+        label = _clause_before(text, match.start(), 12)
+        approx = bool(match["approx"]) or bool(APPROX_BEFORE.search(label))
+        found.append(
+            Statistic("approx-count" if approx else "count", float(match["value"]), match["unit"],
+                      label, match.start(), match.end(), match.group(0))
+        )
+    found.sort(key=lambda statistic: statistic.offset)
+    return tuple(found)
+
+
+def _sentences(text: str):
+    start = 0
+    for match in SENTENCE_BREAK.finditer(text):
+        yield start, text[start:match.start()]
+        start = match.end()
+    if start < len(text):
+        yield start, text[start:]
+
+
+def relations(document: Document, found: tuple[Statistic, ...]) -> tuple[PartWhole, ...]:
+    """The part/whole relations ``document`` states: 共…其中… wholes and parts, and shares of a whole."""
+    text = document.text
+    result: list[PartWhole] = []
+    counts = [statistic for statistic in found if statistic.kind in ("count", "approx-count")]
+    for start, sentence in _sentences(text):
+        among = sentence.find("其中")
+        if among < 0:
+            continue
+        pivot = start + among
+        before = [c for c in counts if start <= c.offset < pivot]
+        if not before:
+            continue
+        head = sentence[:among]
+        mark = None
+        for mark in WHOLE_MARK.finditer(head):
+            pass
+        if mark is not None:
+            listed = [c for c in before if c.offset >= start + mark.start()]
+            unit = listed[0].unit if listed else before[-1].unit
+            wholes = [c for c in listed if c.unit == unit] or [before[-1]]
+        else:
+            wholes = [before[-1]]
+            unit = wholes[0].unit
+        if any(c.kind == "approx-count" for c in wholes):
+            continue
+        whole = sum(c.value for c in wholes)
+        parts = _parts_after(text, pivot, start + len(sentence), unit, counts)
+        if not parts:
+            continue
+        span_start = wholes[0].offset
+        span_end = parts[-1].end
+        excerpt = text[span_start:span_end]
+        exact = [p for p in parts if p.kind == "count"]
+        for part in exact:
+            result.append(PartWhole("part", part.value, whole, None, unit, part.offset, part.end, excerpt))
+            share = SHARE_AFTER.match(text, part.end)
+            if share:
+                result.append(
+                    PartWhole("share", part.value, whole, float(share["value"]), unit,
+                              part.offset, part.end + share.end() - share.start(), text[part.offset:share.end()])
+                )
+        if len(parts) > 1 and len(exact) == len(parts):
+            result.append(
+                PartWhole("parts-sum", sum(p.value for p in parts), whole, None, unit, span_start, span_end, excerpt)
+            )
+    return tuple(result)
+
+
+def _parts_after(text: str, pivot: int, end: int, unit: str, counts: list[Statistic]) -> list[Statistic]:
+    """The counts of ``unit`` listed after 其中 up to the sentence end, stopping where the list ends."""
+    parts = []
+    position = pivot
+    for count in counts:
+        if count.offset < pivot or count.offset >= end:
+            continue
+        between = text[position:count.offset]
+        clauses = CLAUSE_BREAK.split(between)
+        if any(CONTINUE_BREAK.match(clause.strip()) for clause in clauses[1:]):
+            break
+        if count.unit == unit:
+            parts.append(count)
+        position = count.end
+    return parts

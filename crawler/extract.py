@@ -1,0 +1,177 @@
+"""What the site adapters share: HTML to paragraphs, dates, the meeting line, and the finished ``Page``.
+
+An adapter finds the parts of a page with its own selectors; this module turns those parts into text
+and fields the same way for every site. Pure functions of strings and parsed nodes; it must never
+fetch anything or know a site's markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from crawler import committee
+from crawler.records import Page
+
+CHINA = timezone(timedelta(hours=8))
+
+_SCRIPTS = re.compile(r"<(style|script|head|title)\b.*?</\1\s*>", re.S | re.I)
+_COMMENTS = re.compile(r"<!--.*?-->", re.S)
+_BLOCKS = re.compile(r"<br\s*/?>|</?(?:p|div|li|ul|ol|tr|td|th|table|h[1-6]|section|article|blockquote)\b[^>]*>",
+                     re.I)
+# An indent inside a run of text (two full-width spaces or non-breaking spaces) starts a paragraph.
+_INDENT = re.compile(r"[\u3000\xa0]{2,}")
+_SPACES = " \t\r\n\u3000\xa0\u200b\ufeff"
+_DATETIME = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2}))?")
+# The meeting a report was heard at: (2018年12月25日在…第十五届…会议上) or ——2019年12月16日在…会议上;
+# Word exports lose glyphs (——20201126日), so the month and day may run together.
+_MEETING = re.compile(
+    r"^[（(]?\s*[—－-]*\s*(?P<year>\d{4})\s*年?\s*(?P<rest>\d{1,2}\s*月?\s*\d{1,2}|\d{2,4})\s*日\s*在"
+    r"(?P<where>.*?会议上)\s*[)）]?$"
+)
+_SESSION = re.compile(r"第[一二三四五六七八九十\d]+届")
+_MEETING_HEAD = re.compile(r"^[（(]?\s*[—－-]*\s*\d{4}\s*年?[\d\s月]*日?\s*在")
+
+
+@dataclass(frozen=True)
+class Link:
+    """An article linked from a list page: its absolute URL, the title the list shows, and the date."""
+
+    url: str
+    title: str
+    listed: str = ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A parsed list page: its article links and the URL of the next list page, if any."""
+
+    links: tuple[Link, ...]
+    next_url: str | None
+    pages: int | None = None
+
+
+def parse(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(html)
+
+
+def text_of(node: LexborNode | None) -> str:
+    """The text of ``node`` on one line, spaces collapsed; empty for None."""
+    if node is None:
+        return ""
+    return re.sub(r"\s+", " ", node.text(deep=True, separator="")).strip(_SPACES)
+
+
+def paragraphs(markup: str) -> list[str]:
+    """The paragraphs of an HTML fragment: split at blocks, ``<br>``, blank lines and indents.
+
+    Word-exported documents nested in the fragment are handled alike: their head, styles and
+    ``<o:p>``/``<st1:…>`` tags carry no text of their own.
+    """
+    markup = _COMMENTS.sub("", _SCRIPTS.sub("", markup))
+    markup = _BLOCKS.sub("\n", markup)
+    text = LexborHTMLParser(f"<body>{markup}</body>").body.text(deep=True, separator="")
+    found = []
+    for line in text.split("\n"):
+        for piece in _INDENT.split(line):
+            piece = re.sub(r"[ \t]+", " ", piece).strip(_SPACES)
+            if piece:
+                found.append(piece)
+    return found
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """The first date (and time, when written) in ``text``, in China time; None when there is none."""
+    match = _DATETIME.search(text)
+    if not match:
+        return None
+    year, month, day, hour, minute = (int(group) if group else 0 for group in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, tzinfo=CHINA)
+    except ValueError:
+        return None
+
+
+def meeting_of(lines: list[str], published: datetime | None) -> tuple[date | None, str | None, int, list[str]]:
+    """The meeting date and 届次 stated in the first lines of a body, how many lines the meeting line
+    takes (0 when none), and warnings. A line split in two is read as one; the dash bullets the bodies
+    also use are not taken for a meeting line because it is anchored on 在…会议上."""
+    for index, line in enumerate(lines[:4]):
+        candidates = [(line, 1)]
+        if _MEETING_HEAD.match(line) and "会议上" not in line and index + 1 < len(lines):
+            candidates.insert(0, (line + lines[index + 1], 2))
+        for joined, count in candidates:
+            match = _MEETING.match(joined.replace(" ", ""))
+            if match:
+                session = _SESSION.search(match["where"])
+                day, warnings = _meeting_day(int(match["year"]), match["rest"], published, joined)
+                return day, session[0] if session else None, count, warnings
+    return None, None, 0, []
+
+
+def _meeting_day(year: int, rest: str, published: datetime | None, line: str) -> tuple[date | None, list[str]]:
+    rest = rest.replace(" ", "")
+    if "月" in rest:
+        month, day = rest.split("月")
+        options = [(int(month), int(day))]
+    else:  # lost glyphs: 1126 is 11-26; 123 may be 1-23 or 12-3
+        options = [(int(rest[:cut]), int(rest[cut:])) for cut in (1, 2) if 0 < cut < len(rest) <= cut + 2]
+    dates = []
+    for month, day in options:
+        try:
+            dates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not dates:
+        return None, [f"Meeting date in {line!r} is not a valid date; expected YYYY年M月D日"]
+    if len(dates) == 1:
+        return dates[0], []
+    # A report is heard before it is published: take the latest reading not after the publish date.
+    before = [d for d in dates if published is None or d <= published.date()]
+    if before and published is not None:
+        return max(before), []
+    return None, [f"Meeting date in {line!r} lost its 年/月 and reads as {' or '.join(map(str, dates))}"]
+
+
+def author_of(lines: list[str], start: int) -> str | None:
+    """The author line (人大紫阳街工委) at ``lines[start]``, when that line names a committee and no more."""
+    if start < len(lines):
+        line = lines[start]
+        if len(line) <= 24 and (committee.COMMITTEE.fullmatch(line) or committee.KNOWN_COMMITTEE.fullmatch(line)):
+            return line
+    return None
+
+
+def finish(url: str, site: str, category: str | None, title: str, published: datetime | None,
+           body: Iterable[str], warnings: Iterable[str] = ()) -> Page:
+    """The ``Page`` of an article: meeting, author, committee, year and kind read off title and body."""
+    lines = list(body)
+    warnings = list(warnings)
+    meeting_date, session, taken, meeting_warnings = meeting_of(lines, published)
+    warnings += meeting_warnings
+    author = author_of(lines, taken)
+    if author is None and taken == 0:
+        author = author_of(lines, 0)
+    kind = committee.document_kind(title, author)
+    match = committee.report_title(title)
+    year = int(match["year"]) if match else committee.title_year(title)
+    key = committee.committee_key(title) or (committee.committee_key(author) if author else None)
+    if not lines and not warnings:
+        warnings.append(f"No body text found in '{url}'")
+    return Page(url=url, site=site, category=category, title=title, published_at=published,
+                paragraphs=tuple(lines), committee=key, year=year, kind=kind, meeting_date=meeting_date,
+                session=session, author=author, warnings=tuple(warnings))
+
+
+def unrecognised(url: str, site: str, category: str | None, tree: LexborHTMLParser, missing: str) -> Page:
+    """A page whose layout the adapter does not know: kept with a warning, its body not guessed at."""
+    title = text_of(tree.css_first("title"))
+    warning = (f"Layout of '{url}' not recognised ({missing} not found); stored without body, "
+               "re-extract it once the adapter knows the layout")
+    return Page(url=url, site=site, category=category, title=title, published_at=None, paragraphs=(),
+                committee=committee.committee_key(title), year=committee.title_year(title),
+                kind=committee.document_kind(title), warnings=(warning,))

@@ -1,0 +1,414 @@
+"""The HTTP client of the crawler: the only module that imports httpx.
+
+It is polite to small government servers and wary of what they send back:
+- one request at a time per host by default (``crawl.concurrency``), a pause between requests
+  (``crawl.delay``, or the robots.txt Crawl-delay when longer), a clear User-Agent;
+- robots.txt honoured through Protego; ``Retry-After`` on 429/503 obeyed;
+- retries with exponential backoff on timeouts, connection errors, 5xx, 408 and 429, never on other 4xx;
+- bodies streamed with a size cap, gzip/deflate decompressed here with the same cap (httpx alone would
+  expand a small gzip bomb without limit);
+- the charset decided from the bytes; gb2312 and gbk decoded as gb18030;
+- only configured hosts fetched, redirects to any other host refused;
+- an anti-bot JavaScript challenge page raised as ``ChallengeError``, never returned as content.
+
+It must never parse pages or touch the store.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email.utils
+import re
+import threading
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from charset_normalizer import from_bytes
+from protego import Protego
+
+from crawler.errors import ChallengeError, FetchError
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
+CHUNK = 64 * 1024
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
+# The challenge of some Epoint sites: a meta tag holding an encoded token and a script tagged r='m'.
+_CHALLENGE = re.compile(r"""<meta[^>]+content\s*=\s*["']\{qt|<script[^>]+\br\s*=\s*["']m["']""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_GB = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the client behaves; ``from_config`` reads them off ``wrqa.config.Config``.
+
+    delay: seconds between requests to one host; concurrency: requests under way at once per host;
+    retries and backoff: attempts after a transient failure and the first pause (doubled each time);
+    max_retry_after: the longest Retry-After obeyed before the page is given up for this run.
+    """
+
+    user_agent: str = "wrqa/0.1"
+    delay: float = 2.0
+    timeout: float = 20.0
+    retries: int = 3
+    backoff: float = 1.0
+    max_retry_after: float = 300.0
+    max_page_bytes: int = 5 * 1024 * 1024
+    concurrency: int = 1
+    obey_robots: bool = True
+
+    @classmethod
+    def from_config(cls, config) -> Settings:
+        return cls(
+            user_agent=config["crawl.user_agent"],
+            delay=float(config["crawl.delay"]),
+            timeout=float(config["crawl.timeout"]),
+            retries=config["crawl.retries"],
+            backoff=float(config["crawl.backoff"]),
+            max_retry_after=float(config["crawl.max_retry_after"]),
+            max_page_bytes=config["crawl.max_page_bytes"],
+            concurrency=config["crawl.concurrency"],
+            obey_robots=config["crawl.obey_robots"],
+        )
+
+
+@dataclass(frozen=True)
+class Response:
+    """A fetched page: the URL asked for and the one answered (after same-host redirects), status,
+    headers (lower-case names), the decompressed body, its text and the charset it was decoded with.
+    ``content`` and ``text`` are empty for a 304."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    content: bytes
+    text: str
+    encoding: str
+    http_version: str = "HTTP/1.1"
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+
+@dataclass
+class _Host:
+    """Per-host politeness: a semaphore of requests under way and the earliest next start."""
+
+    slots: threading.Semaphore
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_start: float = 0.0
+    robots: Protego | None = None
+    robots_loaded: bool = False
+    robots_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def decide_charset(content: bytes, header: str | None = None) -> str:
+    """The codec to decode ``content`` with, decided from the bytes.
+
+    Order: a BOM; bytes that are valid UTF-8 (legacy encodings hardly ever produce it by chance, and
+    servers send wrong headers); the HTTP header's charset; ``<meta charset>``; detection. gb2312 and
+    gbk are widened to gb18030, of which they are subsets.
+    """
+    for bom, codec in _BOMS:
+        if content.startswith(bom):
+            return codec
+    try:
+        content.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = []
+    if header and (match := _HEADER_CHARSET.search(header)):
+        declared.append(match[1])
+    if match := _META_CHARSET.search(content[:4096]):
+        declared.append(match[1].decode("ascii", "replace"))
+    for name in declared:
+        codec = _codec(name)
+        if codec and codec != "utf-8":
+            try:
+                content.decode(codec)
+                return codec
+            except UnicodeDecodeError:
+                continue
+    best = from_bytes(content[:200_000]).best()
+    if best is not None:
+        return _codec(best.encoding) or "gb18030"
+    return "gb18030"
+
+
+def _codec(name: str) -> str | None:
+    name = name.strip().lower().replace("_", "-")
+    try:
+        return codecs.lookup(_GB.get(name, name)).name
+    except LookupError:
+        return None
+
+
+def is_challenge(text: str) -> bool:
+    """Whether ``text`` is an anti-bot JavaScript challenge page rather than content."""
+    return bool(_CHALLENGE.search(text[:20_000]))
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
+
+
+class _Inflater:
+    """Decompresses a gzip or deflate stream chunk by chunk, refusing to grow past ``limit`` bytes."""
+
+    def __init__(self, encoding: str, limit: int, url: str) -> None:
+        self.limit, self.url, self.size = limit, url, 0
+        self.raw_deflate = False
+        if encoding in ("gzip", "x-gzip"):
+            self.inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        else:
+            self.inflater = zlib.decompressobj()
+            self.raw_deflate = encoding == "deflate"
+        self.started = False
+
+    def feed(self, chunk: bytes) -> bytes:
+        if self.raw_deflate and not self.started:
+            self.started = True
+            # "deflate" is zlib-wrapped by the standard but raw deflate in practice on some servers.
+            if chunk and (chunk[0] & 0x0F) != 8:
+                self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        out = bytearray()
+        data = chunk
+        while data:
+            room = self.limit - self.size + 1
+            try:
+                piece = self.inflater.decompress(data, room)
+            except zlib.error as error:
+                raise FetchError(f"'{self.url}' sent a corrupt compressed body ({error})") from None
+            self._grow(len(piece))
+            out += piece
+            data = self.inflater.unconsumed_tail
+        return bytes(out)
+
+    def _grow(self, count: int) -> None:
+        self.size += count
+        if self.size > self.limit:
+            raise FetchError(
+                f"'{self.url}' expands beyond crawl.max_page_bytes={self.limit} when decompressed; "
+                "skipped (raise crawl.max_page_bytes if the page is genuine)"
+            )
+
+
+class Client:
+    """Fetches pages from a fixed set of hosts, politely; thread-safe, one per crawl.
+
+    ``hosts`` are the base URLs (or netlocs) of the configured sources; any other host is refused.
+    Use as a context manager, or call ``close``.
+    """
+
+    def __init__(self, settings: Settings, hosts: Iterable[str]) -> None:
+        self.settings = settings
+        self.allowed = {urlsplit(h).netloc.lower() if "//" in h else h.lower() for h in hosts}
+        self._hosts: dict[str, _Host] = {}
+        self._hosts_lock = threading.Lock()
+        self.requests = 0
+        self.bytes = 0
+        self._count_lock = threading.Lock()
+        self._crawl_delays: dict[str, float] = {}
+        self._http = httpx.Client(
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=settings.timeout,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=max(settings.concurrency * 4, 10),
+                                max_keepalive_connections=max(settings.concurrency * 4, 10)),
+        )
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
+        """The page at ``url``; with ``etag``/``last_modified`` a conditional GET that may answer 304.
+
+        Raises ``FetchError`` (robots, foreign host, status, size, network after retries) or
+        ``ChallengeError`` (an anti-bot page).
+        """
+        netloc = self._check_host(url, url)
+        if self.settings.obey_robots and not self._robots_allow(netloc, url):
+            raise FetchError(f"robots.txt of {netloc} disallows '{url}'; skipped (crawl.obey_robots)")
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._fetch_with_retries(current, headers)
+            if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
+                target = urljoin(current, response.headers["location"])
+                self._check_host(target, url)
+                if self.settings.obey_robots and not self._robots_allow(urlsplit(target).netloc, target):
+                    raise FetchError(f"'{url}' redirects to '{target}', which robots.txt disallows")
+                current = target
+                continue
+            if response.status == 304:
+                return Response(url, current, 304, response.headers, b"", "", "")
+            if response.status >= 400:
+                raise FetchError(f"'{url}' answered HTTP {response.status}; it will be retried on the next run")
+            encoding = decide_charset(response.content, response.headers.get("content-type"))
+            text = response.content.decode(encoding, errors="replace")
+            if is_challenge(text):
+                raise ChallengeError(
+                    f"'{url}' answered with an anti-bot JavaScript challenge page instead of content; "
+                    "the site blocks crawlers, ask its webmaster or fetch the pages by hand and use seeds"
+                )
+            return Response(url, current, response.status, response.headers, response.content, text,
+                             encoding, response.http_version)
+        raise FetchError(f"'{url}' redirects more than {MAX_REDIRECTS} times; skipped")
+
+    def _check_host(self, target: str, asked: str) -> str:
+        parts = urlsplit(target)
+        netloc = parts.netloc.lower()
+        if parts.scheme not in ("http", "https") or netloc not in self.allowed:
+            if target == asked:
+                raise FetchError(f"'{target}' is not on a configured host; add its site to [[sources]]")
+            raise FetchError(f"'{asked}' redirects to the foreign host '{netloc}'; refused")
+        return netloc
+
+    def _host(self, netloc: str) -> _Host:
+        with self._hosts_lock:
+            if netloc not in self._hosts:
+                self._hosts[netloc] = _Host(threading.Semaphore(self.settings.concurrency))
+            return self._hosts[netloc]
+
+    def _robots_allow(self, netloc: str, url: str) -> bool:
+        host = self._host(netloc)
+        with host.robots_lock:
+            if not host.robots_loaded:
+                host.robots = self._load_robots(urlsplit(url).scheme, netloc)
+                host.robots_loaded = True
+        return host.robots is None or host.robots.can_fetch(url, self.settings.user_agent)
+
+    def _load_robots(self, scheme: str, netloc: str) -> Protego | None:
+        url = f"{scheme}://{netloc}/robots.txt"
+        try:
+            response = self._fetch_with_retries(url, {})
+        except FetchError:
+            return None  # an unreachable robots.txt means no rules were published
+        if response.status != 200:
+            return None
+        robots = Protego.parse(response.content.decode("utf-8", errors="replace"))
+        crawl_delay = robots.crawl_delay(self.settings.user_agent)
+        if crawl_delay:
+            self._crawl_delays[netloc] = float(crawl_delay)
+        return robots
+
+    def _fetch_with_retries(self, url: str, headers: dict[str, str]) -> Response:
+        netloc = urlsplit(url).netloc.lower()
+        host = self._host(netloc)
+        attempts = self.settings.retries + 1
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                response = self._polite_fetch(host, netloc, url, headers)
+            except (httpx.TimeoutException, httpx.TransportError) as error:
+                if last:
+                    kind = "timed out" if isinstance(error, httpx.TimeoutException) else "failed"
+                    raise FetchError(
+                        f"'{url}' {kind} after {attempts} attempts ({type(error).__name__}); "
+                        "it will be retried on the next run"
+                    ) from None
+                self._pause(host, self.settings.backoff * 2**attempt)
+                continue
+            if response.status not in RETRY_STATUSES or last:
+                return response
+            wait = self.settings.backoff * 2**attempt
+            if response.status in (429, 503):
+                retry_after = _retry_after(response.headers.get("retry-after"))
+                if retry_after is not None:
+                    if retry_after > self.settings.max_retry_after:
+                        raise FetchError(
+                            f"'{url}' asks to retry after {retry_after:.0f} s, more than "
+                            f"crawl.max_retry_after={self.settings.max_retry_after:.0f}; left for the next run"
+                        )
+                    wait = retry_after
+            self._pause(host, wait)
+        raise AssertionError("unreachable")
+
+    def _pause(self, host: _Host, seconds: float) -> None:
+        """Holds back every request to ``host`` for ``seconds`` (backoff, Retry-After)."""
+        with host.lock:
+            host.next_start = max(host.next_start, time.monotonic() + seconds)
+
+    def _polite_fetch(self, host: _Host, netloc: str, url: str, headers: dict[str, str]) -> Response:
+        delay = max(self.settings.delay, self._crawl_delays.get(netloc, 0.0))
+        with host.slots:
+            while True:
+                with host.lock:
+                    now = time.monotonic()
+                    if now >= host.next_start:
+                        host.next_start = now + delay
+                        break
+                    wait = host.next_start - now
+                time.sleep(wait)
+            try:
+                return self._fetch(url, headers)
+            finally:
+                with host.lock:
+                    # The pause runs from the end of a request, so a slow server is not pressed harder.
+                    host.next_start = max(host.next_start, time.monotonic() + delay)
+
+    def _fetch(self, url: str, headers: dict[str, str]) -> Response:
+        limit = self.settings.max_page_bytes
+        with self._http.stream("GET", url, headers=headers) as response:
+            names = {name.lower(): value for name, value in response.headers.items()}
+            declared = names.get("content-length", "")
+            encoding = names.get("content-encoding", "identity").strip().lower()
+            if encoding in ("identity", ""):
+                inflater = None
+                if declared.isdigit() and int(declared) > limit:
+                    raise FetchError(
+                        f"'{url}' is {declared} bytes, more than crawl.max_page_bytes={limit}; skipped"
+                    )
+            elif encoding in ("gzip", "x-gzip", "deflate"):
+                inflater = _Inflater(encoding, limit, url)
+            else:
+                raise FetchError(f"'{url}' uses the unsupported content encoding '{encoding}'; skipped")
+            body = bytearray()
+            received = 0
+            for chunk in response.iter_raw(CHUNK):
+                received += len(chunk)
+                if inflater is not None:
+                    body += inflater.feed(chunk)
+                else:
+                    body += chunk
+                if len(body) > limit:
+                    raise FetchError(f"'{url}' is larger than crawl.max_page_bytes={limit}; skipped")
+            with self._count_lock:
+                self.requests += 1
+                self.bytes += received
+            for name in ("content-encoding", "transfer-encoding", "content-length"):
+                names.pop(name, None)
+            return Response(url, url, response.status_code, names, bytes(body), "", "",
+                            response.http_version)

@@ -1,0 +1,312 @@
+"""Normalization: from a decoded source (or an adapter's page) to documents the checks can read.
+
+It repairs what conversion broke — a paragraph cut at a page end, stray blank lines, full-width ASCII,
+NBSP and U+3000 indents — and splits a compiled volume (a table of contents, then report after report)
+into one document per report. Every character it keeps is copied one-for-one from the source, so each
+document's ``SourceMap`` can point a finding at the line and column of the original file.
+It must never drop or reorder body text, and never invent text that is not in the source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from crawler import committee as committees
+from crawler.files import source_from_text
+from crawler.records import Document, Page, SourceMap, SourceText
+
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+# Full-width ASCII to half-width, and every space variant to a plain space: one character for one.
+FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+FOLD.update({0x3000: 0x20, 0xA0: 0x20, 0xFEFF: 0x20, 0x200B: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x9: 0x20})
+
+# A paragraph may end here; a longer line ending otherwise was cut (at a page end, by a <br>).
+SENTENCE_END = tuple("。！？!?；;：:…”\"’」』）)】]>")
+CUT_MIN_LENGTH = 25
+HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\(\s*[一二三四五六七八九十]+\s*\)|第[一二三四五六七八九十]+部分)")
+TOC_HEADING = re.compile(r"^目\s*录$")
+TOC_ENTRY = re.compile(r"^(?P<title>.+?)\s*\.{0,}\s*(?P<page>\d{1,4})$")
+# Page chrome of a saved web page: kept out of the body and out of the checks.
+CHROME = re.compile(
+    r"^(?:登录\s*\|.*|当前位置\s*:.*|首页\s*>.*|.*\s>\s.*文件$|发布时间\s*:.*|来源\s*:.*时间\s*:.*|"
+    r"时间\s*:\s*\d{4}-.*|责任编辑\s*:.*|\[收藏\].*|打印\s*阅读次数.*|【\s*字体.*)$"
+)
+PUBLISHED = re.compile(r"(?:发布时间|时间)\s*:\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+MEETING = re.compile(
+    r"(?:\(|——|—|-{2})?\s*(?P<date>\d{4}年?\d{1,2}月?\d{1,2}日)\s*在(?P<body>[^()]*?第(?P<term>[一二三四五六七八九十]+)"
+    r"届[^()]*?会议上)"
+)
+MEETING_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日|(\d{4})(\d{1,2}?)(\d{1,2})日")
+HEADING_YEAR = re.compile(r"^[一二三四五六七八九十]+[、.].{0,4}?((?:19|20)\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of source characters: its text, and the 1-based source line and column it starts at."""
+
+    text: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A normalized paragraph and the runs of source characters it is made of."""
+
+    text: str
+    starts: tuple[int, ...]
+    lines: tuple[int, ...]
+    columns: tuple[int, ...]
+
+    @property
+    def line(self) -> int:
+        return self.lines[0]
+
+
+def _normalize_line(pieces: Sequence[Piece]) -> tuple[str, list[tuple[int, int, int]]]:
+    """A raw line's folded, stripped text, and its runs as (offset in the line, source line, column)."""
+    text = ""
+    runs: list[tuple[int, int, int]] = []
+    for piece in pieces:
+        folded = piece.text.translate(FOLD)
+        if not text:
+            stripped = folded.lstrip()
+            skipped = len(folded) - len(stripped)
+            if not stripped:
+                continue
+            runs.append((0, piece.line, piece.column + skipped))
+            text = stripped
+        else:
+            runs.append((len(text), piece.line, piece.column))
+            text += folded
+    stripped = text.rstrip()
+    runs = [run for run in runs if run[0] < len(stripped)] or runs[:1]
+    return stripped, runs
+
+
+def paragraphs_of(raw_lines: Sequence[Sequence[Piece]]) -> list[Paragraph]:
+    """The paragraphs of ``raw_lines``: blank lines dropped, lines cut at a page end joined again."""
+    lines = [_normalize_line(pieces) for pieces in raw_lines]
+    paragraphs: list[Paragraph] = []
+    text = ""
+    starts: list[int] = []
+    src_lines: list[int] = []
+    columns: list[int] = []
+    blanks = 0
+    for line_text, runs in lines:
+        if not line_text:
+            blanks += 1
+            continue
+        joins = text and blanks <= 2 and _is_cut(text) and not _starts_block(line_text)
+        if text and not joins:
+            paragraphs.append(Paragraph(text, tuple(starts), tuple(src_lines), tuple(columns)))
+            text, starts, src_lines, columns = "", [], [], []
+        for offset, line, column in runs:
+            starts.append(len(text) + offset)
+            src_lines.append(line)
+            columns.append(column)
+        text += line_text
+        blanks = 0
+    if text:
+        paragraphs.append(Paragraph(text, tuple(starts), tuple(src_lines), tuple(columns)))
+    return paragraphs
+
+
+def _is_cut(text: str) -> bool:
+    last = text.rsplit("\n", 1)[-1]
+    return len(text) >= CUT_MIN_LENGTH and not text.endswith(SENTENCE_END) and not HEADING_START.match(last)
+
+
+def _starts_block(line: str) -> bool:
+    return bool(
+        HEADING_START.match(line) or committees.report_title(line) or CHROME.match(line) or TOC_TEST(line)
+    )
+
+
+def TOC_TEST(line: str) -> bool:  # noqa: N802 - reads as the predicate it is in _starts_block
+    return bool(TOC_HEADING.match(line.replace(" ", "")))
+
+
+def _raw_lines_of_text(source: SourceText) -> list[list[Piece]]:
+    return [[Piece(text, number, 1)] for number, text in enumerate(source.lines, start=1)]
+
+
+def _join(paragraphs: Sequence[Paragraph]) -> tuple[str, SourceMap]:
+    text_parts: list[str] = []
+    starts: list[int] = []
+    lines: list[int] = []
+    columns: list[int] = []
+    offset = 0
+    for paragraph in paragraphs:
+        starts.extend(start + offset for start in paragraph.starts)
+        lines.extend(paragraph.lines)
+        columns.extend(paragraph.columns)
+        text_parts.append(paragraph.text)
+        offset += len(paragraph.text) + 1
+    return "\n".join(text_parts), SourceMap(tuple(starts), tuple(lines), tuple(columns))
+
+
+def parse_published(text: str) -> datetime | None:
+    """The publish time a page header states (``发布时间：2018-12-27 15:41``), in China time, or None."""
+    match = PUBLISHED.search(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(part) if part else 0 for part in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=CHINA)
+    except ValueError:
+        return None
+
+
+def parse_meeting(text: str) -> tuple[date | None, str | None]:
+    """The meeting date and term (届次, ``第十五届``) of a meeting line, either style, or (None, None).
+
+    Word exports lose the 年 and 月 glyphs: ``——20201126日`` is 2020-11-26 and ``——2019123日`` is 2019-01-23.
+    """
+    match = MEETING.search(text.replace("\n", ""))
+    if not match:
+        return None, None
+    return _meeting_date(match["date"]), f"第{match['term']}届"
+
+
+def _meeting_date(written: str) -> date | None:
+    match = MEETING_DATE.match(written)
+    if not match:
+        return None
+    if match[1]:
+        parts = [(int(match[1]), int(match[2]), int(match[3]))]
+    else:
+        digits = written[4:].removesuffix("日")
+        year = int(written[:4])
+        splits = [(digits[:1], digits[1:]), (digits[:2], digits[2:])] if len(digits) == 3 else [
+            (digits[:2], digits[2:]) if len(digits) == 4 else (digits[:1], digits[1:])
+        ]
+        parts = [(year, int(month), int(day)) for month, day in splits if month and day]
+    for year, month, day in parts:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return None
+
+
+def _title_index(paragraphs: Sequence[Paragraph]) -> list[int]:
+    """Indexes of the paragraphs that open a document: report titles, outside a table of contents."""
+    titles = []
+    in_toc = False
+    for index, paragraph in enumerate(paragraphs):
+        text = paragraph.text
+        if TOC_TEST(text):
+            in_toc = True
+            continue
+        if in_toc:
+            entry = TOC_ENTRY.match(text)
+            if entry and committees.report_title(entry["title"]) and not committees.report_title(text):
+                continue
+            in_toc = False
+        if committees.report_title(text):
+            titles.append(index)
+    return titles
+
+
+def _fallback_title(paragraphs: Sequence[Paragraph]) -> int | None:
+    for index, paragraph in enumerate(paragraphs):
+        if not CHROME.match(paragraph.text) and not TOC_TEST(paragraph.text):
+            return index if len(paragraph.text) <= 80 else None
+    return None
+
+
+def documents_from_source(source: SourceText, raw_lines: Sequence[Sequence[Piece]] | None = None) -> list[Document]:
+    """The documents in ``source``: one per report of a compiled volume, else one for the whole file.
+
+    ``raw_lines`` replaces the source's own lines where the text was extracted from markup (HTML).
+    """
+    paragraphs = paragraphs_of(raw_lines if raw_lines is not None else _raw_lines_of_text(source))
+    if not paragraphs:
+        return []
+    header = "\n".join(paragraph.text for paragraph in paragraphs[:8])
+    published = parse_published(header)
+    titles = _title_index(paragraphs)
+    if not titles:
+        first = _fallback_title(paragraphs)
+        titles = [first] if first is not None else []
+    documents = []
+    if not titles:
+        body = [paragraph for paragraph in paragraphs if not CHROME.match(paragraph.text)]
+        title = source.path.replace("\\", "/").rsplit("/", 1)[-1]
+        return [_document(source, title, body, published, line=body[0].line if body else 1)]
+    for number, start in enumerate(titles):
+        end = titles[number + 1] if number + 1 < len(titles) else len(paragraphs)
+        body = [paragraph for paragraph in paragraphs[start:end] if not CHROME.match(paragraph.text)]
+        documents.append(_document(source, paragraphs[start].text, body, published, line=paragraphs[start].line))
+    return documents
+
+
+def _author(body: Sequence[Paragraph]) -> str | None:
+    for paragraph in body[1:5]:
+        text = paragraph.text
+        if len(text) <= 20 and committees.committee_key(text) and not text.endswith(SENTENCE_END):
+            return text
+    return None
+
+
+def _document(
+    source: SourceText,
+    title: str,
+    body: Sequence[Paragraph],
+    published: datetime | None,
+    *,
+    line: int,
+    page: Page | None = None,
+) -> Document:
+    text, origin = _join(body)
+    head = "\n".join(paragraph.text for paragraph in body[:6])
+    meeting_date, session = parse_meeting(head)
+    author = _author(body)
+    committee = committees.committee_key(title) or (committees.committee_key(author) if author else None)
+    if committee is None:
+        committee = committees.committee_key(text[:2000])
+    year = committees.title_year(title)
+    if year is None:
+        heading = next((HEADING_YEAR.match(p.text) for p in body if HEADING_YEAR.match(p.text)), None)
+        year = int(heading[1]) if heading else None
+    if year is None and meeting_date:
+        year = meeting_date.year if meeting_date.month >= 6 else meeting_date.year - 1
+    kind = committees.document_kind(title, author)
+    if page is not None:
+        return Document(
+            source=source, line=line, title=title, text=text, origin=origin,
+            committee=page.committee or committee, year=page.year or year or (
+                page.published_at.year if page.published_at else None),
+            kind=page.kind if page.kind != "other" else kind,
+            url=page.url, site=page.site, category=page.category, published_at=page.published_at,
+            meeting_date=page.meeting_date or meeting_date, session=page.session or session,
+            warnings=page.warnings,
+        )
+    if year is None and published is not None and kind == "article":
+        year = published.year
+    return Document(
+        source=source, line=line, title=title, committee=committee, year=year, kind=kind,
+        text=text, origin=origin, published_at=published, meeting_date=meeting_date, session=session,
+    )
+
+
+def page_text(page: Page) -> str:
+    """The text a stored page is validated as: its title, then one paragraph a line."""
+    return "\n".join([page.title, *page.paragraphs]) + "\n"
+
+
+def document_from_page(page: Page) -> Document:
+    """The document of an adapter's ``page``; positions refer to ``page_text(page)``, its stored text."""
+    source = source_from_text(page.url, page_text(page))
+    paragraphs = paragraphs_of(_raw_lines_of_text(source))
+    if not paragraphs:
+        return Document(source=source, line=1, title=page.title, committee=page.committee, year=page.year,
+                        kind=page.kind, text="", origin=SourceMap((0,), (1,), (1,)), url=page.url,
+                        site=page.site, category=page.category, published_at=page.published_at,
+                        warnings=page.warnings)
+    return _document(source, page.title, paragraphs, page.published_at, line=1, page=page)

@@ -1,0 +1,18 @@
+"""The validators package's exceptions: broken code or a broken engine, never "this report has a problem".
+
+    ValidatorError
+    ├── FrameContractError   a frame the checks made breaks its pandera contract
+    └── ExpectationError     a GX expectation raised instead of judging
+"""
+
+
+class ValidatorError(Exception):
+    """Base of every error the validators raise; the run cannot be trusted."""
+
+
+class FrameContractError(ValidatorError):
+    """A frame breaks its contract: the checks produced something the validators cannot judge."""
+
+
+class ExpectationError(ValidatorError):
+    """A GX expectation raised an exception; its verdict is unknown, so the run fails as a tool error."""

@@ -1,0 +1,47 @@
+"""The patterns of the text rules, shared by the pandera checks and the GX expectations.
+
+Each alternative is a named group, so a finding can say which kind of placeholder or artifact it is.
+Lines are normalized before they are matched: full-width ASCII is already half-width (＊ → *, Ｘ → X).
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.committee import STREETS
+
+PLACEHOLDER = re.compile(
+    r"(?P<stars>\*+)"
+    r"|(?P<x_date>(?<![A-Za-z])[Xx×]{1,2}\s*[月日号](?:\s*[Xx×]{1,2}\s*[日号])?)"
+    r"|(?P<x_year>(?<![A-Za-z])(?:19|20)?[Xx×]{2}\s*年)"
+    r"|(?P<xx>(?<![A-Za-z])[Xx]{2,}(?![A-Za-z]))"
+    r"|(?P<times>(?<![\d.])×{2,}(?![\d.]))"
+    r"|(?P<mou>某某)"
+    r"|(?P<blank>_{3,}|[○□]{2,})"
+)
+
+ARTIFACT = re.compile(
+    r"(?P<marker>##[A-Za-z]+##)"
+    r"|(?P<mojibake>锟斤拷|烫烫烫|屯屯屯|\ufffd|鈥[溿渀攢]|銆[傘愪]|锛[屾堝])"
+    r"|(?P<entity>&(?:nbsp|lt|gt|amp|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|#\d{2,6}|#x[0-9A-Fa-f]{2,5});)"
+    r"|(?P<tag></?(?:p|br|div|span|font|a|img|table|tbody|tr|td|th|strong|b|i|u|em|script|style|o:p|st1:\w+)\b[^<>]{0,200}>)"
+    r"|(?P<footer>第\s*\d+\s*页\s*[/,]?\s*共\s*\d+\s*页|^\s*-\s*\d+\s*-\s*$|^\s*\d+\s*/\s*\d+\s*$)"
+    r"|(?P<watermark>Evaluation Warning|Created (?:with|by) \w+|本文档由.{1,20}?(?:转换|生成|提供)|"
+    r"豆丁网|道客巴巴|原创力文档|百度文库|金锄头文库|人人文库|文档下载|免费下载)"
+    r"|(?P<chrome>扫一扫在手机打开当前页|\[图片\]|\[打印(?:本页)?\]|\[关闭(?:窗口)?\]|【打印】|【关闭】|"
+    r"返回顶部|上一篇[:：]|下一篇[:：]|字号\s*:?\s*大\s*中\s*小)"
+    r"|(?P<damage>(?<=[\u4e00-\u9fff])\?(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\))"
+)
+
+# 杨园街街道 doubles 街; 粮道街街道 does not, because the street's own name ends in 街.
+_STREETS_ENDING_IN_JIE = sorted(street.removesuffix("街") for street in STREETS if street.endswith("街"))
+DOUBLED_STREET = re.compile("".join(f"(?<!{name})" for name in _STREETS_ENDING_IN_JIE) + "街街道")
+
+PLACEHOLDER_KINDS = {
+    "stars": "星号占位", "x_date": "日期占位", "x_year": "年份占位", "xx": "XX 占位",
+    "times": "×× 占位", "mou": "“某某”占位", "blank": "空白占位",
+}
+ARTIFACT_KINDS = {
+    "marker": "付费墙标记", "mojibake": "乱码", "entity": "HTML 实体", "tag": "HTML 标签",
+    "footer": "页码页脚", "watermark": "转换器水印", "chrome": "网页界面文字", "damage": "镜像站损坏字符",
+}

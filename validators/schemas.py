@@ -1,0 +1,122 @@
+"""The pandera schemas: the contract every frame must meet, and the rules it is judged by.
+
+A frame that breaks its contract (a column missing, a kind no check makes, a negative offset) means
+broken code, and raises ``FrameContractError``; a row that breaks a rule is a finding. Both live in one
+``DataFrameSchema`` per frame, validated lazily so that every failure is collected in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import pandera.pandas as pa
+
+from validators.errors import FrameContractError
+from validators.records import ExpectationResult
+from validators.rules import Rule
+
+KINDS = ["report", "article", "other"]
+STATISTIC_KINDS = ["rate", "growth", "fulfilment", "percent", "count", "approx-count"]
+RELATIONS = ["part", "parts-sum", "share"]
+
+
+def _offsets() -> dict[str, pa.Column]:
+    return {"doc": pa.Column("int64", pa.Check.ge(0)), "offset": pa.Column("int64", pa.Check.ge(0))}
+
+
+def _span() -> dict[str, pa.Column]:
+    return {**_offsets(), "end": pa.Column("int64", pa.Check.ge(0))}
+
+
+_YEAR = pa.Column("float64", pa.Check.between(1949, 2200), nullable=True)
+CONTRACT: dict[str, dict[str, pa.Column]] = {
+    "documents": {
+        "doc": pa.Column("int64", pa.Check.ge(0), unique=True),
+        "kind": pa.Column(object, pa.Check.isin(KINDS)),
+        "committee": pa.Column(object),
+        "year": _YEAR,
+        "title": pa.Column(object),
+        "has_work": pa.Column(bool),
+        "has_shortcomings": pa.Column(bool),
+        "has_plans": pa.Column(bool),
+        "similarity": pa.Column("float64", pa.Check.between(0, 1)),
+        "duplicate_of": pa.Column("float64", pa.Check.ge(0), nullable=True),
+        "meeting_day": pa.Column("float64", nullable=True),
+        "term_start": pa.Column("float64", nullable=True),
+        "term_end": pa.Column("float64", nullable=True),
+    },
+    "lines": {**_offsets(), "text": pa.Column(object)},
+    "headings": {
+        **_span(),
+        "level": pa.Column("int64", pa.Check.isin([1, 2])),
+        "ordinal": pa.Column("int64", pa.Check.ge(0)),
+        "expected_ordinal": pa.Column("int64", pa.Check.ge(0)),
+        "section": pa.Column(object),
+        "year": _YEAR,
+        "expected_year": _YEAR,
+    },
+    "statistics": {
+        **_span(),
+        "kind": pa.Column(object, pa.Check.isin(STATISTIC_KINDS)),
+        "value": pa.Column("float64"),
+        "unit": pa.Column(object),
+        "label": pa.Column(object),
+    },
+    "relations": {
+        **_span(),
+        "relation": pa.Column(object, pa.Check.isin(RELATIONS)),
+        "part": pa.Column("float64", pa.Check.ge(0)),
+        "whole": pa.Column("float64", pa.Check.ge(0)),
+        "stated": pa.Column("float64", nullable=True),
+        "gap": pa.Column("float64", pa.Check.ge(0), nullable=True),
+        "unit": pa.Column(object),
+    },
+    "mentions": {
+        **_span(),
+        "kind": pa.Column(object, pa.Check.isin(KINDS)),
+        "committee": pa.Column(object),
+        "mentioned": pa.Column(object),
+    },
+}
+
+
+def schema(frame: str, rules: Sequence[Rule]) -> pa.DataFrameSchema:
+    """The schema of ``frame``: its contract columns, and a check per rule that judges it."""
+    checks = [pa.Check(rule.holds, name=rule.name) for rule in rules if rule.frame == frame]
+    return pa.DataFrameSchema(CONTRACT[frame], checks=checks, strict=True, name=frame)
+
+
+def judge(
+    frames: dict[str, pd.DataFrame], rules: Sequence[Rule]
+) -> tuple[list[tuple[Rule, int]], list[ExpectationResult]]:
+    """The (rule, row index) pairs that fail, and a result per check; ``FrameContractError`` on a broken frame."""
+    by_name = {rule.name: rule for rule in rules}
+    failures: list[tuple[Rule, int]] = []
+    results: list[ExpectationResult] = []
+    for frame_name, frame in frames.items():
+        failed: dict[str, list[int]] = {}
+        try:
+            schema(frame_name, rules).validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            cases = errors.failure_cases
+            broken = cases[~cases["check"].isin(list(by_name))]
+            if len(broken):
+                first = broken.iloc[0]
+                raise FrameContractError(
+                    f"the {frame_name} frame breaks its contract: column {first['column']!r} failed "
+                    f"{first['check']} with {first['failure_case']!r}"
+                ) from None
+            for name, group in cases.groupby("check", sort=False):
+                failed[name] = sorted({int(index) for index in group["index"].dropna()})
+        for rule in rules:
+            if rule.frame != frame_name:
+                continue
+            rows = failed.get(rule.name, [])
+            failures.extend((rule, row) for row in rows)
+            results.append(ExpectationResult(
+                engine="pandera", frame=frame_name, name=rule.name, rule=rule.id, success=not rows,
+                element_count=len(frame), unexpected_count=len(rows),
+                observed=tuple(frame.loc[rows[:5]].to_dict("records")) if rows else (),
+            ))
+    return failures, results

@@ -1,0 +1,85 @@
+"""The Great Expectations suite: the quality expectations, run over a batch's frames.
+
+GX costs seconds to import, so it is imported here, lazily, and only for runs over a batch or on
+demand. Its progress bars and analytics are off. An expectation that raised is a tool error
+(``ExpectationError``), never a data failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+
+import pandas as pd
+
+from validators.errors import ExpectationError
+from validators.records import ExpectationResult
+from validators.rules import GX_SEVERITY, Rule
+
+
+def _gx():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return gx, context
+
+
+def run_suite(
+    frames: dict[str, pd.DataFrame], rules: Sequence[Rule]
+) -> tuple[list[tuple[Rule, int]], list[ExpectationResult], str | None]:
+    """The (rule, row index) pairs GX finds failing, a result per expectation, and the worst failed severity."""
+    gx, context = _gx()
+    failures: list[tuple[Rule, int]] = []
+    results: list[ExpectationResult] = []
+    worst: str | None = None
+    order = {None: 0, "info": 1, "warning": 2, "critical": 3}
+    for frame_name, frame in frames.items():
+        frame_rules = [rule for rule in rules if rule.frame == frame_name]
+        if not frame_rules:
+            continue
+        if frame.empty:
+            results.extend(
+                ExpectationResult("gx", frame_name, rule.name, rule.id, True, 0, 0) for rule in frame_rules)
+            continue
+        source = context.data_sources.add_pandas(f"wrqa-{frame_name}")
+        batch = source.add_dataframe_asset(frame_name).add_batch_definition_whole_dataframe(frame_name)
+        suite = gx.ExpectationSuite(name=f"wrqa-{frame_name}")
+        for rule in frame_rules:
+            expectation = rule.expectation(gx)
+            expectation.meta = {"rule": rule.id, "check": rule.name}
+            expectation.severity = GX_SEVERITY[rule.severity]
+            suite.add_expectation(expectation)
+        suite = context.suites.add(suite)
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(data=batch, suite=suite, name=f"wrqa-{frame_name}"))
+        outcome = definition.run(
+            batch_parameters={"dataframe": frame}, result_format={"result_format": "COMPLETE"})
+        severity = outcome.get_max_severity_failure()
+        if severity is not None and order[severity.value] > order[worst]:
+            worst = severity.value
+        by_name = {rule.name: rule for rule in frame_rules}
+        for result in outcome.results:
+            rule = by_name[result.expectation_config.meta["check"]]
+            if result.exception_info and result.exception_info.get("raised_exception"):
+                raise ExpectationError(
+                    f"GX expectation {result.expectation_config.type} on the {frame_name} frame raised: "
+                    f"{result.exception_info.get('exception_message')}")
+            details = result.result or {}
+            rows = sorted(int(index) for index in details.get("unexpected_index_list") or [])
+            if not result.success and not rows:
+                raise ExpectationError(
+                    f"GX expectation {result.expectation_config.type} on the {frame_name} frame failed "
+                    "without naming the failing rows")
+            failures.extend((rule, row) for row in rows)
+            results.append(ExpectationResult(
+                engine="gx", frame=frame_name, name=result.expectation_config.type, rule=rule.id,
+                success=bool(result.success), element_count=int(details.get("element_count") or len(frame)),
+                unexpected_count=int(details.get("unexpected_count") or len(rows)),
+                observed=tuple(details.get("partial_unexpected_list") or ())[:5],
+            ))
+    return failures, results, worst
