@@ -412,3 +412,10 @@ class Client:
                 names.pop(name, None)
             return Response(url, url, response.status_code, names, bytes(body), "", "",
                             response.http_version)
+
+
+def post_json(url: str, payload: object, *, user_agent: str, timeout: float) -> int:
+    """POST ``payload`` as JSON to ``url`` (an alert's webhook); the status code. No redirects followed."""
+    response = httpx.post(url, json=payload, headers={"User-Agent": user_agent}, timeout=timeout,
+                          follow_redirects=False)
+    return response.status_code
