@@ -15,7 +15,8 @@ from wrqa.config import parse_config
 from wrqa.history import StoredFinding
 
 
-def finding(fingerprint: str, severity: str = "error", *, new: bool = True, waived: bool = False) -> StoredFinding:
+def finding(fingerprint: str, severity: str = "error", *, new: bool = True,
+            waived: bool = False) -> StoredFinding:
     return StoredFinding(
         source="http://127.0.0.1/zyfb/1.html", fingerprint=fingerprint, rule="placeholder", severity=severity,
         path="http://127.0.0.1/zyfb/1.html", line=12, column=5, message="模板占位符“***”未替换",
@@ -106,12 +107,14 @@ def test_a_failing_webhook_is_one_sentence_naming_it(webhook):
     url = f"http://127.0.0.1:{webhook.server_port}/broken"
     with pytest.raises(AlertError) as raised:
         send_webhook(url, ALERT, user_agent="wrqa-test", timeout=5)
-    assert f"The webhook {url} answered HTTP 500; check 'alerts.webhook_url' and the receiver" == str(raised.value)
+    expected = f"The webhook {url} answered HTTP 500; check 'alerts.webhook_url' and the receiver"
+    assert expected == str(raised.value)
 
 
 def test_the_mail_reaches_the_smtp_server_with_every_finding(smtp):
     controller, inbox = smtp
-    send_mail("127.0.0.1", controller.port, "wrqa@example.org", ("editor@example.org", "npc@example.org"), ALERT)
+    recipients = ("editor@example.org", "npc@example.org")
+    send_mail("127.0.0.1", controller.port, "wrqa@example.org", recipients, ALERT)
     sender, recipients, content = inbox.messages[0]
     message = message_from_bytes(content, policy=policy.default)
     body = message.get_content()

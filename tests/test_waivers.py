@@ -64,7 +64,8 @@ def test_no_path_means_no_waivers():
          '[[waiver]]\nfingerprint = "a"\nreason = "s"\nexpires = 2027-01-01\n',
          "[[waiver]] #2: fingerprint 'a' is waived twice; keep one"),
         ('[waiver]\nfingerprint = "a"\n', "'waiver' must be written as [[waiver]] tables"),
-        ('[[waivers]]\nfingerprint = "a"\n', "unknown key 'waivers'; write each waiver as a [[waiver]] table"),
+        ('[[waivers]]\nfingerprint = "a"\n',
+         "unknown key 'waivers'; write each waiver as a [[waiver]] table"),
         ("[[waiver]\n", "not valid TOML"),
     ],
 )

@@ -16,3 +16,6 @@ from wrqa import __version__
 @click.version_option(__version__, prog_name="wrqa")
 def main() -> None:
     """Crawl, validate and report on street People's Congress working-committee reports."""
+
+
+from wrqa import cli_run  # noqa: E402,F401 - registers run, daemon and status

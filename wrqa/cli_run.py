@@ -1,0 +1,131 @@
+"""The ``wrqa run``, ``daemon`` and ``status`` commands: thin layers over ``wrqa.job`` and ``wrqa.daemon``.
+
+Cheap to import: the job, the scheduler and the HTTP client are imported inside the command bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from wrqa.cli import main
+from wrqa.config import ConfigError, load_config
+
+CONFIG_HELP = "The config.toml to use (default: ./config.toml when it exists, else the built-in defaults)."
+
+
+def _config(path: str | None):
+    if path is None and Path("config.toml").is_file():
+        path = "config.toml"
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _fail(message: str) -> None:
+    click.echo(f"wrqa: {message}", err=True)
+    sys.exit(2)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@click.option("--all", "validate_all", is_flag=True,
+              help="Validate every stored document, not only those new or changed since the last run.")
+def run(config_path: str | None, validate_all: bool) -> None:
+    """Crawl every source, validate what is new or changed, store the findings, alert, and write the report.
+
+    Prints one summary line. Exit codes as `wrqa validate`: 0 clean, 1 findings at or above
+    validate.fail_on that no waiver covers, 2 an input or setting that cannot be used.
+    Ctrl-C stops after the page under way; the next run picks up from there.
+    """
+    from crawler.errors import CrawlerError
+    from wrqa.job import JobError, run_once
+
+    config = _config(config_path)
+    stop = threading.Event()
+
+    def on_interrupt(signum, _frame):
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo("wrqa: stopping after the page under way (Ctrl-C again to abort)", err=True)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        outcome = run_once(config, validate_all=validate_all, stop=stop)
+    except (JobError, CrawlerError) as error:
+        _fail(str(error))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    click.echo(outcome.summary())
+    for message in outcome.alert_failures:
+        click.echo(f"wrqa: {message}", err=True)
+    sys.exit(130 if outcome.status == "stopped" else outcome.exit_code)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@click.option("--cron", metavar="EXPR",
+              help="Schedule instead of schedule.cron: 5 crontab fields, or 6 with seconds first.")
+@click.option("--every", type=int, metavar="SECONDS",
+              help="Run every SECONDS seconds instead (for trials and tests).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="One line per event on stderr, as text or as JSON for log collectors.")
+def daemon(config_path: str | None, cron: str | None, every: int | None, log_format: str) -> None:
+    """Run the main job on the schedule in config.toml until SIGTERM or SIGINT.
+
+    One daemon per store; a catch-up run at start when the last run is older than one period.
+    SIGTERM/SIGINT let a running job finish its current page, then exit 0.
+    """
+    from wrqa.daemon import Daemon, DaemonError, EventLog, schedule_of
+
+    config = _config(config_path)
+    if cron and every:
+        _fail("give either --cron or --every, not both")
+    try:
+        schedule = schedule_of(config, cron=cron, every=every)
+        code = Daemon(config, schedule, EventLog(log_format)).run()
+    except DaemonError as error:
+        _fail(str(error))
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(config_path: str | None, as_json: bool) -> None:
+    """Tell whether the daemon runs, the last run and its result, and the next run time."""
+    from wrqa.daemon import DaemonError
+    from wrqa.daemon import status as daemon_status
+
+    config = _config(config_path)
+    try:
+        state = daemon_status(config)
+    except DaemonError as error:
+        _fail(str(error))
+    if as_json:
+        click.echo(json.dumps(state, ensure_ascii=False, indent=2))
+        return
+    daemon_state = state["daemon"]
+    click.echo(f"store:    {state['store']}")
+    if daemon_state["running"]:
+        click.echo(f"daemon:   running (pid {daemon_state['pid']}, {daemon_state['state']}, "
+                   f"schedule {daemon_state['schedule']})")
+    else:
+        click.echo("daemon:   not running")
+    last = state["last_run"]
+    if last:
+        click.echo(f"last run: #{last['id']} {last['status']} (exit {last['exit_code']}), "
+                   f"started {last['started_at']}, finished {last['finished_at'] or '-'}")
+        click.echo(f"          {last['summary']}")
+    else:
+        click.echo("last run: none yet")
+    when = state["next_run"] or "none"
+    note = "" if state["next_run_from"] == "daemon" else " (by the schedule; no daemon is running)"
+    click.echo(f"next run: {when}{note}")
