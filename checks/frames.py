@@ -24,7 +24,9 @@ def _day(value) -> float:
     return float(value.year * 10000 + value.month * 100 + value.day) if value else NAN
 
 
-def build_frames(analyses: Sequence[Analysis], duplicates: Sequence[tuple[int | None, float]]) -> dict[str, pd.DataFrame]:
+def build_frames(
+    analyses: Sequence[Analysis], duplicates: Sequence[tuple[int | None, float]]
+) -> dict[str, pd.DataFrame]:
     """The frames of a run's ``analyses``; ``duplicates`` gives each document's nearest earlier copy."""
     rows: dict[str, list[tuple]] = {name: [] for name in FRAMES}
     for doc, (analysis, (duplicate_of, similarity)) in enumerate(zip(analyses, duplicates, strict=True)):

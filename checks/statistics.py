@@ -102,9 +102,8 @@ def relations(document: Document, found: tuple[Statistic, ...]) -> tuple[PartWho
         if not before:
             continue
         head = sentence[:among]
-        mark = None
-        for mark in WHOLE_MARK.finditer(head):
-            pass
+        marks = list(WHOLE_MARK.finditer(head))
+        mark = marks[-1] if marks else None
         if mark is not None:
             listed = [c for c in before if c.offset >= start + mark.start()]
             unit = listed[0].unit if listed else before[-1].unit

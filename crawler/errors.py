@@ -14,7 +14,11 @@ class CrawlerError(Exception):
 
 
 class InputError(CrawlerError):
-    """A local input that cannot be read; the message names the file."""
+    """A local input that cannot be read; ``path`` is the input as given, the message names it too."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class FetchError(CrawlerError):

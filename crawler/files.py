@@ -46,40 +46,40 @@ def iter_inputs(paths: Iterable[str]) -> Iterator[str | InputError]:
                         found = True
                         yield os.path.join(folder, name)
             if not found:
-                yield InputError(f"{path}: no .txt, .html or .htm files in this folder")
+                yield InputError(path, f"{path}: no .txt, .html or .htm files in this folder")
         elif os.path.isfile(path):
             yield path
         elif os.path.exists(path):
-            yield InputError(f"{path}: not a regular file or folder; give a report file or a folder of them")
+            yield InputError(path, f"{path}: not a regular file or folder; give a report file or a folder of them")
         else:
-            yield InputError(f"{path}: no such file or folder")
+            yield InputError(path, f"{path}: no such file or folder")
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """The text of ``data`` and the codec that decoded it; ``InputError`` naming ``path`` if none does."""
     if not data:
-        raise InputError(f"{path}: the file is empty; nothing to validate")
+        raise InputError(path, f"{path}: the file is empty; nothing to validate")
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError as error:
                 raise InputError(
-                    f"{path}: starts with a {codec.upper()} byte-order mark but is not valid {codec.upper()} "
+                    path, f"{path}: starts with a {codec.upper()} byte-order mark but is not valid {codec.upper()} "
                     f"at byte {error.start}; save it again as UTF-8"
                 ) from None
             return text.removeprefix("\ufeff"), codec
     if b"\x00" in data:
-        raise InputError(f"{path}: looks binary (it holds NUL bytes); give a text or HTML file")
+        raise InputError(path, f"{path}: looks binary (it holds NUL bytes); give a text or HTML file")
     for codec in ("utf-8", "gb18030"):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
         if len(_CONTROL.findall(text[:65536])) > 8:
-            raise InputError(f"{path}: looks binary (it holds control characters); give a text or HTML file")
+            raise InputError(path, f"{path}: looks binary (it holds control characters); give a text or HTML file")
         return text, codec
-    raise InputError(f"{path}: cannot be decoded as UTF-8, UTF-16 or GB18030; save it as UTF-8")
+    raise InputError(path, f"{path}: cannot be decoded as UTF-8, UTF-16 or GB18030; save it as UTF-8")
 
 
 def split_lines(text: str) -> tuple[str, ...]:
@@ -96,18 +96,18 @@ def read_source(path: str, max_bytes: int) -> SourceText:
         size = os.path.getsize(path)
         if size > max_bytes:
             raise InputError(
-                f"{path}: is {size:,} bytes, over the limit of {max_bytes:,}; "
+                path, f"{path}: is {size:,} bytes, over the limit of {max_bytes:,}; "
                 "split it or raise validate.max_file_bytes"
             )
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file or folder") from None
+        raise InputError(path, f"{path}: no such file or folder") from None
     except PermissionError:
-        raise InputError(f"{path}: permission denied; make the file readable") from None
+        raise InputError(path, f"{path}: permission denied; make the file readable") from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a folder where a file was expected") from None
+        raise InputError(path, f"{path}: is a folder where a file was expected") from None
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+        raise InputError(path, f"{path}: cannot be read ({error.strerror})") from None
     text, encoding = decode(data, path)
     return SourceText(path=path, text=text, encoding=encoding, lines=split_lines(text))
 

@@ -27,7 +27,9 @@ FOLD.update({0x3000: 0x20, 0xA0: 0x20, 0xFEFF: 0x20, 0x200B: 0x20, 0x2002: 0x20,
 # A paragraph may end here; a longer line ending otherwise was cut (at a page end, by a <br>).
 SENTENCE_END = tuple("。！？!?；;：:…”\"’」』）)】]>")
 CUT_MIN_LENGTH = 25
-HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\(\s*[一二三四五六七八九十]+\s*\)|第[一二三四五六七八九十]+部分)")
+HEADING_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|\(\s*[一二三四五六七八九十]+\s*\)|第[一二三四五六七八九十]+部分)"
+)
 TOC_HEADING = re.compile(r"^目\s*录$")
 TOC_ENTRY = re.compile(r"^(?P<title>.+?)\s*\.{0,}\s*(?P<page>\d{1,4})$")
 # Page chrome of a saved web page: kept out of the body and out of the checks.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from checks.analyze import analyze
 from checks.duplicates import near_duplicates
@@ -20,7 +20,7 @@ from checks.records import Finding
 from crawler.records import Document
 from validators.errors import ExpectationError, FrameContractError, ValidatorError
 from validators.findings import FindingMaker
-from validators.records import DocumentResult, ExpectationResult, InputError, RunResult
+from validators.records import DocumentResult, InputError, RunResult
 from validators.rules import build_rules
 from validators.schemas import judge
 
@@ -47,7 +47,7 @@ def validate(
     rate_tolerance: float = 1.0,
 ) -> RunResult:
     """Judge ``documents`` with ``engines`` and return the run's results, findings sorted by position."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     analyses = [analyze(document) for document in documents]
     frames = build_frames(analyses, near_duplicates(documents))
     rules = build_rules(duplicate_threshold, rate_tolerance)
@@ -78,7 +78,7 @@ def validate(
     )
     return RunResult(
         documents=results, errors=tuple(errors), expectations=tuple(expectations), engines=tuple(engines),
-        started_at=started, finished_at=datetime.now(timezone.utc),
+        started_at=started, finished_at=datetime.now(UTC),
     )
 
 

@@ -74,7 +74,8 @@ class FindingMaker:
             data = dict(rule.data)
         elif rule.id == "duplicate-report":
             other = self.analyses[int(record["duplicate_of"])].document
-            message = (f"与《{other.title}》（{other.path}:{other.line}）几乎相同（相似度 {record['similarity']:.0%}），"
+            similarity = record["similarity"]
+            message = (f"与《{other.title}》（{other.path}:{other.line}）几乎相同（相似度 {similarity:.0%}），"
                        "疑为套用其他报告的模板")
             data = {"duplicate_of": {"path": other.path, "line": other.line, "title": other.title},
                     "similarity": round(float(record["similarity"]), 3)}
@@ -111,7 +112,8 @@ class FindingMaker:
             return (f"{part}标题写的是 {year} 年，本报告为 {analysis.document.year} 年度，应为 {expected} 年",
                     {"stated": year, "expected": expected})
         if rule.id == "section-numbering":
-            return (f"标题序号不连续：此处应为第 {int(record['expected_ordinal'])} 项，写的是第 {int(record['ordinal'])} 项",
+            stated, expected = int(record["ordinal"]), int(record["expected_ordinal"])
+            return (f"标题序号不连续：此处应为第 {expected} 项，写的是第 {stated} 项",
                     {"stated": int(record["ordinal"]), "expected": int(record["expected_ordinal"]),
                      "level": int(record["level"])})
         if rule.id == "committee-mismatch":

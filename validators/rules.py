@@ -114,7 +114,8 @@ def build_rules(duplicate_threshold: float = 0.8, rate_tolerance: float = 1.0) -
         ),
         Rule(
             "year-mismatch", "year-mismatch", "headings",
-            lambda frame: frame["year"].isna() | frame["expected_year"].isna() | (frame["year"] == frame["expected_year"]),
+            lambda frame: frame["year"].isna() | frame["expected_year"].isna()
+            | (frame["year"] == frame["expected_year"]),
             lambda gx: gx.expectations.ExpectColumnPairValuesToBeEqual(
                 column_A="year", column_B="expected_year", ignore_row_if="either_value_is_missing"),
         ),
