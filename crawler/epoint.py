@@ -34,7 +34,7 @@ _NUMBERED = re.compile(r"/(\d+)\.html$")
 
 
 def list_url(base_url: str, list_path: str) -> str:
-    """The first list page of ``list_path`` (``zyfb/003005``, ``/zyfb/003005/``, ``…/1.html``, ``moreinfo.html``)."""
+    """First list page of ``zyfb/003005``, ``/zyfb/003005/``, ``…/1.html`` or ``moreinfo.html``."""
     path = "/" + list_path.strip().lstrip("/")
     if not path.endswith(".html"):
         path = path.rstrip("/") + "/1.html"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -21,12 +21,15 @@ CHINA = timezone(timedelta(hours=8))
 
 _SCRIPTS = re.compile(r"<(style|script|head|title)\b.*?</\1\s*>", re.S | re.I)
 _COMMENTS = re.compile(r"<!--.*?-->", re.S)
-_BLOCKS = re.compile(r"<br\s*/?>|</?(?:p|div|li|ul|ol|tr|td|th|table|h[1-6]|section|article|blockquote)\b[^>]*>",
-                     re.I)
+_BLOCKS = re.compile(
+    r"<br\s*/?>|</?(?:p|div|li|ul|ol|tr|td|th|table|h[1-6]|section|article|blockquote)\b[^>]*>", re.I
+)
 # An indent inside a run of text (two full-width spaces or non-breaking spaces) starts a paragraph.
 _INDENT = re.compile(r"[\u3000\xa0]{2,}")
 _SPACES = " \t\r\n\u3000\xa0\u200b\ufeff"
-_DATETIME = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2}))?")
+_DATETIME = re.compile(
+    r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2}))?"
+)
 # The meeting a report was heard at: (2018年12月25日在…第十五届…会议上) or ——2019年12月16日在…会议上;
 # Word exports lose glyphs (——20201126日), so the month and day may run together.
 _MEETING = re.compile(
@@ -96,7 +99,9 @@ def parse_datetime(text: str) -> datetime | None:
         return None
 
 
-def meeting_of(lines: list[str], published: datetime | None) -> tuple[date | None, str | None, int, list[str]]:
+def meeting_of(
+    lines: list[str], published: datetime | None
+) -> tuple[date | None, str | None, int, list[str]]:
     """The meeting date and 届次 stated in the first lines of a body, how many lines the meeting line
     takes (0 when none), and warnings. A line split in two is read as one; the dash bullets the bodies
     also use are not taken for a meeting line because it is anchored on 在…会议上."""
@@ -113,7 +118,9 @@ def meeting_of(lines: list[str], published: datetime | None) -> tuple[date | Non
     return None, None, 0, []
 
 
-def _meeting_day(year: int, rest: str, published: datetime | None, line: str) -> tuple[date | None, list[str]]:
+def _meeting_day(
+    year: int, rest: str, published: datetime | None, line: str
+) -> tuple[date | None, list[str]]:
     rest = rest.replace(" ", "")
     if "月" in rest:
         month, day = rest.split("月")
@@ -141,13 +148,22 @@ def author_of(lines: list[str], start: int) -> str | None:
     """The author line (人大紫阳街工委) at ``lines[start]``, when that line names a committee and no more."""
     if start < len(lines):
         line = lines[start]
-        if len(line) <= 24 and (committee.COMMITTEE.fullmatch(line) or committee.KNOWN_COMMITTEE.fullmatch(line)):
+        if len(line) <= 24 and (
+            committee.COMMITTEE.fullmatch(line) or committee.KNOWN_COMMITTEE.fullmatch(line)
+        ):
             return line
     return None
 
 
-def finish(url: str, site: str, category: str | None, title: str, published: datetime | None,
-           body: Iterable[str], warnings: Iterable[str] = ()) -> Page:
+def finish(
+    url: str,
+    site: str,
+    category: str | None,
+    title: str,
+    published: datetime | None,
+    body: Iterable[str],
+    warnings: Iterable[str] = (),
+) -> Page:
     """The ``Page`` of an article: meeting, author, committee, year and kind read off title and body."""
     lines = list(body)
     warnings = list(warnings)
@@ -162,16 +178,48 @@ def finish(url: str, site: str, category: str | None, title: str, published: dat
     key = committee.committee_key(title) or (committee.committee_key(author) if author else None)
     if not lines and not warnings:
         warnings.append(f"No body text found in '{url}'")
-    return Page(url=url, site=site, category=category, title=title, published_at=published,
-                paragraphs=tuple(lines), committee=key, year=year, kind=kind, meeting_date=meeting_date,
-                session=session, author=author, warnings=tuple(warnings))
+    return Page(
+        url=url,
+        site=site,
+        category=category,
+        title=title,
+        published_at=published,
+        paragraphs=tuple(lines),
+        committee=key,
+        year=year,
+        kind=kind,
+        meeting_date=meeting_date,
+        session=session,
+        author=author,
+        warnings=tuple(warnings),
+    )
 
 
 def unrecognised(url: str, site: str, category: str | None, tree: LexborHTMLParser, missing: str) -> Page:
     """A page whose layout the adapter does not know: kept with a warning, its body not guessed at."""
     title = text_of(tree.css_first("title"))
-    warning = (f"Layout of '{url}' not recognised ({missing} not found); stored without body, "
-               "re-extract it once the adapter knows the layout")
-    return Page(url=url, site=site, category=category, title=title, published_at=None, paragraphs=(),
-                committee=committee.committee_key(title), year=committee.title_year(title),
-                kind=committee.document_kind(title), warnings=(warning,))
+    warning = (
+        f"Layout of '{url}' not recognised ({missing} not found); stored without body, "
+        "re-extract it once the adapter knows the layout"
+    )
+    return Page(
+        url=url,
+        site=site,
+        category=category,
+        title=title,
+        published_at=None,
+        paragraphs=(),
+        committee=committee.committee_key(title),
+        year=committee.title_year(title),
+        kind=committee.document_kind(title),
+        warnings=(warning,),
+    )
+
+
+def merge(first: Page, *parts: Page) -> Page:
+    """One page of an article read in parts: the first part's fields, every part's paragraphs and warnings."""
+    paragraphs = first.paragraphs + tuple(line for part in parts for line in part.paragraphs)
+    warnings = first.warnings + tuple(
+        warning for part in parts for warning in part.warnings if warning not in first.warnings
+    )
+    return replace(first, paragraphs=paragraphs, warnings=warnings)

@@ -10,7 +10,6 @@ are removed. It must never fetch anything.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from crawler import extract
@@ -30,7 +29,9 @@ _NEXT_WORDS = ("下一页", "下页")
 _PUBLISHED = re.compile(r"时间\s*[:：]\s*(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?)")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 # A byline closing the last paragraph: names in parentheses, e.g. （李丰 陈琳） or (通讯员 王敏).
-_BYLINE = re.compile(r"(?<=[。！？”])\s*[（(]\s*(?:通讯员|记者)?\s*[\u4e00-\u9fff]{2,4}(?:[\s、，,]+[\u4e00-\u9fff]{2,4})*\s*[)）]\s*$")
+_BYLINE = re.compile(
+    r"(?<=[。！？”])\s*[（(]\s*(?:通讯员|记者)?\s*[\u4e00-\u9fff]{2,4}(?:[\s、，,]+[\u4e00-\u9fff]{2,4})*\s*[)）]\s*$"
+)
 _FOOTER = re.compile(r"^(?:责任编辑|编辑|来源)\s*[:：]")
 _CAPTION_MAX = 40
 
@@ -92,11 +93,13 @@ def _strip_captions(body) -> None:
 
 
 def parse_article(html: str, url: str, site: str, category: str | None) -> Page:
-    """The ``Page`` of one part of an article; ``merge`` joins the parts of a long one."""
+    """The ``Page`` of one part of an article; ``extract.merge`` joins the parts of a long one."""
     tree = extract.parse(html)
     title_node, body_node = tree.css_first(TITLE), tree.css_first(BODY)
     if title_node is None or body_node is None:
-        return extract.unrecognised(url, site, category, tree, "h1 title" if title_node is None else "#endtext")
+        return extract.unrecognised(
+            url, site, category, tree, "h1 title" if title_node is None else "#endtext"
+        )
     warnings = []
     info = _PUBLISHED.search(extract.text_of(tree.css_first(INFO)))
     published = extract.parse_datetime(info[1]) if info else None
@@ -107,10 +110,3 @@ def parse_article(html: str, url: str, site: str, category: str | None) -> Page:
     if body and _next(tree, url) is None:  # the byline closes the last part only
         body[-1] = _BYLINE.sub("", body[-1]).rstrip()
     return extract.finish(url, site, category, extract.text_of(title_node), published, body, warnings)
-
-
-def merge(first: Page, *parts: Page) -> Page:
-    """One page of an article read in parts: the first part's fields, every part's paragraphs."""
-    paragraphs = first.paragraphs + tuple(line for part in parts for line in part.paragraphs)
-    return replace(first, paragraphs=paragraphs, warnings=first.warnings + tuple(
-        warning for part in parts for warning in part.warnings if warning not in first.warnings))

@@ -235,8 +235,10 @@ class Client:
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=settings.timeout,
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=max(settings.concurrency * 4, 10),
-                                max_keepalive_connections=max(settings.concurrency * 4, 10)),
+            limits=httpx.Limits(
+                max_connections=max(settings.concurrency * 4, 10),
+                max_keepalive_connections=max(settings.concurrency * 4, 10),
+            ),
         )
 
     def __enter__(self) -> Client:
@@ -275,7 +277,9 @@ class Client:
             if response.status == 304:
                 return Response(url, current, 304, response.headers, b"", "", "")
             if response.status >= 400:
-                raise FetchError(f"'{url}' answered HTTP {response.status}; it will be retried on the next run")
+                raise FetchError(
+                    f"'{url}' answered HTTP {response.status}; it will be retried on the next run"
+                )
             encoding = decide_charset(response.content, response.headers.get("content-type"))
             text = response.content.decode(encoding, errors="replace")
             if is_challenge(text):
@@ -283,8 +287,16 @@ class Client:
                     f"'{url}' answered with an anti-bot JavaScript challenge page instead of content; "
                     "the site blocks crawlers, ask its webmaster or fetch the pages by hand and use seeds"
                 )
-            return Response(url, current, response.status, response.headers, response.content, text,
-                             encoding, response.http_version)
+            return Response(
+                url,
+                current,
+                response.status,
+                response.headers,
+                response.content,
+                text,
+                encoding,
+                response.http_version,
+            )
         raise FetchError(f"'{url}' redirects more than {MAX_REDIRECTS} times; skipped")
 
     def _check_host(self, target: str, asked: str) -> str:
@@ -350,7 +362,7 @@ class Client:
                     if retry_after > self.settings.max_retry_after:
                         raise FetchError(
                             f"'{url}' asks to retry after {retry_after:.0f} s, more than "
-                            f"crawl.max_retry_after={self.settings.max_retry_after:.0f}; left for the next run"
+                            f"crawl.max_retry_after={self.settings.max_retry_after:.0f}; left for next run"
                         )
                     wait = retry_after
             self._pause(host, wait)
@@ -410,12 +422,12 @@ class Client:
                 self.bytes += received
             for name in ("content-encoding", "transfer-encoding", "content-length"):
                 names.pop(name, None)
-            return Response(url, url, response.status_code, names, bytes(body), "", "",
-                            response.http_version)
+            return Response(url, url, response.status_code, names, bytes(body), "", "", response.http_version)
 
 
 def post_json(url: str, payload: object, *, user_agent: str, timeout: float) -> int:
     """POST ``payload`` as JSON to ``url`` (an alert's webhook); the status code. No redirects followed."""
-    response = httpx.post(url, json=payload, headers={"User-Agent": user_agent}, timeout=timeout,
-                          follow_redirects=False)
+    response = httpx.post(
+        url, json=payload, headers={"User-Agent": user_agent}, timeout=timeout, follow_redirects=False
+    )
     return response.status_code

@@ -62,7 +62,8 @@ class Replica:
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.base_urls = {
-            name: f"http://127.0.0.1:{server.server_address[1]}" for name, server in zip(sites, servers, strict=True)
+            name: f"http://127.0.0.1:{server.server_address[1]}"
+            for name, server in zip(sites, servers, strict=True)
         }
 
     def __enter__(self) -> Replica:
@@ -103,7 +104,9 @@ def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHa
         def do_GET(self) -> None:
             replica = replica_ref[0]
             with replica.lock:
-                replica.requests.append(Request(state.name, self.path, {k.lower(): v for k, v in self.headers.items()}))
+                replica.requests.append(
+                    Request(state.name, self.path, {k.lower(): v for k, v in self.headers.items()})
+                )
                 count = state.counts[self.path] = state.counts.get(self.path, 0) + 1
             if state.delay:
                 time.sleep(state.delay)
@@ -124,8 +127,14 @@ def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHa
                     return self._send(304, b"", None, validators)
             self._send(200, body, content_type, validators)
 
-        def _send(self, status: int, body: bytes, content_type: str | None,
-                  validators: tuple[str | None, str | None] | None = None, extra: dict | None = None) -> None:
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            content_type: str | None,
+            validators: tuple[str | None, str | None] | None = None,
+            extra: dict | None = None,
+        ) -> None:
             self.send_response(status)
             if content_type:
                 self.send_header("Content-Type", content_type)
@@ -161,8 +170,12 @@ def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHa
                 self._send(503, b"Service Unavailable", "text/plain")
                 return True
             if kind == "gzipbomb":
-                self._send(200, gzip.compress(b"\0" * BOMB_SIZE, 9), "text/html; charset=utf-8",
-                           extra={"Content-Encoding": "gzip"})
+                self._send(
+                    200,
+                    gzip.compress(b"\0" * BOMB_SIZE, 9),
+                    "text/html; charset=utf-8",
+                    extra={"Content-Encoding": "gzip"},
+                )
                 return True
             if kind == "oversized":
                 self.send_response(200)
@@ -222,8 +235,14 @@ def _route(state: _Site, raw_path: str) -> tuple[bytes, str, tuple | None] | Non
     return body, article.charset_header, _validators(body, article, etag=False)
 
 
-def serve(port: int = 0, faults: dict[str, dict[str, str]] | None = None, delay: float = 0.0,
-          robots: dict[str, str] | None = None, bulk: int = 0, host: str = "127.0.0.1") -> Replica:
+def serve(
+    port: int = 0,
+    faults: dict[str, dict[str, str]] | None = None,
+    delay: float = 0.0,
+    robots: dict[str, str] | None = None,
+    bulk: int = 0,
+    host: str = "127.0.0.1",
+) -> Replica:
     """Starts the two replica sites on ``host`` (ports ``port`` and ``port + 1``, or free ones with 0).
 
     faults: by site name, a path → fault table (see the module docstring); delay: seconds added to every

@@ -96,8 +96,19 @@ def _meeting(style: str, day: date, term: str, number: str) -> tuple[str, ...]:
     return (f"——{day.year}{day.month}{day.day}日{where}",)  # Word export lost the 年 and 月 glyphs
 
 
-def _report(title: str, body: list[str], published: datetime, folder: str, meeting: tuple[str, ...],
-            meeting_day: date, term: str, author: str, committee: str, year: int, path: str = "") -> Article:
+def _report(
+    title: str,
+    body: list[str],
+    published: datetime,
+    folder: str,
+    meeting: tuple[str, ...],
+    meeting_day: date,
+    term: str,
+    author: str,
+    committee: str,
+    year: int,
+    path: str = "",
+) -> Article:
     return Article(
         path=path or f"/zyfb/003005/{folder}/{_uuid(title)}.html",
         list="003005",
@@ -107,8 +118,17 @@ def _report(title: str, body: list[str], published: datetime, folder: str, meeti
         meeting=meeting,
         author=author,
         salutation=True,
-        expected=dict(title=title, published_at=published, committee=committee, year=year, kind="report",
-                      meeting_date=meeting_day, session=term, author=author, category="003005"),
+        expected=dict(
+            title=title,
+            published_at=published,
+            committee=committee,
+            year=year,
+            kind="report",
+            meeting_date=meeting_day,
+            session=term,
+            author=author,
+            category="003005",
+        ),
     )
 
 
@@ -121,21 +141,56 @@ def epoint_articles() -> tuple[Article, ...]:
         lines = _lines(f"2022-{street}.txt")
         published = datetime(2023, 1, day, 9, 30, tzinfo=CHINA)
         author = title.removesuffix("2022年工作报告")
-        articles.append(_report(title, lines[1:], published, f"202301{day + 2:02d}",
-                                _meeting(style, meeting_day, "第十六届", "第九次"), meeting_day, "第十六届",
-                                author, _KEYS.get(street, street), 2022))
+        articles.append(
+            _report(
+                title,
+                lines[1:],
+                published,
+                f"202301{day + 2:02d}",
+                _meeting(style, meeting_day, "第十六届", "第九次"),
+                meeting_day,
+                "第十六届",
+                author,
+                _KEYS.get(street, street),
+                2022,
+            )
+        )
     ziyang = _lines("2018-紫阳.txt")
-    articles.append(_report(
-        ziyang[0], ziyang[4:], datetime(2018, 12, 27, 15, 41, tzinfo=CHINA), "",
-        ("（2018年12月25日在武汉市武昌区第十五届人大常委会第16次会议上）",), date(2018, 12, 25), "第十五届",
-        ziyang[2], "紫阳", 2018, path="/zyfb/003005/20190531/bd41259e-860a-4f08-81e1-a8a0d2257ca8.html"))
+    articles.append(
+        _report(
+            ziyang[0],
+            ziyang[4:],
+            datetime(2018, 12, 27, 15, 41, tzinfo=CHINA),
+            "",
+            ("（2018年12月25日在武汉市武昌区第十五届人大常委会第16次会议上）",),
+            date(2018, 12, 25),
+            "第十五届",
+            ziyang[2],
+            "紫阳",
+            2018,
+            path="/zyfb/003005/20190531/bd41259e-860a-4f08-81e1-a8a0d2257ca8.html",
+        )
+    )
     # A migrated 2016 page under its legacy numeric id, with the double slash of the migration.
-    legacy_body = [line.replace("紫阳", "中南路").replace("2019", "2017").replace("2018", "2016")
-                   for line in ziyang[4:12]]
-    articles.append(_report(
-        "人大中南路街工委2016年工作报告", legacy_body, datetime(2017, 1, 4, 10, 2, tzinfo=CHINA), "",
-        ("——2016123日在武汉市武昌区第十五届人大常委会第二次会议上",), date(2016, 12, 3), "第十五届",
-        "人大中南路街工委", "中南路", 2016, path="/zyfb/003005//1818808.html"))
+    legacy_body = [
+        line.replace("紫阳", "中南路").replace("2019", "2017").replace("2018", "2016")
+        for line in ziyang[4:12]
+    ]
+    articles.append(
+        _report(
+            "人大中南路街工委2016年工作报告",
+            legacy_body,
+            datetime(2017, 1, 4, 10, 2, tzinfo=CHINA),
+            "",
+            ("——2016123日在武汉市武昌区第十五届人大常委会第二次会议上",),
+            date(2016, 12, 3),
+            "第十五届",
+            "人大中南路街工委",
+            "中南路",
+            2016,
+            path="/zyfb/003005//1818808.html",
+        )
+    )
     others = (
         ("武昌区人大常委会关于区人民政府2022年度财政预算执行情况的审议意见", "20230104", date(2023, 1, 3)),
         ("武昌区人大常委会2023年工作要点", "20230216", date(2023, 2, 15)),
@@ -143,30 +198,83 @@ def epoint_articles() -> tuple[Article, ...]:
     )
     for title, folder, day in others:
         published = datetime(day.year, day.month, day.day, 16, 0, tzinfo=CHINA)
-        articles.append(Article(
-            path=f"/zyfb/003005/{folder}/{_uuid(title)}.html", list="003005", title=title,
-            published=published, paragraphs=tuple(_lines("2022-杨园.txt")[20:23]), salutation=True,
-            expected=dict(title=title, published_at=published, committee=None, year=2023 if "2023" in title
-                          else 2022 if "2022" in title else None, kind="other", meeting_date=None,
-                          session=None, author=None, category="003005")))
+        articles.append(
+            Article(
+                path=f"/zyfb/003005/{folder}/{_uuid(title)}.html",
+                list="003005",
+                title=title,
+                published=published,
+                paragraphs=tuple(_lines("2022-杨园.txt")[20:23]),
+                salutation=True,
+                expected=dict(
+                    title=title,
+                    published_at=published,
+                    committee=None,
+                    year=2023 if "2023" in title else 2022 if "2022" in title else None,
+                    kind="other",
+                    meeting_date=None,
+                    session=None,
+                    author=None,
+                    category="003005",
+                ),
+            )
+        )
     news = (
-        ("人大紫阳街道工委组织代表回选区述职", "/dbgz/004002/20230301/{}.html", "紫阳", "plain", "2022-紫阳.txt"),
-        ("人大水果湖街道工委开展代表统一活动日", "/rdxw/20230217/{}.html", "水果湖", "plain", "2022-水果湖.txt"),
-        ("武昌区人大积玉桥街道工委听取存在问题整改情况汇报", "/dbgz/004002/20230305/{}.html", "积玉桥", "word",
-         "2022-积玉桥.txt"),
-        ("人大石洞街道工委开展代表履职培训", "/dbgz/004002/20230310/{}.html", "石洞", "unknown", "2022-南湖.txt"),
+        (
+            "人大紫阳街道工委组织代表回选区述职",
+            "/dbgz/004002/20230301/{}.html",
+            "紫阳",
+            "plain",
+            "2022-紫阳.txt",
+        ),
+        (
+            "人大水果湖街道工委开展代表统一活动日",
+            "/rdxw/20230217/{}.html",
+            "水果湖",
+            "plain",
+            "2022-水果湖.txt",
+        ),
+        (
+            "武昌区人大积玉桥街道工委听取存在问题整改情况汇报",
+            "/dbgz/004002/20230305/{}.html",
+            "积玉桥",
+            "word",
+            "2022-积玉桥.txt",
+        ),
+        (
+            "人大石洞街道工委开展代表履职培训",
+            "/dbgz/004002/20230310/{}.html",
+            "石洞",
+            "unknown",
+            "2022-南湖.txt",
+        ),
         ("区人大常委会机关开展植树活动", "/dbgz/004002/20230312/{}.html", None, "plain", "2022-杨园.txt"),
         ("区人大首义路街道工委代表述职活动", "/tz/20230315/{}.html", "首义路", "plain", "2022-首义路.txt"),
     )
     for index, (title, pattern, committee, layout, source) in enumerate(news):
         published = datetime(2023, 3, 1 + index * 3, 11, 20, tzinfo=CHINA)
         body = tuple(_lines(source)[3:6])
-        articles.append(Article(
-            path=pattern.format(_uuid(title)), list="004002", title=title, published=published, paragraphs=body,
-            layout=layout,
-            expected=dict(title=title, published_at=None if layout == "unknown" else published,
-                          committee=committee, year=None, kind="article" if committee else "other", meeting_date=None, session=None,
-                          author=None, category="004002")))
+        articles.append(
+            Article(
+                path=pattern.format(_uuid(title)),
+                list="004002",
+                title=title,
+                published=published,
+                paragraphs=body,
+                layout=layout,
+                expected=dict(
+                    title=title,
+                    published_at=None if layout == "unknown" else published,
+                    committee=committee,
+                    year=None,
+                    kind="article" if committee else "other",
+                    meeting_date=None,
+                    session=None,
+                    author=None,
+                    category="004002",
+                ),
+            )
+        )
     return tuple(sorted(articles, key=lambda a: a.published, reverse=True))
 
 
@@ -188,10 +296,20 @@ def hppc_articles() -> tuple[Article, ...]:
     made = []
     stories = (
         (title, "徐家棚", datetime(2024, 1, 3, 10, 58, tzinfo=CHINA), 2, "text/html"),
-        (title.replace("徐家棚", "紫阳"), "紫阳", datetime(2023, 11, 20, 9, 12, tzinfo=CHINA), 1,
-         "text/html; charset=gbk"),
-        (title.replace("徐家棚", "南湖"), "南湖", datetime(2023, 9, 8, 15, 30, tzinfo=CHINA), 1,
-         "text/html; charset=utf-8"),
+        (
+            title.replace("徐家棚", "紫阳"),
+            "紫阳",
+            datetime(2023, 11, 20, 9, 12, tzinfo=CHINA),
+            1,
+            "text/html; charset=gbk",
+        ),
+        (
+            title.replace("徐家棚", "南湖"),
+            "南湖",
+            datetime(2023, 9, 8, 15, 30, tzinfo=CHINA),
+            1,
+            "text/html; charset=utf-8",
+        ),
         ("湖北省人大常委会召开党组会议", None, datetime(2023, 8, 1, 8, 45, tzinfo=CHINA), 1, "text/html"),
         (title.replace("徐家棚", "杨园"), "杨园", datetime(2023, 6, 30, 17, 5, tzinfo=CHINA), 1, "text/html"),
         ("全省人大代表工作会议在汉召开", None, datetime(2023, 5, 6, 10, 0, tzinfo=CHINA), 1, "text/html"),
@@ -199,14 +317,32 @@ def hppc_articles() -> tuple[Article, ...]:
     for index, (story_title, street, published, parts, header) in enumerate(stories):
         number = 53521 - index * 97
         paragraphs = [p.replace("徐家棚", street) for p in body] if street else body[:3]
-        made.append(Article(
-            path=f"/{published:%Y}/{published:%m%d}/{number}.html", list="8", title=story_title,
-            published=published, paragraphs=tuple(paragraphs), layout="plain", parts=parts,
-            captions={k: v.replace("徐家棚", street) for k, v in captions.items()} if street else {},
-            byline=byline, editor=editor, charset_header=header,
-            expected=dict(title=story_title, published_at=published, committee=street, year=None,
-                          kind="article" if street else "other", meeting_date=None, session=None,
-                          author=None, category="8")))
+        made.append(
+            Article(
+                path=f"/{published:%Y}/{published:%m%d}/{number}.html",
+                list="8",
+                title=story_title,
+                published=published,
+                paragraphs=tuple(paragraphs),
+                layout="plain",
+                parts=parts,
+                captions={k: v.replace("徐家棚", street) for k, v in captions.items()} if street else {},
+                byline=byline,
+                editor=editor,
+                charset_header=header,
+                expected=dict(
+                    title=story_title,
+                    published_at=published,
+                    committee=street,
+                    year=None,
+                    kind="article" if street else "other",
+                    meeting_date=None,
+                    session=None,
+                    author=None,
+                    category="8",
+                ),
+            )
+        )
     return tuple(made)
 
 
@@ -219,9 +355,16 @@ def bulk_articles(count: int) -> tuple[Article, ...]:
         model = reports[number % len(reports)]
         published = datetime(2023, 1, 1, tzinfo=CHINA) + timedelta(minutes=number)
         title = model.title.replace("2022年", f"{2022 - number // len(reports) % 20}年")
-        made.append(replace(model, path=f"/zyfb/003006/20230101/bulk-{number:05d}.html", list="003006",
-                            title=title, published=published,
-                            expected={**model.expected, "title": title, "published_at": published}))
+        made.append(
+            replace(
+                model,
+                path=f"/zyfb/003006/20230101/bulk-{number:05d}.html",
+                list="003006",
+                title=title,
+                published=published,
+                expected={**model.expected, "title": title, "published_at": published},
+            )
+        )
     return tuple(made)
 
 
@@ -250,10 +393,14 @@ def _word_meeting(line: str, article: Article) -> str:
     for written in (f"{day.year}年{day.month}月{day.day}日", f"{day.year}{day.month}{day.day}日"):
         if written in line:
             before, after = line.split(written, 1)
-            tag = (f'<st1:chsdate Year="{day.year}" Month="{day.month}" Day="{day.day}" IsLunarDate="False" '
-                   f'IsROCDate="False" w:st="on">{html.escape(written)}</st1:chsdate>')
-            return (f'<p class=MsoNormal align=center style="text-align:center"><span>{html.escape(before)}'
-                    f"{tag}{html.escape(after)}<o:p></o:p></span></p>\n")
+            tag = (
+                f'<st1:chsdate Year="{day.year}" Month="{day.month}" Day="{day.day}" IsLunarDate="False" '
+                f'IsROCDate="False" w:st="on">{html.escape(written)}</st1:chsdate>'
+            )
+            return (
+                f'<p class=MsoNormal align=center style="text-align:center"><span>{html.escape(before)}'
+                f"{tag}{html.escape(after)}<o:p></o:p></span></p>\n"
+            )
     return _word_paragraph(line)
 
 
@@ -262,15 +409,21 @@ def epoint_body(article: Article) -> str:
     if article.layout == "word":
         head += [_word_meeting(line, article) for line in article.meeting]
         if article.author:
-            head.append(f'<p class=MsoNormal align=center style="text-align:center"><span>{article.author}'
-                        '</span></p>\n<p class=MsoNormal><span lang=EN-US>&nbsp;<o:p></o:p></span></p>\n')
+            head.append(
+                f'<p class=MsoNormal align=center style="text-align:center"><span>{article.author}'
+                "</span></p>\n<p class=MsoNormal><span lang=EN-US>&nbsp;<o:p></o:p></span></p>\n"
+            )
         if article.salutation:
             head.append(_word_paragraph(SALUTATION))
         body = "".join(_word_paragraph(text) for text in article.paragraphs)
         return _WORD_HEAD + "".join(head) + body + "</div></body></html>"
     # Plain bodies break paragraphs with <br> and U+3000 indents rather than <p>.
-    lines = [*article.meeting, *([article.author] if article.author else []),
-             *([SALUTATION] if article.salutation else []), *article.paragraphs]
+    lines = [
+        *article.meeting,
+        *([article.author] if article.author else []),
+        *([SALUTATION] if article.salutation else []),
+        *article.paragraphs,
+    ]
     return "<br>\n".join("\u3000\u3000" + html.escape(line) for line in lines) + "<br>"
 
 
@@ -278,9 +431,11 @@ def epoint_page(article: Article) -> str:
     names = {"004002": ("代表工作", "代表活动")}.get(article.list, ("重要发布", "常委会会议文件"))
     if article.layout == "unknown":
         # A page redesigned under the crawler: no h3 title, no info block, the body in a new container.
-        return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(article.title)}</title>"
-                f"</head><body><div class='news-detail'><h1>{html.escape(article.title)}</h1>"
-                f"<section class='news-text'>{epoint_body(article)}</section></div></body></html>")
+        return (
+            f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(article.title)}</title>"
+            f"</head><body><div class='news-detail'><h1>{html.escape(article.title)}</h1>"
+            f"<section class='news-text'>{epoint_body(article)}</section></div></body></html>"
+        )
     return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{html.escape(article.title)}</title>
 <link rel="stylesheet" href="/css/ewb.css"></head>
@@ -290,14 +445,17 @@ def epoint_page(article: Article) -> str:
 <div class="ewb-article">
 <h3 class="ewb-article-tt">{html.escape(article.title)}</h3>
 <div class="ewb-article-sources">发布时间：{article.published:%Y-%m-%d %H:%M}&nbsp;&nbsp;&nbsp;&nbsp;
-<a href="javascript:window.print()">打印</a>&nbsp;&nbsp;&nbsp;&nbsp;阅读次数：<span id="infoViewCount"></span></div>
+<a href="javascript:window.print()">打印</a>&nbsp;&nbsp;&nbsp;&nbsp;
+阅读次数：<span id="infoViewCount"></span></div>
 <div class="ewb-article-info"><div id="infoContentM">{epoint_body(article)}</div></div>
 </div><div class="ewb-footer">主办：武汉市武昌区人大常委会办公室 鄂ICP备05003299号</div>
 <script src="/js/ewb.js"></script></body></html>"""
 
 
 def _listed(articles: dict[str, Article], category: str) -> list[Article]:
-    return sorted((a for a in articles.values() if a.list == category), key=lambda a: a.published, reverse=True)
+    return sorted(
+        (a for a in articles.values() if a.list == category), key=lambda a: a.published, reverse=True
+    )
 
 
 def epoint_list(category: str, number: int, articles: dict[str, Article]) -> tuple[str, int] | None:
@@ -306,9 +464,10 @@ def epoint_list(category: str, number: int, articles: dict[str, Article]) -> tup
     count = max((len(items) + EPOINT_PAGE_SIZE - 1) // EPOINT_PAGE_SIZE, 1)
     if not 1 <= number <= count:
         return None
-    shown = items[(number - 1) * EPOINT_PAGE_SIZE: number * EPOINT_PAGE_SIZE]
+    shown = items[(number - 1) * EPOINT_PAGE_SIZE : number * EPOINT_PAGE_SIZE]
     rows = "\n".join(
-        f'<li class="ewb-list-node clearfix"><a href="{a.path}" title="{html.escape(a.title)}" target="_blank" '
+        f'<li class="ewb-list-node clearfix"><a href="{a.path}" title="{html.escape(a.title)}" '
+        f'target="_blank" '
         f'class="ewb-list-name">{html.escape(a.title[:18] + ("…" if len(a.title) > 18 else ""))}</a>'
         f'<span class="ewb-list-date">{a.published:%Y-%m-%d}</span></li>'
         for a in shown
@@ -327,17 +486,19 @@ def epoint_list(category: str, number: int, articles: dict[str, Article]) -> tup
 
 def challenge_page() -> str:
     """The anti-bot page some Epoint sites answer with: an encoded token and a self-running script."""
-    return ("<!DOCTYPE html><html><head><meta http-equiv='Content-Type' content='text/html; charset=utf-8'>"
-            "<meta id='9DhefwqGPrzGxEp9hPaoag' content=\"{qtKx8Bz.QWERTYU0123456789abcdef\">"
-            "<script type='text/javascript' r='m'>var _$ku='3h2';eval(function(){return 1}())</script>"
-            "</head><body></body></html>")
+    return (
+        "<!DOCTYPE html><html><head><meta http-equiv='Content-Type' content='text/html; charset=utf-8'>"
+        "<meta id='9DhefwqGPrzGxEp9hPaoag' content=\"{qtKx8Bz.QWERTYU0123456789abcdef\">"
+        "<script type='text/javascript' r='m'>var _$ku='3h2';eval(function(){return 1}())</script>"
+        "</head><body></body></html>"
+    )
 
 
 def hppc_part_paragraphs(article: Article, part: int) -> tuple[list[str], dict[int, str]]:
     """The paragraphs (and captions by paragraph index) shown on ``part`` (1-based) of ``article``."""
     size = (len(article.paragraphs) + article.parts - 1) // article.parts
     start = (part - 1) * size
-    shown = list(article.paragraphs[start:start + size])
+    shown = list(article.paragraphs[start : start + size])
     captions = {k - start: v for k, v in article.captions.items() if start <= k < start + size}
     return shown, captions
 
@@ -347,16 +508,19 @@ def hppc_page(article: Article, part: int = 1) -> str:
     body = []
     for index, text in enumerate(paragraphs):
         if index in captions:
-            body.append(f'<p style="text-align: center;"><img src="/uploadfile/2024/0103/{index}.jpg" '
-                        f'alt="" /></p>\n<p style="text-align: center;">{html.escape(captions[index])}</p>')
+            body.append(
+                f'<p style="text-align: center;"><img src="/uploadfile/2024/0103/{index}.jpg" '
+                f'alt="" /></p>\n<p style="text-align: center;">{html.escape(captions[index])}</p>'
+            )
         last = part == article.parts and index == len(paragraphs) - 1
         body.append(f"<p>\u3000\u3000{html.escape(text)}{html.escape(article.byline) if last else ''}</p>")
     number = article.path.rsplit("/", 1)[1].removesuffix(".html")
     pager = ""
     if article.parts > 1:
-        links = " ".join(f'<a href="{number}{"" if n == 1 else f"_{n}"}.html">{n}</a>'
-                         for n in range(1, article.parts + 1))
-        following = (f' <a href="{number}_{part + 1}.html">下一页</a>' if part < article.parts else "")
+        links = " ".join(
+            f'<a href="{number}{"" if n == 1 else f"_{n}"}.html">{n}</a>' for n in range(1, article.parts + 1)
+        )
+        following = f' <a href="{number}_{part + 1}.html">下一页</a>' if part < article.parts else ""
         pager = f'<div id="pages" class="text-c">{links}{following}</div>'
     editor = f'<p class="f-r">责任编辑：{article.editor}</p>' if part == article.parts else ""
     return f"""<!DOCTYPE html>
@@ -380,16 +544,21 @@ def hppc_list(catid: str, number: int, articles: dict[str, Article]) -> str | No
     count = max((len(items) + HPPC_PAGE_SIZE - 1) // HPPC_PAGE_SIZE, 1)
     if not 1 <= number <= count:
         return None
-    shown = items[(number - 1) * HPPC_PAGE_SIZE: number * HPPC_PAGE_SIZE]
+    shown = items[(number - 1) * HPPC_PAGE_SIZE : number * HPPC_PAGE_SIZE]
     rows = "\n".join(
         f'<div class="list1"><a href="{a.path.lstrip("/")}" target="_blank">{html.escape(a.title)}</a>'
         f"<span>{a.published:%Y-%m-%d}</span></div>"
         for a in shown
     )
-    pages = " ".join(f'<a href="list.php?catid={catid}&page={n}">{n}</a>' if n != number else f"<span>{n}</span>"
-                     for n in range(1, count + 1))
-    following = f' <a href="list.php?catid={catid}&page={number + 1}" class="a1">下一页</a>' if number < count else ""
-    return f"""<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+    pages = " ".join(
+        f'<a href="list.php?catid={catid}&page={n}">{n}</a>' if n != number else f"<span>{n}</span>"
+        for n in range(1, count + 1)
+    )
+    following = (
+        f' <a href="list.php?catid={catid}&page={number + 1}" class="a1">下一页</a>' if number < count else ""
+    )
+    return f"""<!DOCTYPE html><html><head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
 <title>代表工作 - 湖北人大网</title></head><body>
 <div class="crumbs">当前位置: 首页 &gt;&gt; 代表工作</div>
 <div class="list">
