@@ -146,3 +146,4 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
 
 # Command modules register themselves on ``main``; they come last so that they can use the helpers above.
 from wrqa import cli_run  # noqa: E402,F401 - registers run, daemon and status
+from wrqa import cli_crawl  # noqa: E402,F401 - registers crawl, export, reextract and demo-sites

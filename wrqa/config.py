@@ -58,6 +58,8 @@ KEYS: tuple[Key, ...] = (
         minimum=0),
     Key("crawl.max_retry_after", 300.0, (float, int),
         "Longest Retry-After obeyed, in seconds; a longer one leaves the page for the next run.", minimum=0),
+    Key("crawl.repeat_every", 0, (int, float),
+        "Seconds between passes of 'wrqa crawl' without --once; 0 for a single pass.", minimum=0),
     Key("schedule.cron", "30 6 * * *", (str,), "When the daemon runs the main job (crontab syntax)."),
     Key("schedule.timezone", "Asia/Shanghai", (str,), "Timezone of the cron schedule."),
     Key("schedule.misfire_grace", 3600, (int,), "Seconds a late run may still start.", minimum=1),

@@ -97,6 +97,9 @@ def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHa
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "ReplicaHTTP/1.0"
+        # Headers and body leave in one segment: without this, Nagle and delayed ACKs stall each answer.
+        disable_nagle_algorithm = True
+        wbufsize = 64 * 1024
 
         def log_message(self, format, *args) -> None:  # noqa: A002 - the base class names it so
             pass

@@ -1,0 +1,183 @@
+"""The crawler's commands: ``wrqa crawl``, ``wrqa export``, ``wrqa reextract`` and ``wrqa demo-sites``.
+
+Thin wrappers over ``crawler.crawl``, ``crawler.store`` and ``crawler.replica``; cheap to import (httpx
+and the rest are imported inside the commands). Bad input ends with one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+import time
+
+import click
+
+from wrqa.cli import config_option, fail, main, read_config
+
+MAX_MESSAGES = 20
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    """The first Ctrl-C or SIGTERM ends the crawl after the pages under way; a second one aborts."""
+
+    def handle(signum, frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        click.echo("\nwrqa: stopping after the pages under way (Ctrl-C again to abort)", err=True)
+        stop.set()
+
+    signal.signal(signal.SIGINT, handle)
+    signal.signal(signal.SIGTERM, handle)
+
+
+class _Bar:
+    """A one-line progress bar on standard error, drawn only on a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, source: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = width * done // total if total else width
+        bar = "#" * filled + "." * (width - filled)
+        click.echo(f"\r{source:<12} [{bar}] {done}/{total}", err=True, nl=False)
+        if done >= total:
+            click.echo("", err=True)
+
+
+@main.command()
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="Crawl only this [[sources]] entry (repeatable) [default: all].")
+@click.option("--once", is_flag=True,
+              help="One pass and exit, even when crawl.repeat_every is set.")
+@config_option
+def crawl(sources, once, config_path) -> None:
+    """Fetch new and changed reports from the configured sites into the store.
+
+    Prints a progress bar on a terminal and one summary line at the end. Exit code 0 when every page
+    was fetched, 1 when some failed (they are retried on the next run), 2 when the crawl could not run.
+    """
+    from crawler.crawl import crawl as run_crawl
+    from crawler.errors import CrawlerError
+
+    config = read_config(config_path)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    repeat = 0 if once else config["crawl.repeat_every"]
+    failed = False
+    while True:
+        try:
+            stats = run_crawl(config, sources=list(sources) or None, progress=_Bar(), stop=stop)
+        except CrawlerError as error:
+            fail(str(error))
+        for message in stats.messages[:MAX_MESSAGES]:
+            click.echo(f"wrqa: {message}", err=True)
+        if len(stats.messages) > MAX_MESSAGES:
+            click.echo(f"wrqa: … and {len(stats.messages) - MAX_MESSAGES} more problems", err=True)
+        click.echo(stats.summary())
+        failed = stats.failed > 0
+        if not repeat or stop.wait(repeat):
+            break
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="Output format: one JSON object a line.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--source", default=None, metavar="NAME", help="Export only this source's documents.")
+@config_option
+def export(output_format, output, source, config_path) -> None:
+    """Write the stored documents, one JSON object a line (url, site, category, title, published_at,
+    committee, year, kind, text and what else the crawler read)."""
+    from crawler.errors import StoreError
+    from crawler.store import Store
+
+    config = read_config(config_path)
+    path = config.path_of("store.path")
+    if not path.exists():
+        fail(f"{path}: no store yet; run 'wrqa crawl' first or set store.path in the config")
+    try:
+        with Store(path) as store:
+            lines = [json.dumps(_exported(stored), ensure_ascii=False) for stored in store.stored(source)]
+    except StoreError as error:
+        fail(str(error))
+    text = "".join(line + "\n" for line in lines)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            fail(f"{output}: cannot write the export ({error.strerror})")
+        click.echo(f"{len(lines)} documents written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _exported(stored) -> dict:
+    page = stored.page
+    return {
+        "url": page.url,
+        "site": page.site,
+        "category": page.category,
+        "title": page.title,
+        "published_at": page.published_at.isoformat() if page.published_at else None,
+        "committee": page.committee,
+        "year": page.year,
+        "kind": page.kind,
+        "text": "\n".join(page.paragraphs),
+        "meeting_date": page.meeting_date.isoformat() if page.meeting_date else None,
+        "session": page.session,
+        "author": page.author,
+        "warnings": list(page.warnings),
+        "version": stored.version,
+        "fetched_at": stored.fetched_at,
+    }
+
+
+@main.command()
+@click.option("--source", default=None, metavar="NAME", help="Re-extract only this source's documents.")
+@config_option
+def reextract(source, config_path) -> None:
+    """Parse every stored document again from its archived responses, without fetching; a document
+    whose extraction changed gets a new version."""
+    from crawler.crawl import reextract as run_reextract
+    from crawler.errors import CrawlerError
+
+    config = read_config(config_path)
+    if not config.path_of("store.path").exists():
+        fail(f"{config.path_of('store.path')}: no store yet; run 'wrqa crawl' first")
+    try:
+        counts = run_reextract(config, source)
+    except CrawlerError as error:
+        fail(str(error))
+    click.echo(f"{counts['changed']} changed, {counts['unchanged']} unchanged, "
+               f"{counts['missing']} without archive or adapter")
+
+
+@main.command("demo-sites")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65534),
+              help="Port of the district site; the provincial site takes the next one (0: any free ports).")
+def demo_sites(port) -> None:
+    """Serve the bundled replica of the district and provincial sites on 127.0.0.1 until Ctrl-C."""
+    from crawler.replica import serve
+
+    try:
+        replica = serve(port=port)
+    except OSError as error:
+        fail(f"cannot listen on 127.0.0.1:{port} ({error.strerror}); choose another --port")
+    click.echo(f"district site (epoint):   {replica.base_urls['epoint']}  lists zyfb/003005, dbgz/004002")
+    click.echo(f"provincial site (hppc):   {replica.base_urls['hppc']}  list list.php?catid=8")
+    click.echo("Point [[sources]] base_url at these to try 'wrqa crawl'. Ctrl-C stops.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        replica.close()
