@@ -36,11 +36,13 @@ BOMB_SIZE = 64 * 1024 * 1024
 
 @dataclass
 class Request:
-    """One request the replica answered: which site, the raw path and the request headers."""
+    """One request the replica answered: which site, the raw path, the request headers, and when it
+    arrived (``time.monotonic()``)."""
 
     site: str
     path: str
     headers: dict[str, str]
+    at: float = 0.0
 
 
 @dataclass
@@ -106,10 +108,9 @@ def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHa
 
         def do_GET(self) -> None:
             replica = replica_ref[0]
+            headers = {name.lower(): value for name, value in self.headers.items()}
             with replica.lock:
-                replica.requests.append(
-                    Request(state.name, self.path, {k.lower(): v for k, v in self.headers.items()})
-                )
+                replica.requests.append(Request(state.name, self.path, headers, time.monotonic()))
                 count = state.counts[self.path] = state.counts.get(self.path, 0) + 1
             if state.delay:
                 time.sleep(state.delay)

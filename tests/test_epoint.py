@@ -1,0 +1,98 @@
+"""The district site's adapter reads every replica page back to the fields the replica wrote into it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from crawler import epoint
+from crawler.replica import site
+
+BASE = "http://wcrd.example"
+ARTICLES = site.epoint_articles()
+
+
+def expected_paragraphs(article: site.Article) -> tuple[str, ...]:
+    """What a reader sees as the body: meeting line(s), author, salutation, then the text, spaces collapsed."""
+    lines = [*article.meeting, *([article.author] if article.author else []),
+             *([site.SALUTATION] if article.salutation else []), *article.paragraphs]
+    return tuple(re.sub(" +", " ", line) for line in lines)
+
+
+@pytest.mark.parametrize("article", [a for a in ARTICLES if a.layout != "unknown"], ids=lambda a: a.path[-12:])
+def test_article_fields_and_body_are_read_off_the_page(article):
+    """Title, publish time (not the URL folder), meeting, 届次, author, committee, year, kind and body match."""
+    page = epoint.parse_article(site.epoint_page(article), BASE + article.path, "wcrd", article.list)
+
+    actual = dict(title=page.title, published_at=page.published_at, committee=page.committee, year=page.year,
+                  kind=page.kind, meeting_date=page.meeting_date, session=page.session, author=page.author,
+                  category=page.category)
+    assert (article.expected, expected_paragraphs(article), ()) == (actual, page.paragraphs, page.warnings)
+
+
+def test_unrecognised_layout_is_kept_with_a_warning_and_no_guessed_body():
+    """A redesigned page gives its <title>, no body and a warning that names the URL."""
+    article = next(a for a in ARTICLES if a.layout == "unknown")
+    url = BASE + article.path
+
+    page = epoint.parse_article(site.epoint_page(article), url, "wcrd", "004002")
+
+    assert (article.title, (), None, 1) == (page.title, page.paragraphs, page.published_at, len(page.warnings))
+    assert url in page.warnings[0] and "not recognised" in page.warnings[0]
+
+
+def test_missing_publish_date_is_a_warning_not_the_url_folder():
+    """Without 发布时间 the page has no publish time and says so; the 20190531 folder is not used."""
+    article = next(a for a in ARTICLES if "20190531" in a.path)
+    html = site.epoint_page(article).replace("发布时间：", "")
+
+    page = epoint.parse_article(html, BASE + article.path, "wcrd", "003005")
+
+    assert (None, True) == (page.published_at, any("No publish date" in w for w in page.warnings))
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
+def test_list_pages_give_links_in_all_url_forms_and_the_next_page(number):
+    """Each list page gives its articles' absolute URLs (double slash kept) and the next page until the last."""
+    articles = {a.path: a for a in ARTICLES}
+    html, count = site.epoint_list("003005", number, articles)
+    url = f"{BASE}/zyfb/003005/{number}.html"
+
+    listing = epoint.parse_list(html, url)
+
+    shown = [a for a in sorted(articles.values(), key=lambda a: a.published, reverse=True) if a.list == "003005"]
+    shown = shown[(number - 1) * site.EPOINT_PAGE_SIZE: number * site.EPOINT_PAGE_SIZE]
+    expected_next = f"{BASE}/zyfb/003005/{number + 1}.html" if number < count else None
+    assert ([BASE + a.path for a in shown], [a.title for a in shown], expected_next, count) == (
+        [link.url for link in listing.links], [link.title for link in listing.links], listing.next_url,
+        listing.pages)
+
+
+def test_legacy_double_slash_url_is_kept_as_linked():
+    """The migrated page /zyfb/003005//1818808.html is linked with its double slash intact."""
+    articles = {a.path: a for a in ARTICLES}
+    urls = [link.url for n in range(1, 5) for link in epoint.parse_list(
+        site.epoint_list("003005", n, articles)[0], f"{BASE}/zyfb/003005/{n}.html").links]
+
+    assert f"{BASE}/zyfb/003005//1818808.html" in urls
+
+
+def test_pager_without_next_link_is_followed_by_number():
+    """A pager that shows only 2/5 leads to 3.html."""
+    html = ('<ul><li><a href="/a/1.html">人大紫阳街工委2018年工作报告</a><span>2019-01-02</span></li></ul>'
+            '<div class="ewb-page"><span id="index">2/5</span></div>')
+
+    listing = epoint.parse_list(html, f"{BASE}/zyfb/003005/2.html")
+
+    assert (f"{BASE}/zyfb/003005/3.html", 5) == (listing.next_url, listing.pages)
+
+
+@pytest.mark.parametrize(("list_path", "url", "category"), [
+    ("zyfb/003005", f"{BASE}/zyfb/003005/1.html", "003005"),
+    ("/dbgz/004002/", f"{BASE}/dbgz/004002/1.html", "004002"),
+    ("zyfb/003005/moreinfo.html", f"{BASE}/zyfb/003005/moreinfo.html", "003005"),
+])
+def test_list_path_gives_first_page_and_category(list_path, url, category):
+    """A configured list becomes the URL of its first page and the category code of its documents."""
+    assert (url, category) == (epoint.list_url(BASE, list_path), epoint.category(list_path))

@@ -1,0 +1,61 @@
+"""What adapters share: paragraphs out of Word-exported HTML, dates, and the meeting line in both styles."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from crawler import extract
+
+PUBLISHED = datetime(2019, 2, 1, tzinfo=extract.CHINA)
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (["(2018年12月25日在武汉市武昌区第十五届人大常委会第16次会议上)"], (date(2018, 12, 25), "第十五届", 1)),
+    (["（2018年12月25日在武汉市武昌区第十五届人大常委会第16次会议上）"], (date(2018, 12, 25), "第十五届", 1)),
+    (["——2019年1月16日在武汉市武昌区第十五届人大常委会第二十六次会议上"], (date(2019, 1, 16), "第十五届", 1)),
+    (["——2019年1月16日在武汉市武昌区", "第十五届人大常委会第二十六次会议上", "人大紫阳街工委"],
+     (date(2019, 1, 16), "第十五届", 2)),
+    (["——20190126日在武汉市武昌区第十五届人大常委会第二十六次会议上"], (date(2019, 1, 26), "第十五届", 1)),
+    (["——2019123日在武汉市武昌区第十五届人大常委会第二十次会议上"], (date(2019, 1, 23), "第十五届", 1)),
+    (["——加强学习，提高代表素质。", "——在会议上发言"], (None, None, 0)),
+    (["主任、各位副主任、各位委员："], (None, None, 0)),
+])
+def test_meeting_line_in_every_style(lines, expected):
+    """Parenthesised, dashed, split, glyph-lost and ambiguous lines are read; dash bullets are not meetings."""
+    day, session, taken, warnings = extract.meeting_of(lines, PUBLISHED)
+
+    assert (expected, []) == ((day, session, taken), warnings)
+
+
+def test_ambiguous_lost_glyph_date_without_publish_date_is_a_warning():
+    """——2019123日 with no publish date could be 1-23 or 12-3: no date, and a warning saying both."""
+    day, _, _, warnings = extract.meeting_of(["——2019123日在武汉市武昌区第十五届人大常委会第二十次会议上"], None)
+
+    assert (None, 1, True) == (day, len(warnings), "2019-01-23 or 2019-12-03" in warnings[0])
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ("<p class=MsoNormal><span>第一段<o:p></o:p></span></p><p class=MsoNormal><span lang=EN-US>&nbsp;<o:p></o:p>"
+     "</span></p><p>第二段</p>", ["第一段", "第二段"]),
+    ('<html><head><style><!-- p.MsoNormal {margin:0} --></style></head><body><p>'
+     '<st1:chsdate Year="2020" Month="11" Day="26">20201126</st1:chsdate>日</p></body></html>', ["20201126日"]),
+    ("\u3000\u3000第一段<br>\u3000\u3000第二段<br><br> <br>第三段", ["第一段", "第二段", "第三段"]),
+    ("第一段。&nbsp;&nbsp;第二段", ["第一段。", "第二段"]),
+    ("<table><tr><td>社区</td><td>代表</td></tr></table>", ["社区", "代表"]),
+])
+def test_paragraphs_split_at_blocks_breaks_blank_lines_and_indents(markup, expected):
+    """Word bodies, <br> bodies, U+3000 and &nbsp; indents and tables give one paragraph a line."""
+    assert expected == extract.paragraphs(markup)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("发布时间：2018-12-27 15:41", datetime(2018, 12, 27, 15, 41, tzinfo=extract.CHINA)),
+    ("时间:2024-01-03", datetime(2024, 1, 3, tzinfo=extract.CHINA)),
+    ("2023年1月5日", datetime(2023, 1, 5, tzinfo=extract.CHINA)),
+    ("阅读次数：", None),
+])
+def test_dates_are_read_in_china_time(text, expected):
+    """Publish times are +08:00 whether or not a time of day is written."""
+    assert expected == extract.parse_datetime(text)
