@@ -145,5 +145,5 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
 
 
 # Command modules register themselves on ``main``; they come last so that they can use the helpers above.
-from wrqa import cli_run  # noqa: E402,F401 - registers run, daemon and status
-from wrqa import cli_crawl  # noqa: E402,F401 - registers crawl, export, reextract and demo-sites
+# cli_crawl: crawl, export, reextract, demo-sites; cli_run: run, daemon, status.
+from wrqa import cli_crawl, cli_run  # noqa: E402,F401
