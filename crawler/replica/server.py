@@ -88,6 +88,10 @@ class Replica:
         with self.lock:
             self.requests.clear()
 
+    def add(self, site_name: str, article: site.Article) -> None:
+        """Publishes ``article`` on ``site_name``: it appears first in its list."""
+        self.sites[site_name].articles[article.path] = article
+
     def change(self, site_name: str, path: str, paragraph: str) -> None:
         """Appends ``paragraph`` to the article at ``path``, as an editor correcting a page would."""
         articles = self.sites[site_name].articles

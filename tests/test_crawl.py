@@ -1,0 +1,157 @@
+"""The crawl against the replica: everything wanted stored once, incremental runs, stops, kills, re-extraction."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler import committee
+from crawler.crawl import crawl, reextract
+from crawler.replica import site
+from crawler.store import Store
+
+WANTED = {a.path for a in site.epoint_articles() + site.hppc_articles() if committee.document_kind(a.title) != "other"}
+
+
+def stored_paths(config) -> dict[str, int]:
+    """Versions stored per URL path."""
+    with Store(config.path_of("store.path")) as store:
+        counts = store.version_counts()
+    return {urlsplit(url).path: count for url, count in counts.items()}
+
+
+def test_first_crawl_stores_every_wanted_article_once_and_nothing_else(replica, crawl_config):
+    """Reports and committee news of both sites are stored once; other committee documents are not fetched."""
+    config = crawl_config(replica)
+
+    stats = crawl(config)
+
+    counts = stored_paths(config)
+    assert (WANTED, {1}, len(WANTED), 0) == (set(counts), set(counts.values()), stats.new, stats.failed)
+
+
+def test_second_crawl_of_an_unchanged_site_stores_nothing_and_only_lists_and_checks(replica, crawl_config):
+    """Run two reads page 1 of each list, asks for the listed articles conditionally, and gets 304s."""
+    config = crawl_config(replica)
+    crawl(config)
+    replica.clear()
+
+    stats = crawl(config)
+
+    articles = [r for r in replica.requests if r.path != "/robots.txt" and "list.php" not in r.path
+                and not r.path.endswith(("/1.html",))]
+    conditional = all("if-none-match" in r.headers or "if-modified-since" in r.headers for r in articles)
+    lists = sorted(r.path for r in replica.requests if "list.php" in r.path or r.path.endswith("/1.html"))
+    assert ((0, 0, len(articles)), True, ["/dbgz/004002/1.html", "/list.php?catid=8&page=1", "/zyfb/003005/1.html"]) \
+        == ((stats.new, stats.changed, stats.unchanged), conditional, lists)
+
+
+def test_a_changed_article_gets_a_second_version(replica, crawl_config):
+    """An article edited on the site is stored again as version 2; the others stay at version 1."""
+    config = crawl_config(replica)
+    crawl(config)
+    newest = max((a for a in site.epoint_articles() if a.path in WANTED), key=lambda a: a.published)
+    replica.change("epoint", newest.path, "（本文有更正）")
+
+    stats = crawl(config)
+
+    counts = stored_paths(config)
+    assert (1, {newest.path: 2}) == (stats.changed, {p: c for p, c in counts.items() if c > 1})
+
+
+def test_a_new_article_is_fetched_and_paging_stops_where_nothing_is_new(replica, crawl_config):
+    """A report published after run one is stored in run two, which reads no list page beyond the second."""
+    config = crawl_config(replica, sources=("epoint",))
+    crawl(config)
+    model = next(a for a in site.epoint_articles() if a.expected["kind"] == "report")
+    fresh = replace(model, path="/zyfb/003005/20240110/new-report.html", title="人大南湖街道工委2023年工作报告",
+                    published=model.published + timedelta(days=365))
+    replica.add("epoint", fresh)
+    replica.clear()
+
+    stats = crawl(config)
+
+    list_pages = sorted(p for p in replica.paths("epoint") if re.fullmatch(r"/\w+/\d{6}/\d+\.html", p))
+    assert (1, ["/dbgz/004002/1.html", "/zyfb/003005/1.html", "/zyfb/003005/2.html"]) == (stats.new, list_pages)
+
+
+def test_stop_ends_the_crawl_after_the_page_under_way_and_the_next_run_completes(replica, crawl_config):
+    """A stop set after the first stored article ends the run early; the next run stores the rest, once each."""
+    config = crawl_config(replica)
+    stop = threading.Event()
+
+    def progress(source, done, total):
+        if done >= 1:
+            stop.set()
+
+    first = crawl(config, progress=progress, stop=stop)
+    second = crawl(config)
+
+    counts = stored_paths(config)
+    assert (True, 1, WANTED, {1}) == (first.stopped, first.new, set(counts), set(counts.values()))
+    assert len(WANTED) - 1 == second.new
+
+
+def test_a_crawl_killed_midway_is_completed_by_the_next_with_every_document_once(make_replica, crawl_config, tmp_path):
+    """SIGKILL during a slowed crawl, then a new run: every wanted article stored exactly once."""
+    replica = make_replica(delay=0.05)
+    config = crawl_config(replica)
+    toml = tmp_path / "config.toml"
+    toml.write_text(
+        f'[store]\npath = "{config.path_of("store.path")}"\nwarc_dir = "{config.path_of("store.warc_dir")}"\n'
+        '[crawl]\ndelay = 0.0\n'
+        f'[[sources]]\nname = "wcrd"\nkind = "epoint"\nbase_url = "{replica.base_urls["epoint"]}"\n'
+        'lists = ["zyfb/003005", "dbgz/004002"]\n'
+        f'[[sources]]\nname = "hppc"\nkind = "hppc"\nbase_url = "{replica.base_urls["hppc"]}"\n'
+        'lists = ["list.php?catid=8"]\n', encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-c", "from wrqa.cli import main; main()", "crawl", "--config",
+                                str(toml)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if config.path_of("store.path").exists() and len(stored_paths(config)) >= 5:
+            break
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    before = stored_paths(config)
+
+    crawl(config)
+
+    counts = stored_paths(config)
+    assert (True, WANTED, {1}) == (5 <= len(before) < len(WANTED), set(counts), set(counts.values()))
+    with Store(config.path_of("store.path")) as store:
+        assert ["interrupted", "done"] == [run["status"] for run in store.runs()]
+
+
+def test_reextract_reads_the_archive_without_fetching(replica, crawl_config):
+    """Re-extraction after a crawl finds every page unchanged and asks the server for nothing."""
+    config = crawl_config(replica)
+    crawl(config)
+    replica.clear()
+
+    counts = reextract(config)
+
+    assert ({"changed": 0, "unchanged": len(WANTED), "missing": 0}, []) == (counts, replica.requests)
+
+
+@pytest.mark.parametrize(("names", "message"), [
+    (["nope"], "No source named 'nope'"),
+])
+def test_an_unknown_source_name_is_a_clear_error(replica, crawl_config, names, message):
+    """Asking for a source the config does not have names it and lists the known ones."""
+    from crawler.errors import CrawlerError
+
+    with pytest.raises(CrawlerError) as raised:
+        crawl(crawl_config(replica), sources=names)
+
+    assert message in str(raised.value) and "wcrd, hppc" in str(raised.value)

@@ -1,0 +1,101 @@
+"""The HTTP client: politeness, conditional GETs, status handling, charset decisions and challenge pages."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from crawler.errors import ChallengeError, FetchError
+from crawler.http import Client, Settings, decide_charset, is_challenge
+from crawler.replica import site
+
+TEXT = "人大紫阳街工委2018年工作报告，主任、各位副主任、各位委员："
+
+
+@pytest.mark.parametrize(("content", "header", "expected"), [
+    (TEXT.encode("utf-8"), None, "utf-8"),
+    (TEXT.encode("utf-8"), "text/html; charset=gbk", "utf-8"),
+    (TEXT.encode("gbk"), "text/html; charset=gbk", "gb18030"),
+    (TEXT.encode("gb2312"), "text/html; charset=GB2312", "gb18030"),
+    (b'<meta charset="gbk">' + TEXT.encode("gbk"), None, "gb18030"),
+    (b'<meta http-equiv="Content-Type" content="text/html; charset=gb2312">' + TEXT.encode("gbk"), "text/html",
+     "gb18030"),
+    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "text/html; charset=gbk", "utf-8-sig"),
+    (("<html><body>" + TEXT * 20 + "</body></html>").encode("gb18030"), None, "gb18030"),
+])
+def test_charset_is_decided_from_the_bytes(content, header, expected):
+    """BOM, valid UTF-8, header, <meta> and detection, in that order; gb2312 and gbk widen to gb18030."""
+    assert expected == decide_charset(content, header)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (site.challenge_page(), True),
+    ("<html><head><meta content=\"{qtABC\"></head></html>", True),
+    ("<html><script r='m'>x()</script></html>", True),
+    ("<html><head><meta name='keywords' content='人大'></head><body><script src='/js/ewb.js'></script></body>",
+     False),
+])
+def test_challenge_pages_are_recognised(text, expected):
+    """The Epoint anti-bot page has a {qt… meta token or a script tagged r='m'; ordinary pages have neither."""
+    assert expected == is_challenge(text)
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay_and_carry_the_user_agent(replica):
+    """Three pages fetched in a row arrive at least crawl.delay apart, each with the configured User-Agent."""
+    base = replica.base_urls["epoint"]
+    with Client(Settings(delay=0.2, user_agent="wrqa-test/1"), [base]) as client:
+        for number in (1, 2, 3):
+            client.get(f"{base}/zyfb/003005/{number}.html")
+
+    pages = [r for r in replica.requests if r.path != "/robots.txt"]
+    gaps = [later.at - earlier.at for earlier, later in zip(pages, pages[1:], strict=False)]
+    assert ([True, True], {"wrqa-test/1"}) == ([gap >= 0.19 for gap in gaps], {r.headers["user-agent"] for r in pages})
+
+
+def test_conditional_get_answers_304_with_no_body(replica):
+    """A page asked for with its ETag comes back 304 and empty."""
+    base = replica.base_urls["epoint"]
+    url = base + site.epoint_articles()[0].path
+    with Client(Settings(delay=0), [base]) as client:
+        first = client.get(url)
+        again = client.get(url, etag=first.etag, last_modified=first.last_modified)
+
+    assert (200, 304, b"") == (first.status, again.status, again.content)
+
+
+def test_last_modified_alone_gives_a_conditional_get(replica):
+    """The provincial site offers only Last-Modified; If-Modified-Since with it answers 304."""
+    base = replica.base_urls["hppc"]
+    url = base + site.hppc_articles()[0].path
+    with Client(Settings(delay=0), [base]) as client:
+        first = client.get(url)
+        again = client.get(url, last_modified=first.last_modified)
+
+    assert (None, 304) == (first.etag, again.status)
+
+
+def test_a_404_is_a_fetch_error_and_is_not_retried(replica):
+    """A missing page fails once, with a message naming the URL and the status."""
+    base = replica.base_urls["epoint"]
+    with Client(Settings(delay=0, retries=3, backoff=0.01), [base]) as client, pytest.raises(FetchError) as raised:
+        client.get(f"{base}/zyfb/003005/nothing.html")
+
+    assert (["/zyfb/003005/nothing.html"], True) == (
+        [p for p in replica.paths("epoint") if p != "/robots.txt"], "HTTP 404" in str(raised.value))
+
+
+def test_a_host_not_configured_is_never_asked(replica):
+    """A URL on another host fails before any request, naming the URL and the fix."""
+    with Client(Settings(delay=0), [replica.base_urls["epoint"]]) as client, pytest.raises(FetchError) as raised:
+        client.get(replica.base_urls["hppc"] + "/list.php?catid=8&page=1")
+
+    assert ([], True) == (replica.paths("hppc"), "not on a configured host" in str(raised.value))
+
+
+def test_a_challenge_page_raises_challenge_error(make_replica):
+    """A site answering with the JavaScript challenge gives ChallengeError, never a page."""
+    replica = make_replica(faults={"epoint": {"*": "challenge"}})
+    base = replica.base_urls["epoint"]
+    with Client(Settings(delay=0), [base]) as client, pytest.raises(ChallengeError):
+        client.get(f"{base}/zyfb/003005/1.html")
