@@ -25,7 +25,7 @@ def _config(path: str | None):
     try:
         return load_config(path)
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+        _fail(str(error))
 
 
 def _fail(message: str) -> None:

@@ -162,7 +162,10 @@ class _SchedulerLog(logging.Handler):
         self.log = log
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.log("scheduler-" + record.levelname.lower(), message=record.getMessage())
+        message = record.getMessage()
+        if "maximum number of running instances" in message:
+            return  # said as a run-skipped event by the daemon's listener
+        self.log("scheduler-" + record.levelname.lower(), message=message)
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,7 @@ class Daemon:
             ) from None
 
     def _serve(self) -> int:
-        from apscheduler.events import EVENT_JOB_MISSED, EVENT_SCHEDULER_STARTED
+        from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, EVENT_SCHEDULER_STARTED
         from apscheduler.schedulers.blocking import BlockingScheduler
 
         scheduler = BlockingScheduler(timezone=_zone(self.schedule.timezone))
@@ -247,6 +250,11 @@ class Daemon:
         scheduler.add_listener(lambda event: self.log("run-missed", scheduled=event.scheduled_run_time),
                                EVENT_JOB_MISSED)
         scheduler.add_listener(self._on_started, EVENT_SCHEDULER_STARTED)
+        scheduler.add_listener(
+            lambda event: self.log("run-skipped", scheduled=event.scheduled_run_times[0],
+                                   reason="the previous run is still under way"),
+            EVENT_JOB_MAX_INSTANCES,
+        )
 
         with history.opened(self.store) as conn:
             last = history.last_complete(conn)
