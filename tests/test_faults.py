@@ -1,0 +1,134 @@
+"""Each fault of the replica, and what the crawl must do about it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler import committee
+from crawler.crawl import crawl
+from crawler.replica import site
+from crawler.store import Store
+
+ZIYANG = "/zyfb/003005/20190531/bd41259e-860a-4f08-81e1-a8a0d2257ca8.html"
+WANTED_DISTRICT = {a.path for a in site.epoint_articles() if committee.document_kind(a.title) != "other"}
+
+
+def stored(config) -> set[str]:
+    with Store(config.path_of("store.path")) as store:
+        return {urlsplit(page.url).path for page in store.pages()}
+
+
+def failures(config) -> dict[str, str]:
+    with Store(config.path_of("store.path")) as store:
+        return {urlsplit(url).path: error for url, error in store.failures()}
+
+
+@pytest.mark.parametrize(("fault", "requests"), [
+    ("reset:2", 3),
+    ("503:2", 3),
+    ("429:1:0", 2),
+])
+def test_transient_faults_are_retried_until_the_page_is_stored(make_replica, crawl_config, fault, requests):
+    """Resets, 503 bursts and 429 are retried with backoff; the page is stored and nothing fails."""
+    replica = make_replica(faults={"epoint": {ZIYANG: fault}})
+    config = crawl_config(replica, sources=("epoint",))
+
+    stats = crawl(config)
+
+    assert (requests, 0, True) == (replica.paths("epoint").count(ZIYANG), stats.failed, ZIYANG in stored(config))
+
+
+def test_retry_after_is_obeyed_even_when_backoff_is_shorter(make_replica, crawl_config):
+    """A 429 with Retry-After: 1 delays the next request to that host by a second, not by the 0.05 s backoff."""
+    replica = make_replica(faults={"epoint": {ZIYANG: "429:1:1"}})
+    config = crawl_config(replica, sources=("epoint",), crawl={"backoff": 0.05})
+
+    crawl(config)
+
+    times = [r.at for r in replica.requests if r.path == ZIYANG]
+    assert (2, True) == (len(times), times[1] - times[0] >= 0.95)
+
+
+def test_a_retry_after_beyond_the_limit_leaves_the_page_for_the_next_run(make_replica, crawl_config):
+    """Retry-After: 3600 above crawl.max_retry_after fails the page at once, with a message saying so."""
+    replica = make_replica(faults={"epoint": {ZIYANG: "429:1:3600"}})
+    config = crawl_config(replica, sources=("epoint",), crawl={"max_retry_after": 60})
+
+    crawl(config)
+
+    assert (1, True) == (replica.paths("epoint").count(ZIYANG), "max_retry_after" in failures(config)[ZIYANG])
+
+
+def test_a_slow_page_times_out_is_recorded_and_is_stored_by_a_later_run(make_replica, crawl_config):
+    """A page slower than crawl.timeout fails after its retries; once the server is quick it is stored."""
+    replica = make_replica(faults={"epoint": {ZIYANG: "slow:1.5"}})
+    config = crawl_config(replica, sources=("epoint",), crawl={"timeout": 0.3, "retries": 1})
+
+    first = crawl(config)
+    error = failures(config)[ZIYANG]
+    replica.sites["epoint"].faults.clear()
+    crawl(config)
+
+    assert (1, True, WANTED_DISTRICT - {ZIYANG}) == (first.failed, "timed out" in error, stored(config) - {ZIYANG})
+    assert ZIYANG in stored(config) and ZIYANG not in failures(config)
+
+
+@pytest.mark.parametrize(("fault", "words"), [
+    ("gzipbomb", "expands beyond crawl.max_page_bytes"),
+    ("oversized", "larger than crawl.max_page_bytes"),
+    ("redirect", "redirects to the foreign host 'mirror.example.invalid'"),
+])
+def test_bombs_oversized_pages_and_foreign_redirects_are_refused_and_reported(make_replica, crawl_config, fault,
+                                                                              words):
+    """The page fails with a message naming the cause; everything else is stored."""
+    replica = make_replica(faults={"epoint": {ZIYANG: fault}})
+    config = crawl_config(replica, sources=("epoint",), crawl={"max_page_bytes": 1024 * 1024})
+
+    stats = crawl(config)
+
+    assert (1, True, WANTED_DISTRICT - {ZIYANG}) == (stats.failed, words in failures(config)[ZIYANG], stored(config))
+
+
+def test_robots_wildcard_rules_are_honoured(make_replica, crawl_config):
+    """Disallow: /dbgz/*/2023030* keeps the crawler off those articles; Allow of a longer path lets one through."""
+    robots = "User-agent: *\nDisallow: /dbgz/*/2023030*\nAllow: /dbgz/*/20230305/\n"
+    replica = make_replica(robots={"epoint": robots})
+    config = crawl_config(replica, sources=("epoint",))
+
+    crawl(config)
+
+    blocked = {p for p in WANTED_DISTRICT if p.startswith("/dbgz/") and "/2023030" in p and "/20230305/" not in p}
+    requested = set(replica.paths("epoint"))
+    assert (set(), WANTED_DISTRICT - blocked, True) == (
+        blocked & requested, stored(config), all("robots.txt" in failures(config)[p] for p in blocked))
+    assert blocked and any("/20230305/" in p for p in stored(config))
+
+
+def test_unchanged_pages_are_answered_304_to_their_validators(replica, crawl_config):
+    """Run two sends each stored page's ETag back and counts every 304 as unchanged."""
+    config = crawl_config(replica, sources=("epoint",))
+    crawl(config)
+    with Store(config.path_of("store.path")) as store:
+        etags = {page.url: store.state(page.url).etag for page in store.pages()}
+    replica.clear()
+
+    stats = crawl(config)
+
+    sent = {replica.base_urls["epoint"] + r.path: r.headers.get("if-none-match") for r in replica.requests
+            if replica.base_urls["epoint"] + r.path in etags}
+    assert ({url: etags[url] for url in sent}, len(sent), 0) == (sent, stats.unchanged, stats.new)
+
+
+def test_a_challenge_page_is_reported_for_its_source_and_the_other_source_goes_on(make_replica, crawl_config):
+    """A district site answering with a JS challenge stores nothing, says so, and stops asking it."""
+    replica = make_replica(faults={"epoint": {"*": "challenge"}})
+    config = crawl_config(replica)
+
+    stats = crawl(config)
+
+    pages = stored(config)
+    wanted_provincial = {a.path for a in site.hppc_articles() if committee.document_kind(a.title) != "other"}
+    assert (wanted_provincial, True, True) == (
+        pages, any("wcrd" in m and "challenge" in m for m in stats.messages), len(replica.paths("epoint")) <= 2)
