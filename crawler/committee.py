@@ -74,7 +74,7 @@ def document_kind(title: str, author: str | None = None) -> str:
     """
     match = report_title(title)
     if match:
-        if author is None or committee_key(author) in (None, street_key(match["name"], match["suffix"])):
+        if author is None or committee_key(author) == street_key(match["name"], match["suffix"]):
             return "report"
         return "other"
     if COMMITTEE.search(title) or KNOWN_COMMITTEE.search(title):

@@ -113,7 +113,8 @@ def run_to_dict(run: RunResult, *, include_text: bool = False) -> dict[str, Any]
         "errors": [{"path": error.path, "message": error.message} for error in run.errors],
         "expectations": [
             {"engine": e.engine, "frame": e.frame, "name": e.name, "rule": e.rule, "success": e.success,
-             "element_count": e.element_count, "unexpected_count": e.unexpected_count, "observed": list(e.observed)}
+             "expectation": e.expectation, "element_count": e.element_count, "unexpected_count": e.unexpected_count,
+             "observed": list(e.observed)}
             for e in run.expectations
         ],
         "summary": summary(run),

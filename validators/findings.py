@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from checks.records import Analysis, Finding
+from crawler.normalize import MEETING
 from validators.patterns import ARTIFACT, ARTIFACT_KINDS, DOUBLED_STREET, PLACEHOLDER, PLACEHOLDER_KINDS
 from validators.rules import Rule
 
@@ -85,9 +86,11 @@ class FindingMaker:
                        "请核对日期或届次")
             data = {"meeting_date": str(document.meeting_date), "session": document.session,
                     "term": [term_start, term_end]}
-        line_end = document.text.find("\n")
-        return self._finding(rule, analysis, 0, line_end if line_end > 0 else len(document.text), message, data,
-                             engine)
+        start, end = 0, document.text.find("\n")
+        meeting = MEETING.search(document.text) if rule.id == "meeting-term" else None
+        if meeting:
+            start, end = meeting.span()
+        return self._finding(rule, analysis, start, end if end > start else len(document.text), message, data, engine)
 
     def _message(self, rule: Rule, analysis: Analysis, record: pd.Series) -> tuple[str, dict]:
         if rule.id == "stat-rate-range":

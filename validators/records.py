@@ -36,7 +36,8 @@ class ExpectationResult:
     """How one pandera check or GX expectation fared over the whole run.
 
     engine: ``pandera`` or ``gx``; frame: ``documents``, ``lines``, ``headings``, ``statistics``, ``relations``.
-    name: the check or expectation type; rule: the rule id it stands for.
+    name: the rule's check (``section-missing/work``); rule: the rule id it stands for.
+    expectation: how the engine states it (the GX expectation type, or ``Check`` for pandera).
     success: whether every row met it; element_count, unexpected_count: rows judged and rows failed.
     observed: a few failing values, as the engine reported them.
     """
@@ -49,6 +50,7 @@ class ExpectationResult:
     element_count: int
     unexpected_count: int
     observed: tuple[Any, ...] = field(default=())
+    expectation: str = "Check"
 
 
 @dataclass(frozen=True)

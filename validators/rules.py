@@ -71,13 +71,20 @@ def _regex_expectation(pattern: re.Pattern[str]) -> Callable[[Any], Any]:
     return lambda gx: gx.expectations.ExpectColumnValuesToNotMatchRegex(column="text", regex=plain(pattern))
 
 
+def _column(name: str):
+    """A GX row-condition column (GX 1.9+ conditions replace the deprecated condition strings)."""
+    from great_expectations.expectations.row_conditions import Column
+
+    return Column(name)
+
+
 def _section_rule(section: str) -> Rule:
     column = f"has_{section}"
     return Rule(
         "section-missing", f"section-missing/{section}", "documents",
         lambda frame: (frame["kind"] != "report") | frame[column],
         lambda gx: gx.expectations.ExpectColumnValuesToBeInSet(
-            column=column, value_set=[True], row_condition='kind=="report"', condition_parser="pandas"),
+            column=column, value_set=[True], row_condition=_column("kind") == "report"),
         {"section": section},
     )
 
@@ -96,21 +103,21 @@ def build_rules(duplicate_threshold: float = 0.8, rate_tolerance: float = 1.0) -
             "stat-rate-range", "stat-rate-range", "statistics",
             lambda frame: (frame["kind"] != "rate") | frame["value"].between(0, 100),
             lambda gx: gx.expectations.ExpectColumnValuesToBeBetween(
-                column="value", min_value=0, max_value=100, row_condition='kind=="rate"', condition_parser="pandas"),
+                column="value", min_value=0, max_value=100, row_condition=_column("kind") == "rate"),
         ),
         Rule(
             "stat-part-whole", "stat-part-whole/part", "relations",
             lambda frame: (frame["relation"] == "share") | (frame["part"] <= frame["whole"]),
             lambda gx: gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="whole", column_B="part", or_equal=True,
-                row_condition='relation!="share"', condition_parser="pandas"),
+                row_condition=_column("relation") != "share"),
         ),
         Rule(
             "stat-part-whole", "stat-part-whole/share", "relations",
             lambda frame: (frame["relation"] != "share") | (frame["gap"] <= rate_tolerance),
             lambda gx: gx.expectations.ExpectColumnValuesToBeBetween(
                 column="gap", min_value=0, max_value=rate_tolerance,
-                row_condition='relation=="share"', condition_parser="pandas"),
+                row_condition=_column("relation") == "share"),
         ),
         Rule(
             "year-mismatch", "year-mismatch", "headings",
@@ -123,8 +130,7 @@ def build_rules(duplicate_threshold: float = 0.8, rate_tolerance: float = 1.0) -
             "section-numbering", "section-numbering", "headings",
             lambda frame: (frame["ordinal"] == 0) | (frame["ordinal"] == frame["expected_ordinal"]),
             lambda gx: gx.expectations.ExpectColumnPairValuesToBeEqual(
-                column_A="ordinal", column_B="expected_ordinal", row_condition="ordinal>0",
-                condition_parser="pandas"),
+                column_A="ordinal", column_B="expected_ordinal", row_condition=_column("ordinal") > 0),
         ),
         Rule(
             "duplicate-report", "duplicate-report", "documents",
@@ -138,7 +144,7 @@ def build_rules(duplicate_threshold: float = 0.8, rate_tolerance: float = 1.0) -
             | (frame["committee"] == frame["mentioned"]),
             lambda gx: gx.expectations.ExpectColumnPairValuesToBeEqual(
                 column_A="committee", column_B="mentioned",
-                row_condition='kind=="report" and committee!=""', condition_parser="pandas"),
+                row_condition=(_column("kind") == "report") & (_column("committee") != "")),
         ),
         Rule(
             "meeting-term", "meeting-term/start", "documents",

@@ -44,7 +44,7 @@ def run_suite(
             continue
         if frame.empty:
             results.extend(
-                ExpectationResult("gx", frame_name, rule.name, rule.id, True, 0, 0) for rule in frame_rules)
+                ExpectationResult("gx", frame_name, rule.name, rule.id, True, 0, 0, (), "") for rule in frame_rules)
             continue
         source = context.data_sources.add_pandas(f"wrqa-{frame_name}")
         batch = source.add_dataframe_asset(frame_name).add_batch_definition_whole_dataframe(frame_name)
@@ -77,9 +77,10 @@ def run_suite(
                     "without naming the failing rows")
             failures.extend((rule, row) for row in rows)
             results.append(ExpectationResult(
-                engine="gx", frame=frame_name, name=result.expectation_config.type, rule=rule.id,
+                engine="gx", frame=frame_name, name=rule.name, rule=rule.id,
                 success=bool(result.success), element_count=int(details.get("element_count") or len(frame)),
                 unexpected_count=int(details.get("unexpected_count") or len(rows)),
                 observed=tuple(details.get("partial_unexpected_list") or ())[:5],
+                expectation=result.expectation_config.type,
             ))
     return failures, results, worst

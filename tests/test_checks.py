@@ -1,0 +1,114 @@
+"""The checks: what figures, relations, headings and committees they find in a document."""
+
+from __future__ import annotations
+
+import pytest
+from seeds import VOLUME
+
+from checks.duplicates import near_duplicates
+from checks.sections import headings, sections_of
+from checks.statistics import classify_percent, relations, statistics
+from crawler.committee import committee_key, document_kind
+from crawler.files import read_source, source_from_text
+from crawler.normalize import documents_from_source
+
+
+def document(body: str, title: str = "人大紫阳街道工委2022年工作报告"):
+    [found] = documents_from_source(source_from_text("t.txt", f"{title}\n{body}\n"))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("clause", "kind"),
+    [
+        ("选民满意度测评达", "rate"),
+        ("实现了选民参与率", "rate"),
+        ("其中初任代表12名,占代表总数", "rate"),
+        ("办复率", "rate"),
+        ("同比增长", "growth"),
+        ("较上年提高了", "growth"),
+        ("参与率提高到", "rate"),
+        ("完成目标的", "fulfilment"),
+        ("超额完成年度任务,完成率", "fulfilment"),
+        ("达到", "percent"),
+    ],
+)
+def test_a_percentage_is_classified_by_the_words_before_it(clause, kind):
+    assert kind == classify_percent(clause)[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("选民满意度测评达百分之一百零五。", [("rate", 105.0)]),
+        ("参与率８２．０１％。", [("rate", 82.01)]),
+        ("营业收入增长126%。", [("growth", 126.0)]),
+    ],
+)
+def test_percentages_are_read_in_arabic_full_width_and_chinese_numerals(body, expected):
+    found = [(s.kind, s.value) for s in statistics(document(body)) if s.unit == "%"]
+    assert expected == found
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("区人大代表19名，其中初任代表12名，占代表总数63%。", [("part", 12, 19, None), ("share", 12, 19, 63)]),
+        ("共开展活动22场，其中，进企业6场、进社区11场、进选区5场，收集意见70余条。",
+         [("part", 6, 22, None), ("part", 11, 22, None), ("part", 5, 22, None), ("parts-sum", 22, 22, None)]),
+        ("共提出口头建议11件、书面建议12件，其中：属于街职权范围14件、区职权范围6件、市职权范围3个。",
+         [("part", 14, 23, None), ("part", 6, 23, None), ("parts-sum", 20, 23, None)]),
+        ("共收集意见30余条，其中解决20条。", []),
+        ("解决民生问题18件，其中理工大社区加装电梯等问题得以解决。", []),
+    ],
+)
+def test_part_whole_relations_come_from_gong_qizhong_sentences_and_shares(body, expected):
+    found_document = document(body)
+    found = [(r.relation, r.part, r.whole, r.stated)
+             for r in relations(found_document, statistics(found_document))]
+    assert expected == found
+
+
+def test_the_three_parts_are_found_even_when_worded_differently():
+    body = "一、围绕中心，服务大局\n（一）抓学习\n二、需要改进的短板\n三、下一步的努力方向"
+    assert ("work", "shortcomings", "plans") == sections_of(headings(document(body)))
+
+
+def test_a_report_without_its_shortcomings_has_only_two_parts():
+    body = "一、2022年工作完成情况\n正文。\n二、2023年工作思路\n正文。"
+    assert ("work", "plans") == sections_of(headings(document(body)))
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("人大紫阳街工委", "紫阳"), ("人大紫阳街道工委", "紫阳"), ("区人大紫阳街道工委", "紫阳"),
+        ("武昌区人大常委会紫阳街道工委", "紫阳"), ("人大粮道街道工委", "粮道街"), ("人大粮道街街道工委", "粮道街"),
+        ("人大杨园街街道工委", "杨园"), ("人大紫阳街道人大工委", "紫阳"), ("人大赋予人大街道工委的各项任务", None),
+    ],
+)
+def test_every_spelling_of_a_committee_has_the_same_street_key(text, key):
+    assert key == committee_key(text)
+
+
+@pytest.mark.parametrize(
+    ("title", "author", "kind"),
+    [
+        ("人大紫阳街工委2018年工作报告", "人大紫阳街工委", "report"),
+        ("人大紫阳街工委2018年工作报告", "区人大常委会办公室", "other"),
+        ("武汉市武昌区人大徐家棚街道工委凝聚代表力量 缔造幸福生活", None, "article"),
+        ("关于2019年区级预算的报告", None, "other"),
+    ],
+)
+def test_a_report_is_known_by_its_title_and_author_line_not_by_its_words(title, author, kind):
+    assert kind == document_kind(title, author)
+
+
+def test_reports_of_different_streets_are_not_near_copies_but_a_reused_template_is():
+    reports = documents_from_source(read_source(str(VOLUME), 10**8))
+    copy_text = "\n".join(reports[0].source.lines[16:51]).replace("杨园", "石洞").replace("30余", "25余")
+    copy = documents_from_source(source_from_text("copy.txt", copy_text))
+    result = near_duplicates([*reports, *copy])
+    assert [None] * 13 == [other for other, _ in result[:13]]
+    assert max(similarity for _, similarity in result[:13]) < 0.3
+    assert (0, True) == (result[13][0], result[13][1] > 0.9)

@@ -1,0 +1,143 @@
+"""The validators: each rule fires where it must, at the right place; both engines agree; engines fail loudly."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from accuracy import CORPUS
+from seeds import SEEDS, VOLUME
+
+from checks.analyze import analyze
+from checks.duplicates import near_duplicates
+from checks.frames import build_frames
+from crawler.files import source_from_text
+from crawler.local import load_documents
+from crawler.normalize import documents_from_source
+from validators import engines_for, validate
+from validators.errors import ExpectationError, FrameContractError
+from validators.rules import SEVERITY, build_rules
+from validators.schemas import judge
+from validators.suite import run_suite
+
+REPORT = """人大紫阳街道工委2022年工作报告
+一、2022年工作完成情况
+{work}
+二、存在不足
+一是学习不够。
+三、2023年工作思路
+{plans}
+"""
+
+
+def findings(text: str):
+    documents = documents_from_source(source_from_text("r.txt", text))
+    return [(f.rule, f.line, f.column, f.excerpt) for f in validate(documents).findings]
+
+
+@pytest.mark.parametrize(
+    ("work", "expected"),
+    [
+        ("人大***街道工委组织完成*位代表述职。", [("placeholder", 3, 3, "***"), ("placeholder", 3, 14, "*")]),
+        ("XX街道于X月X日召开会议，××次。", [("placeholder", 3, 1, "XX"), ("placeholder", 3, 6, "X月X日"),
+                                       ("placeholder", 3, 15, "××")]),
+        ("打造“1+4+16+N”平台，开展X光机检查，3×4方阵。", []),
+        ("选民满意度测评达105%。", [("stat-rate-range", 3, 9, "105%")]),
+        ("参与率为百分之一百零五。", [("stat-rate-range", 3, 5, "百分之一百零五")]),
+        ("产值同比增长126%，完成目标的135%，满意度100%。", []),
+        ("区人大代表19名，其中初任代表12名，占代表总数83%。", [("stat-part-whole", 3, 16, "12名，占代表总数83%")]),
+        ("区人大代表19名，其中初任代表12名，占代表总数63%。", []),
+        ("共开展活动12场，其中进企业6场、进社区11场。", [("stat-part-whole", 3, 6, "12场，其中进企业6场、进社区11场")]),
+        ("共开展活动22场，其中进企业6场、进社区11场。", []),
+        ("##paidbegin##第 3 页 共 5 页&nbsp;锟斤拷", [("artifact", 3, 1, "##paidbegin##"), ("artifact", 3, 14, "第 3 页 共 5 页"),
+                                               ("artifact", 3, 25, "&nbsp;"), ("artifact", 3, 31, "锟斤拷")]),
+        ("\u3000\u3000正文缩进不是残留。", []),
+        ("人大紫阳街街道工委召开会议，粮道街街道办事处参加。", [("committee-name", 3, 5, "街街道")]),
+        ("自2021年换届以来，工作稳步推进。", []),
+    ],
+)
+def test_each_rule_fires_at_the_words_and_stays_silent_on_look_alikes(work, expected):
+    assert expected == findings(REPORT.format(work=work, plans="继续努力。"))
+
+
+def test_a_wrong_year_in_the_plans_heading_is_a_year_mismatch_at_the_heading():
+    text = REPORT.format(work="正文。", plans="正文。").replace("三、2023年工作思路", "三、2022年工作思路")
+    assert [("year-mismatch", 6, 1, "三、2022年工作思路")] == findings(text)
+
+
+def test_a_missing_part_is_reported_once_at_the_title_line_with_the_part_named():
+    text = "人大紫阳街道工委2022年工作报告\n一、2022年工作完成情况\n正文。\n二、存在不足\n正文。\n"
+    documents = documents_from_source(source_from_text("r.txt", text))
+    [finding] = validate(documents).findings
+    assert ("section-missing", 1, 1, {"section": "plans"}) == (
+        finding.rule, finding.line, finding.column, {k: finding.data[k] for k in ("section",)})
+
+
+def test_articles_are_not_held_to_the_three_parts_of_a_report():
+    text = "武汉市武昌区人大徐家棚街道工委凝聚代表力量\n近年来，街道工委积极践行全过程人民民主。\n"
+    assert [] == findings(text)
+
+
+def test_fingerprints_are_stable_across_runs_and_distinct_for_repeated_words():
+    text = REPORT.format(work="组织完成*位代表，另有*位代表。", plans="正文。")
+    first = [f.fingerprint for f in validate(documents_from_source(source_from_text("a.txt", text))).findings]
+    second = [f.fingerprint for f in validate(documents_from_source(source_from_text("b.txt", text))).findings]
+    assert (first, 2) == (second, len(set(first)))
+
+
+def corpus_frames():
+    paths = sorted(str(path) for path in CORPUS.glob("*.txt")) + sorted(str(path) for path in SEEDS.glob("*.txt"))
+    documents, errors = load_documents(paths, 10**8)
+    assert [] == errors
+    analyses = [analyze(document) for document in documents]
+    return build_frames(analyses, near_duplicates(documents))
+
+
+@pytest.fixture(scope="module")
+def gx_run():
+    frames = corpus_frames()
+    rules = build_rules()
+    return frames, rules, judge(frames, rules), run_suite(frames, rules)
+
+
+def test_gx_and_pandera_fail_the_same_rows_of_the_labelled_corpus(gx_run):
+    _, _, (pandera_failures, _), (gx_failures, _, _) = gx_run
+    as_set = lambda failures: {(rule.name, row) for rule, row in failures}  # noqa: E731
+    assert as_set(pandera_failures) == as_set(gx_failures)
+
+
+def test_every_gx_expectation_fails_on_some_real_input(gx_run):
+    _, rules, _, (_, results, worst) = gx_run
+    failed = {result.name for result in results if not result.success}
+    assert ({rule.name for rule in rules}, "critical") == (failed, worst)
+
+
+def test_an_expectation_that_raises_is_a_tool_error_not_a_data_failure():
+    frames = {"statistics": pd.DataFrame({"doc": [0], "kind": ["rate"], "offset": [0], "end": [1]})}
+    with pytest.raises(ExpectationError, match="on the statistics frame"):
+        run_suite(frames, build_rules())
+
+
+def test_a_frame_that_breaks_its_contract_is_a_tool_error():
+    frames = corpus_frames()
+    frames["statistics"].loc[0, "kind"] = "ratio"
+    with pytest.raises(FrameContractError, match="statistics frame breaks its contract"):
+        judge(frames, build_rules())
+
+
+@pytest.mark.parametrize(("suite", "inputs", "engines"), [
+    ("auto", 1, ("pandera",)), ("auto", 2, ("pandera", "gx")), ("pandera", 5, ("pandera",)), ("gx", 1, ("pandera", "gx")),
+])
+def test_gx_runs_on_batches_and_on_demand(suite, inputs, engines):
+    assert engines == engines_for(suite, inputs)
+
+
+def test_every_rule_has_a_severity_and_a_chinese_explanation():
+    from reports.rules import RULES
+
+    assert (set(SEVERITY), set(SEVERITY)) == ({rule.id for rule in build_rules()}, set(RULES) & set(SEVERITY))
+
+
+def test_the_volume_findings_are_the_real_defects_it_holds():
+    documents, _ = load_documents([str(VOLUME)], 10**8)
+    found = [(f.rule, f.line, f.excerpt) for f in validate(documents).findings]
+    assert [("committee-name", 38, "街街道"), ("artifact", 40, "##paidbegin##"), ("artifact", 464, "##paidend##")] == found
