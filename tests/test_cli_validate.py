@@ -1,0 +1,136 @@
+"""``wrqa validate`` as a user runs it: formats, exit codes, and one-line errors instead of tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from accuracy import CORPUS
+from seeds import SEEDS, VOLUME, ZIYANG_2018
+
+WRQA = [sys.executable, "-m", "wrqa"]
+
+
+def wrqa(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run([*WRQA, *args], capture_output=True, text=True, encoding="utf-8", cwd=cwd, env=env,
+                          timeout=120)
+
+
+def test_text_output_names_file_line_column_rule_and_shows_the_words():
+    result = wrqa("validate", str(CORPUS / "placeholder-title.txt"))
+    first, excerpt, carets = result.stdout.splitlines()[:3]
+    assert (1, f"{CORPUS / 'placeholder-title.txt'}:1:3: error placeholder") == (
+        result.returncode, first.split(" 模板")[0])
+    assert ("人大***街道工委2022年工作报告", "        ^^^") == (excerpt.strip(), carets.rstrip())
+    assert result.stdout.splitlines()[-1].startswith("1 document, ")
+
+
+def test_json_output_has_the_documented_shape(tmp_path):
+    result = wrqa("validate", "--format", "json", str(VOLUME), str(ZIYANG_2018))
+    report = json.loads(result.stdout)
+    document = report["documents"][0]
+    finding = report["documents"][0]["findings"][0]
+    assert {"tool", "documents", "summary", "expectations", "errors", "run"} <= set(report)
+    assert {"path", "line", "title", "committee", "year", "kind", "sections", "statistics", "findings"} <= set(document)
+    assert {"rule", "severity", "line", "column", "excerpt", "message", "data", "fingerprint"} <= set(finding)
+    assert (str(VOLUME), 17, "杨园", 2022, "report") == (
+        document["path"], document["line"], document["committee"], document["year"], document["kind"])
+    assert (["pandera", "gx"], 14, 1) == (report["run"]["engines"], report["summary"]["documents"], result.returncode)
+    assert {"gx"} == {e["engine"] for e in report["expectations"]} - {"pandera"}
+
+
+def test_sarif_output_is_sarif_2_1_0_with_fingerprints():
+    result = wrqa("validate", "--format", "sarif", str(ZIYANG_2018))
+    log = json.loads(result.stdout)
+    [sarif_result] = log["runs"][0]["results"]
+    region = sarif_result["locations"][0]["physicalLocation"]["region"]
+    assert ("2.1.0", "stat-part-whole", 63, 28) == (
+        log["version"], sarif_result["ruleId"], region["startLine"], region["startColumn"])
+    assert len(sarif_result["partialFingerprints"]["wrqaFinding/v1"]) == 16
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ([str(SEEDS / "hppc-2024-xujiapeng-article.txt")], 0),
+        ([str(ZIYANG_2018)], 1),
+        ([str(ZIYANG_2018), "--fail-on", "never"], 0),
+        ([str(VOLUME)], 0),
+        ([str(VOLUME), "--fail-on", "warning"], 1),
+    ],
+)
+def test_the_exit_code_says_whether_anything_at_or_above_fail_on_was_found(args, code):
+    assert code == wrqa("validate", *args).returncode
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (lambda d: (d / "empty.txt").write_bytes(b""), "empty.txt: the file is empty"),
+        (lambda d: (d / "pic.txt").write_bytes(b"\x89PNG\x00\x00"), "pic.txt: looks binary"),
+        (lambda d: None, "nothing-here.txt: no such file or folder"),
+    ],
+)
+def test_an_unreadable_input_is_one_line_exit_2_and_the_others_are_still_validated(tmp_path, make, fragment):
+    make(tmp_path)
+    target = tmp_path / fragment.split(":")[0]
+    result = wrqa("validate", str(target), str(ZIYANG_2018))
+    assert (2, True, True) == (result.returncode, fragment in result.stdout, "stat-part-whole" in result.stdout)
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "fragment"),
+    [
+        ("[validate]\nfail_on = 'sometimes'\n", "'validate.fail_on' is 'sometimes'; use one of"),
+        ("[validate]\nspeed = 3\n", "unknown key 'validate.speed'"),
+        ("[validate\n", "not valid TOML"),
+    ],
+)
+def test_a_bad_config_is_named_with_its_key_and_file(tmp_path, config, fragment):
+    path = tmp_path / "config.toml"
+    path.write_text(config, encoding="utf-8")
+    result = wrqa("validate", "--config", str(path), str(ZIYANG_2018))
+    assert (2, True) == (result.returncode, fragment in result.stderr), result.stderr
+    assert [f"wrqa: {path}"] == [line.split(":")[0] + ":" + line.split(":")[1] for line in result.stderr.splitlines()]
+
+
+def test_no_paths_is_a_usage_error_with_a_hint():
+    result = wrqa("validate")
+    assert (2, "wrqa: give report files or folders to validate, or --stored; see 'wrqa validate --help'\n") == (
+        result.returncode, result.stderr)
+
+
+def test_a_saved_html_page_is_validated_with_positions_in_the_html_file(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>人大紫阳街工委2018年工作报告-武昌区人大</title><style>p{}</style></head>\n"
+        "<body><div class=\"ewb-location\">首页 &gt; 重要发布</div>\n"
+        "<h3>人大紫阳街工委2018年工作报告</h3>\n"
+        "<div id=\"infoContentM\"><p class=\"MsoNormal\">一、主要工作完成情况</p>\n"
+        "<p>&nbsp;&nbsp;组织完成<span>*</span>位代表述职，满意度达105%。</p>\n"
+        "<p>二、存在不足</p><p>一是学习不够。</p><p>三、2019年工作思路</p><p>继续努力。</p></div>\n"
+        "<div class=\"footer\">版权所有</div></body></html>\n",
+        encoding="utf-8",
+    )
+    result = wrqa("validate", "--format", "json", str(page))
+    [document] = json.loads(result.stdout)["documents"]
+    found = [(f["rule"], f["line"], f["column"], f["excerpt"]) for f in document["findings"]]
+    assert ("人大紫阳街工委2018年工作报告", "report", ["work", "shortcomings", "plans"]) == (
+        document["title"], document["kind"], document["sections"])
+    assert [("placeholder", 5, 26, "*"), ("stat-rate-range", 5, 44, "105%")] == found
+
+
+def test_the_package_imports_from_this_repository_not_from_pypi_namesakes():
+    import checks
+    import crawler
+    import reports
+    import validators
+
+    root = Path(__file__).resolve().parents[1]
+    assert [root] * 4 == [Path(module.__file__).resolve().parents[1] for module in (checks, crawler, reports, validators)]

@@ -1,0 +1,5 @@
+"""``python -m wrqa`` runs the command line."""
+
+from wrqa.cli import main
+
+main()
