@@ -52,6 +52,7 @@ class _Site:
     robots: str
     faults: dict[str, str]
     delay: float
+    page_size: int = site.EPOINT_PAGE_SIZE
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -223,7 +224,9 @@ def _route(state: _Site, raw_path: str) -> tuple[bytes, str, tuple | None] | Non
             return body, "text/html; charset=utf-8", _validators(body, article, etag=True)
         segments = parts.path.strip("/").split("/")
         if len(segments) == 3 and segments[2].removesuffix(".html").isdigit():
-            listing = site.epoint_list(segments[1], int(segments[2].removesuffix(".html")), state.articles)
+            listing = site.epoint_list(
+                segments[1], int(segments[2].removesuffix(".html")), state.articles, state.page_size
+            )
             if listing:
                 return listing[0].encode("utf-8"), "text/html; charset=utf-8", None
         return None
@@ -250,18 +253,20 @@ def serve(
     robots: dict[str, str] | None = None,
     bulk: int = 0,
     host: str = "127.0.0.1",
+    page_size: int = site.EPOINT_PAGE_SIZE,
 ) -> Replica:
     """Starts the two replica sites on ``host`` (ports ``port`` and ``port + 1``, or free ones with 0).
 
     faults: by site name, a path → fault table (see the module docstring); delay: seconds added to every
-    answer; robots: robots.txt text by site name; bulk: extra generated district articles (benchmarks).
+    answer; robots: robots.txt text by site name; bulk: extra generated district articles in category
+    003006 (benchmarks); page_size: articles a district list page shows.
     """
     faults = faults or {}
     robots = robots or {}
     epoint = {a.path: a for a in site.epoint_articles() + site.bulk_articles(bulk)}
     hppc = {a.path: a for a in site.hppc_articles()}
     sites = {
-        name: _Site(name, articles, robots.get(name, DEFAULT_ROBOTS), dict(faults.get(name, {})), delay)
+        name: _Site(name, articles, robots.get(name, DEFAULT_ROBOTS), dict(faults.get(name, {})), delay, page_size)
         for name, articles in (("epoint", epoint), ("hppc", hppc))
     }
     holder: list[Replica] = []

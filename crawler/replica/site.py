@@ -458,13 +458,15 @@ def _listed(articles: dict[str, Article], category: str) -> list[Article]:
     )
 
 
-def epoint_list(category: str, number: int, articles: dict[str, Article]) -> tuple[str, int] | None:
+def epoint_list(
+    category: str, number: int, articles: dict[str, Article], page_size: int = EPOINT_PAGE_SIZE
+) -> tuple[str, int] | None:
     """List page ``number`` of ``category`` and the count of pages, or None past the end."""
     items = _listed(articles, category)
-    count = max((len(items) + EPOINT_PAGE_SIZE - 1) // EPOINT_PAGE_SIZE, 1)
+    count = max((len(items) + page_size - 1) // page_size, 1)
     if not 1 <= number <= count:
         return None
-    shown = items[(number - 1) * EPOINT_PAGE_SIZE : number * EPOINT_PAGE_SIZE]
+    shown = items[(number - 1) * page_size : number * page_size]
     rows = "\n".join(
         f'<li class="ewb-list-node clearfix"><a href="{a.path}" title="{html.escape(a.title)}" '
         f'target="_blank" '
