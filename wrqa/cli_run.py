@@ -45,6 +45,7 @@ def run(config_path: str | None, validate_all: bool) -> None:
     Ctrl-C stops after the page under way; the next run picks up from there.
     """
     from crawler.errors import CrawlerError
+    from validators import ValidatorError
     from wrqa.job import JobError, run_once
 
     config = _config(config_path)
@@ -61,12 +62,16 @@ def run(config_path: str | None, validate_all: bool) -> None:
         outcome = run_once(config, validate_all=validate_all, stop=stop)
     except (JobError, CrawlerError) as error:
         _fail(str(error))
+    except ValidatorError as error:
+        _fail(f"validation could not be completed: {error}")
     finally:
         signal.signal(signal.SIGINT, previous)
     click.echo(outcome.summary())
-    for message in outcome.alert_failures:
+    for message in outcome.alert_failures + outcome.problems:
         click.echo(f"wrqa: {message}", err=True)
-    sys.exit(130 if outcome.status == "stopped" else outcome.exit_code)
+    if outcome.status == "stopped":
+        sys.exit(130)
+    sys.exit(2 if outcome.problems else outcome.exit_code)
 
 
 @main.command()

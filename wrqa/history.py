@@ -178,6 +178,15 @@ def end_run(conn: sqlite3.Connection, run_id: int, status: str, exit_code: int, 
     )
 
 
+def fail_run(conn: sqlite3.Connection, run_id: int, summary: str) -> None:
+    """Record that run ``run_id`` failed, unless it already ended (its findings stored)."""
+    conn.execute(
+        "UPDATE job_runs SET finished_at = ?, status = 'failed', exit_code = 2, summary = ? "
+        "WHERE id = ? AND status = 'running'",
+        (now(), summary, run_id),
+    )
+
+
 def finish_run(conn: sqlite3.Connection, run_id: int, status: str, exit_code: int, summary: str,
                counts: dict[str, Any], findings: Iterable[StoredFinding], digests: dict[str, str],
                report: dict[str, Any]) -> None:

@@ -51,6 +51,7 @@ class RunOutcome:
     findings: unwaived findings; new: of those, new since the last complete run; waived: findings waived.
     alerted: findings alerts went out about; alert_channels, alert_failures: where they went, what failed.
     report: the HTML report's index.html, when one was written; interrupted: runs found cut short.
+    problems: what went wrong after the findings were stored (the report could not be written).
     """
 
     run_id: int
@@ -70,6 +71,7 @@ class RunOutcome:
     report: Path | None = None
     interrupted: int = 0
     by_severity: dict[str, int] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """The one line ``wrqa run`` prints and the history keeps."""
@@ -256,7 +258,7 @@ class _Run:
             return self._run(run_id, interrupted)
         except BaseException as error:
             message = f"failed: {type(error).__name__}: {error}".splitlines()[0]
-            history.end_run(self.conn, run_id, "failed", 2, message, {})
+            history.fail_run(self.conn, run_id, message)
             raise
 
     def _run(self, run_id: int, interrupted: int) -> RunOutcome:
@@ -284,8 +286,9 @@ class _Run:
         chosen = [document for document in documents if document.path in judged]
         fresh = _validate(chosen, self.config) if chosen else None
         report = merge(previous, fresh, judged, set(digests))
-        report.setdefault("run", {}).update({"id": run_id, "trigger": self.trigger,
-                                             "started_at": history.now(), "validated": len(chosen)})
+        started_at = history.runs(self.conn, 1)[0].started_at  # the trend's key for this run
+        report.setdefault("run", {}).update({"id": run_id, "trigger": self.trigger, "started_at": started_at,
+                                             "finished_at": history.now(), "validated": len(chosen)})
         waived = apply_waivers(report, self.waivers)
         report["summary"] = recount(report)
 
@@ -320,11 +323,16 @@ class _Run:
         trend = [{"started_at": r.started_at, "documents": r.counts.get("documents", 0),
                   "findings": r.counts.get("findings", 0), "by_severity": r.counts.get("by_severity", {})}
                  for r in reversed(history.runs(self.conn, HISTORY_RUNS)) if r.status in history.COMPLETE]
-        index = _write_report(report, self.config.path_of("report.dir"), previous, trend,
-                              self.config["report.page_size"])
+        out_dir = self.config.path_of("report.dir")
+        problems: tuple[str, ...] = ()
+        try:
+            index = _write_report(report, out_dir, previous, trend, self.config["report.page_size"])
+        except OSError as error:  # the findings are stored; the next run writes the report again
+            index = None
+            problems = (f"Cannot write the HTML report to {out_dir} ({error.strerror}); check 'report.dir'",)
         outcome = RunOutcome(**{**outcome.__dict__, "alerted": len(alert_due) if channels else 0,
                                 "alert_channels": tuple(channels), "alert_failures": tuple(failures),
-                                "report": index})
+                                "report": index, "problems": problems})
         history.set_summary(self.conn, run_id, outcome.summary(), outcome.counts())
         return outcome
 
