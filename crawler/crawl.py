@@ -19,7 +19,7 @@ from types import ModuleType
 from urllib.parse import urljoin
 
 from crawler import committee, epoint, extract, hppc
-from crawler.archive import Archive
+from crawler.archive import Archive, encode, read
 from crawler.errors import ChallengeError, CrawlerError, FetchError
 from crawler.http import Client, Response, Settings
 from crawler.records import Page
@@ -78,6 +78,7 @@ class _Fetched:
     url: str
     category: str | None
     responses: tuple[Response, ...] = ()
+    records: tuple[bytes, ...] = ()
     page: Page | None = None
     not_modified: Response | None = None
     error: FetchError | None = None
@@ -256,7 +257,7 @@ class _SourceCrawler:
         etag: str | None,
         last_modified: str | None,
     ) -> _Fetched:
-        """Runs in a worker thread: fetch and parse, never touch the store."""
+        """Runs in a worker thread: fetch, parse and compress for the archive, never touch the store."""
         try:
             response = self.client.get(url, etag=etag, last_modified=last_modified)
             if response.status == 304:
@@ -270,7 +271,8 @@ class _SourceCrawler:
                 responses.append(part)
                 parts.append(adapter.parse_article(part.text, following, source.name, category))
                 following = adapter.continuation(part.text, following)
-            return _Fetched(url, category, tuple(responses), extract.merge(page, *parts) if parts else page)
+            records = tuple(encode(r, source.name, category) for r in responses)
+            return _Fetched(url, category, tuple(responses), records, extract.merge(page, *parts) if parts else page)
         except FetchError as error:
             return _Fetched(url, category, error=error)
 
@@ -287,7 +289,7 @@ class _SourceCrawler:
             )
             counts["unchanged"] += 1
             return False
-        refs = [self.archive.write(response, source.name, fetched.category) for response in fetched.responses]
+        refs = [self.archive.append(record) for record in fetched.records]
         counts["fetched"] += len(fetched.responses)
         first = fetched.responses[0]
         outcome = self.store.save(
@@ -304,8 +306,6 @@ class _SourceCrawler:
 def reextract(config, source: str | None = None) -> dict[str, int]:
     """Parses every stored document again from its archived responses, without fetching; a page whose
     extraction changed (a better adapter) gets a new version. Returns counts of ``changed``/``unchanged``."""
-    from crawler import archive as warc
-
     kinds = {s.name: s.kind for s in config.sources}
     counts = {"changed": 0, "unchanged": 0, "missing": 0}
     folder = config.path_of("store.warc_dir")
@@ -315,7 +315,7 @@ def reextract(config, source: str | None = None) -> dict[str, int]:
             if adapter is None or not stored.warc:
                 counts["missing"] += 1
                 continue
-            records = [warc.read(folder, name, offset) for name, offset in stored.warc]
+            records = [read(folder, name, offset) for name, offset in stored.warc]
             old = stored.page
             pages = [
                 adapter.parse_article(

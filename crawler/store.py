@@ -20,7 +20,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -100,7 +100,7 @@ class Stored:
 
 
 def page_to_json(page: Page) -> str:
-    data = asdict(page)
+    data = {item.name: getattr(page, item.name) for item in fields(page)}
     for name in ("published_at", "meeting_date"):
         if data[name] is not None:
             data[name] = data[name].isoformat()
@@ -118,9 +118,10 @@ def page_from_json(text: str) -> Page:
     return Page(**data)
 
 
-def content_hash(page: Page) -> str:
-    """A digest of what was extracted, so a page counts as changed only when its content did."""
-    return hashlib.sha256(page_to_json(page).encode("utf-8")).hexdigest()
+def content_hash(page: Page | str) -> str:
+    """A digest of what was extracted (a page or its JSON), so a page counts as changed only when its content did."""
+    text = page if isinstance(page, str) else page_to_json(page)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _now() -> str:
@@ -260,7 +261,8 @@ class Store:
         warc: Iterable[tuple[str, int]] = (),
     ) -> str:
         """Stores ``page`` as fetched; returns ``new``, ``changed`` or ``unchanged``, in one transaction."""
-        digest = content_hash(page)
+        data = page_to_json(page)
+        digest = content_hash(data)
         with self._transaction():
             row = self.db.execute(
                 "SELECT status, version, content_hash FROM documents WHERE url = ?", (page.url,)
@@ -276,7 +278,7 @@ class Store:
             self.db.execute(
                 "INSERT INTO versions (url, version, content_hash, fetched_at, run_id, page, warc) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (page.url, version, digest, _now(), run_id, page_to_json(page), json.dumps(list(warc))),
+                (page.url, version, digest, _now(), run_id, data, json.dumps(list(warc))),
             )
             self.db.execute(
                 "INSERT INTO documents (url, source, category, status, version, content_hash, etag, "
