@@ -22,8 +22,12 @@ SHINGLE = 6
 PERMUTATIONS = 64
 BANDS = 16
 ROWS = PERMUTATIONS // BANDS
-MAX_CANDIDATES = 24
-_MASK = re.compile("|".join(sorted(STREETS, key=len, reverse=True)) + r"|\d+(?:\.\d+)?|\s+")
+RECENT = 8
+MIN_LENGTH = 200
+_MASK = re.compile(
+    "(?=[" + "".join(sorted({street[0] for street in STREETS})) + r"\d\s])(?:"
+    + "|".join(sorted(STREETS, key=len, reverse=True)) + r"|\d+(?:\.\d+)?|\s+)"
+)
 
 
 def signature(text: str) -> np.ndarray:
@@ -36,42 +40,47 @@ def signature(text: str) -> np.ndarray:
         # A polynomial hash of each 6-gram, computed for all windows at once; overflow wraps by design.
         for k in range(min(SHINGLE, len(points))):
             values = values * np.uint64(1_000_003) + points[k : k + count]
-        # One-permutation MinHash: one mix of each shingle hash, split into bins by its low bits.
-        mixed = np.unique(values) * np.uint64(0x9E3779B97F4A7C15)
+        # One-permutation MinHash: one mix of each shingle hash, binned by its low bits, the least per bin.
+        mixed = values * np.uint64(0x9E3779B97F4A7C15)  # repeated shingles do not change a minimum
         mixed ^= mixed >> np.uint64(29)
-    bins = (mixed & np.uint64(PERMUTATIONS - 1)).astype(np.intp)
+    keys = np.sort(((mixed & np.uint64(PERMUTATIONS - 1)) << np.uint64(58)) | (mixed >> np.uint64(6)))
+    bins = (keys >> np.uint64(58)).astype(np.intp)
+    firsts = np.searchsorted(bins, np.arange(PERMUTATIONS))
     minimums = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
-    np.minimum.at(minimums, bins, mixed >> np.uint64(6))
+    present = firsts < len(keys)
+    present[present] = bins[firsts[present]] == np.arange(PERMUTATIONS)[present]
+    minimums[present] = keys[firsts[present]] & np.uint64((1 << 58) - 1)
     return minimums
 
-def near_duplicates(documents: Sequence[Document]) -> list[tuple[int | None, float]]:
-    """For each document, the earlier document it is most like (index, similarity), or (None, best seen).
+def near_duplicates(signatures: Sequence[np.ndarray | None]) -> list[tuple[int | None, float]]:
+    """For each signature, the earlier one it is most like (index, similarity), or (None, best seen).
 
-    Similarity estimates the Jaccard index of the masked 6-gram sets; only documents sharing a LSH band are
-    compared, at most ``MAX_CANDIDATES`` of them, so the work stays linear in the number of documents.
+    ``None`` stands for a document too short to compare. Similarity estimates the Jaccard index of the
+    masked 6-gram sets; only documents sharing a LSH band are compared, and from each band only its
+    ``RECENT`` latest members, so the work stays linear in the run.
     """
     buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-    signatures: list[np.ndarray] = []
+    matrix = np.zeros((len(signatures), PERMUTATIONS), dtype=np.uint64)
     result: list[tuple[int | None, float]] = []
-    for index, document in enumerate(documents):
-        current = signature(document.text) if len(document.text) >= 200 else None
-        signatures.append(current)
+    for index, current in enumerate(signatures):
         if current is None:
             result.append((None, 0.0))
             continue
+        matrix[index] = current
         keys = [(band, current[band * ROWS : (band + 1) * ROWS].tobytes()) for band in range(BANDS)]
-        candidates: dict[int, None] = {}
-        for key in keys:
-            for other in buckets.get(key, ()):
-                candidates.setdefault(other)
-                if len(candidates) >= MAX_CANDIDATES:
-                    break
+        candidates = {other for key in keys for other in buckets.get(key, ())[-RECENT:]}
         best: tuple[int | None, float] = (None, 0.0)
-        for other in candidates:
-            similarity = float(np.mean(signatures[other] == current))
-            if similarity > best[1]:
-                best = (other, similarity)
+        if candidates:
+            others = np.fromiter(sorted(candidates), dtype=np.intp, count=len(candidates))
+            similarities = (matrix[others] == current).mean(axis=1)
+            top = int(np.argmax(similarities))
+            best = (int(others[top]), float(similarities[top]))
         result.append(best)
         for key in keys:
             buckets[key].append(index)
     return result
+
+
+def document_signature(document: Document) -> np.ndarray | None:
+    """The signature of ``document``, or None when its text is too short to judge a copy by."""
+    return signature(document.text) if len(document.text) >= MIN_LENGTH else None

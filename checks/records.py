@@ -114,6 +114,7 @@ class Analysis:
 
     document: the document; headings, sections: see ``checks.sections``; statistics, relations: see
     ``checks.statistics``; mentions: the street committees its text names.
+    signature: its MinHash signature for near-copy detection (None when too short to judge).
     """
 
     document: Any
@@ -122,3 +123,4 @@ class Analysis:
     statistics: tuple[Statistic, ...]
     relations: tuple[PartWhole, ...]
     mentions: tuple[Mention, ...]
+    signature: Any = None

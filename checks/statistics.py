@@ -16,9 +16,11 @@ from checks.records import PartWhole, Statistic
 from crawler.records import Document
 
 NUMBER = r"-?\d+(?:\.\d+)?"
-PERCENT = re.compile(rf"(?P<arabic>{NUMBER})\s*%|百分之(?P<chinese>[零〇一二两三四五六七八九十百千点]+|\d+(?:\.\d+)?)")
+PERCENT = re.compile(
+    rf"(?=[-\d百])(?:(?P<arabic>{NUMBER})\s*%|百分之(?P<chinese>[零〇一二两三四五六七八九十百千点]+|\d+(?:\.\d+)?))"
+)
 UNITS = "人次|名|位|个|人|件|条|次|场|篇|户|家|项|期|批|所|处|座|栋|份|封"
-COUNT = re.compile(rf"(?<![\d.])(?P<value>\d+)\s*(?P<approx>余|多)?\s*(?P<unit>{UNITS})(?!(?:月|日|年|号))")
+COUNT = re.compile(rf"(?=\d)(?<![\d.])(?P<value>\d+)\s*(?P<approx>余|多)?\s*(?P<unit>{UNITS})(?!(?:月|日|年|号))")
 CLAUSE_BREAK = re.compile(r"[,，;；。!！?？\n]")
 SENTENCE_BREAK = re.compile(r"[;；。!！?？\n]")
 GROWTH = re.compile(r"(?:增长|增加|增幅|增速|提高|提升|上升|下降|降低|减少|同比|环比|超出|高出|多出)了?(?!到|至)")

@@ -17,7 +17,8 @@ STREETS = (
 )
 
 _HAN = r"\u4e00-\u9fff"
-_PREFIX = r"(?:武汉市)?(?:武昌区|区)?人大(?:常委会)?"
+# The lookahead lets the regex engine skip every position that cannot start a committee name.
+_PREFIX = r"(?=[武区人])(?:武汉市)?(?:武昌区|区)?人大(?:常委会)?"
 _SUFFIX = r"(?P<suffix>街街道|街道|街)(?:人大)?工委"
 # A name may not swallow the words that precede a committee in running text (人大赋予人大街道工委).
 _NAME = rf"(?P<name>(?:(?!人大|赋予|对|和|与|的)[{_HAN}]){{2,4}}?)"

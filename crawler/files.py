@@ -15,10 +15,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from crawler.errors import InputError
-from crawler.records import SourceText
+from crawler.records import SourceText, split_lines
 
 SUFFIXES = (".txt", ".html", ".htm")
-LINE_END = re.compile(r"\r\n|\r|\n")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -80,14 +79,6 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             raise InputError(path, f"{path}: looks binary (it holds control characters); give a text or HTML file")
         return text, codec
     raise InputError(path, f"{path}: cannot be decoded as UTF-8, UTF-16 or GB18030; save it as UTF-8")
-
-
-def split_lines(text: str) -> tuple[str, ...]:
-    """``text`` split on CRLF, CR and LF (no other separators), without the line ends."""
-    lines = LINE_END.split(text)
-    if lines and lines[-1] == "" and len(lines) > 1:
-        lines.pop()
-    return tuple(lines)
 
 
 def read_source(path: str, max_bytes: int) -> SourceText:

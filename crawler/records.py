@@ -5,9 +5,20 @@ Records are frozen; a stage returns new ones. Nothing here reads files or talks 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """``text`` split on CRLF, CR and LF (no other separators), without the line ends."""
+    lines = LINE_END.split(text)
+    if lines and lines[-1] == "" and len(lines) > 1:
+        lines.pop()
+    return tuple(lines)
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,14 @@ class SourceText:
     text: str
     encoding: str
     lines: tuple[str, ...]
+
+    def __reduce__(self):
+        # The lines are the text again: leave them out of pickles sent between processes.
+        return (_rebuild_source, (self.path, self.text, self.encoding))
+
+
+def _rebuild_source(path: str, text: str, encoding: str) -> SourceText:
+    return SourceText(path, text, encoding, split_lines(text))
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def corpus_frames():
     documents, errors = load_documents(paths, 10**8)
     assert [] == errors
     analyses = [analyze(document) for document in documents]
-    return build_frames(analyses, near_duplicates(documents))
+    return build_frames(analyses, near_duplicates([analysis.signature for analysis in analyses]))
 
 
 @pytest.fixture(scope="module")

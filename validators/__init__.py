@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from checks.analyze import analyze
 from checks.duplicates import near_duplicates
 from checks.frames import build_frames
-from checks.records import Finding
+from checks.records import Analysis, Finding
 from crawler.records import Document
 from validators.errors import ExpectationError, FrameContractError, ValidatorError
 from validators.findings import FindingMaker
@@ -24,7 +24,7 @@ from validators.records import DocumentResult, InputError, RunResult
 from validators.rules import build_rules
 from validators.schemas import judge
 
-__all__ = ["validate", "engines_for", "ValidatorError", "FrameContractError", "ExpectationError"]
+__all__ = ["validate", "validate_analyses", "engines_for", "ValidatorError", "FrameContractError", "ExpectationError"]
 
 SUITES = ("auto", "pandera", "gx")
 
@@ -38,18 +38,22 @@ def engines_for(suite: str, inputs: int) -> tuple[str, ...]:
     return ("pandera",)
 
 
-def validate(
-    documents: Sequence[Document],
+def validate(documents: Sequence[Document], **options) -> RunResult:
+    """Judge ``documents``; see ``validate_analyses`` for the options."""
+    return validate_analyses([analyze(document) for document in documents], **options)
+
+
+def validate_analyses(
+    analyses: Sequence[Analysis],
     *,
     engines: Sequence[str] = ("pandera",),
     errors: Sequence[InputError] = (),
     duplicate_threshold: float = 0.8,
     rate_tolerance: float = 1.0,
 ) -> RunResult:
-    """Judge ``documents`` with ``engines`` and return the run's results, findings sorted by position."""
+    """Judge analysed documents with ``engines`` and return the run's results, findings sorted by position."""
     started = datetime.now(UTC)
-    analyses = [analyze(document) for document in documents]
-    frames = build_frames(analyses, near_duplicates(documents))
+    frames = build_frames(analyses, near_duplicates([analysis.signature for analysis in analyses]))
     rules = build_rules(duplicate_threshold, rate_tolerance)
     failures, expectations = judge(frames, rules)
     tagged = [(rule, row, "pandera") for rule, row in failures]
@@ -61,7 +65,7 @@ def validate(
         expectations = [*expectations, *gx_expectations]
     make = FindingMaker(frames, analyses)
     seen: set[tuple[str, int]] = set()
-    per_document: list[list[Finding]] = [[] for _ in documents]
+    per_document: list[list[Finding]] = [[] for _ in analyses]
     for rule, row, engine in tagged:
         if (rule.name, row) in seen:
             continue

@@ -74,12 +74,11 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
     fail_on = fail_on or config["validate.fail_on"]
     suite = suite or config["validate.suite"]
 
-    from crawler.local import load_documents
-    from validators import ValidatorError, engines_for
-    from validators import validate as judge
+    from checks.analyze import analyze, analyze_paths
+    from validators import ValidatorError, engines_for, validate_analyses
     from validators.records import InputError
 
-    documents, failures = load_documents(paths, config["validate.max_file_bytes"])
+    analyses, failures = analyze_paths(paths, config["validate.max_file_bytes"])
     errors = [InputError(path=failure.path, message=str(failure)) for failure in failures]
     inputs = len(paths) + sum(os.path.isdir(path) for path in paths)
     if stored:
@@ -91,13 +90,13 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
             fail(f"{store_path}: no store yet; run 'wrqa crawl' first or set store.path in the config")
         try:
             with Store(store_path) as store:
-                documents.extend(store.documents())
+                analyses.extend(analyze(document) for document in store.documents())
         except StoreError as error:
             fail(str(error))
         inputs += 2
     try:
-        run = judge(
-            documents, engines=engines_for(suite, inputs), errors=errors,
+        run = validate_analyses(
+            analyses, engines=engines_for(suite, inputs), errors=errors,
             duplicate_threshold=config["validate.duplicate_threshold"],
             rate_tolerance=config["validate.rate_tolerance"],
         )
