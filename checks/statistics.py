@@ -28,6 +28,8 @@ FULFILMENT = re.compile(r"完成[^,，;；。]{0,10}的$|完成率|超额完成"
 RATE_NOUN = re.compile(
     r"(?P<label>[\u4e00-\u9fff]{0,6}?(?:率|满意度|知晓度|认可度|覆盖面|比例|比重)|占[\u4e00-\u9fff]{0,8})"
 )
+# Words before a rate's name that are not part of it: 实现了选民参与率 → 选民参与率.
+LABEL_LEAD = re.compile(r"^.*[了的为达是在对将把使让]")
 WHOLE_MARK = re.compile(r"共|总|合计|累计|全年")
 CONTINUE_BREAK = re.compile(r"^(?:另外|此外|同时|并且|还|另)")
 APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|达)$")
@@ -51,7 +53,7 @@ def classify_percent(clause: str) -> tuple[str, str]:
         return "growth", growth.group(0)
     nouns = [match for match in RATE_NOUN.finditer(clause) if "增长率" not in match["label"]]
     if nouns:
-        return "rate", nouns[-1]["label"][-6:]
+        return "rate", LABEL_LEAD.sub("", nouns[-1]["label"])
     return "percent", ""
 
 

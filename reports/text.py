@@ -15,6 +15,7 @@ from validators.records import RunResult
 COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 RESET = "\033[0m"
 CONTEXT = 24
+LONGEST = 40
 
 
 def width(text: str) -> int:
@@ -26,8 +27,10 @@ def _excerpt(line: str, column: int, length: int) -> tuple[str, str]:
     start = max(column - 1 - CONTEXT, 0)
     stop = min(column - 1 + length + CONTEXT, len(line))
     before = ("…" if start else "") + line[start : column - 1]
-    words = line[column - 1 : column - 1 + length]
-    after = line[column - 1 + length : stop] + ("…" if stop < len(line) else "")
+    words = line[column - 1 : column - 1 + min(length, LONGEST)]
+    if length > LONGEST:
+        stop = column - 1 + LONGEST
+    after = line[column - 1 + len(words) : stop] + ("…" if stop < len(line) else "")
     shown = (before + words + after).replace("\t", " ")
     carets = " " * width(before.replace("\t", " ")) + "^" * max(width(words), 1)
     return shown, carets
