@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import socket
-import threading
-from email import message_from_bytes, policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from wrqa.alerts import Alert, AlertError, due, send_alerts, send_mail, send_webhook
@@ -42,57 +36,6 @@ def test_due_keeps_new_or_pending_unwaived_findings_at_or_above_the_floor(findin
     assert expected == [f.fingerprint for f in due(findings, floor, pending)]
 
 
-class Hook(BaseHTTPRequestHandler):
-    received: list = []
-
-    def do_POST(self):  # noqa: N802 - the name http.server calls
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((self.path, self.headers["Content-Type"], json.loads(body)))
-        self.send_response(204 if self.path == "/hook" else 500)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def webhook():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    server.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - the name aiosmtpd calls
-        self.messages.append((envelope.mail_from, envelope.rcpt_tos, envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
 def test_the_webhook_receives_the_alert_as_json(webhook):
     url = f"http://127.0.0.1:{webhook.server_port}/hook"
     send_webhook(url, ALERT, user_agent="wrqa-test", timeout=5)
@@ -112,11 +55,8 @@ def test_a_failing_webhook_is_one_sentence_naming_it(webhook):
 
 
 def test_the_mail_reaches_the_smtp_server_with_every_finding(smtp):
-    controller, inbox = smtp
-    recipients = ("editor@example.org", "npc@example.org")
-    send_mail("127.0.0.1", controller.port, "wrqa@example.org", recipients, ALERT)
-    sender, recipients, content = inbox.messages[0]
-    message = message_from_bytes(content, policy=policy.default)
+    send_mail("127.0.0.1", smtp.port, "wrqa@example.org", ("editor@example.org", "npc@example.org"), ALERT)
+    sender, recipients, message = smtp.messages[0]
     body = message.get_content()
     expected = ("wrqa@example.org", ["editor@example.org", "npc@example.org"],
                 "wrqa 第7次运行：2 个新问题（其中 1 个错误）", True, True)
@@ -125,8 +65,8 @@ def test_the_mail_reaches_the_smtp_server_with_every_finding(smtp):
     assert expected == actual
 
 
-def test_an_unreachable_mail_server_is_one_sentence_naming_it():
-    port = free_port()
+def test_an_unreachable_mail_server_is_one_sentence_naming_it(unused_port):
+    port = unused_port
     with pytest.raises(AlertError) as raised:
         send_mail("127.0.0.1", port, "wrqa@example.org", ("a@example.org",), ALERT, timeout=2)
     message = str(raised.value)
@@ -135,14 +75,13 @@ def test_an_unreachable_mail_server_is_one_sentence_naming_it():
 
 
 def test_send_alerts_uses_every_configured_channel_and_reports_failures(webhook, smtp):
-    controller, inbox = smtp
     config = parse_config({"alerts": {
         "webhook_url": f"http://127.0.0.1:{webhook.server_port}/broken",
-        "smtp_host": "127.0.0.1", "smtp_port": controller.port, "mail_to": ["editor@example.org"],
+        "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "mail_to": ["editor@example.org"],
     }})
     delivered, failures = send_alerts(config, ALERT)
     expected = (["mail"], 1, 1, 1)
-    assert expected == (delivered, len(failures), len(inbox.messages), len(webhook.received))
+    assert expected == (delivered, len(failures), len(smtp.messages), len(webhook.received))
 
 
 def test_nothing_is_sent_when_nothing_is_due(webhook):
