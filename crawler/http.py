@@ -111,6 +111,7 @@ class _Host:
     next_start: float = 0.0
     robots: Protego | None = None
     robots_loaded: bool = False
+    robots_unreachable: str | None = None
     robots_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -320,14 +321,26 @@ class Client:
             if not host.robots_loaded:
                 host.robots = self._load_robots(urlsplit(url).scheme, netloc)
                 host.robots_loaded = True
+        if host.robots_unreachable:
+            raise FetchError(host.robots_unreachable)
         return host.robots is None or host.robots.can_fetch(url, self.settings.user_agent)
 
     def _load_robots(self, scheme: str, netloc: str) -> Protego | None:
+        """The rules of ``netloc``; None when it publishes none (a 4xx). As RFC 9309 asks, a robots.txt
+        that cannot be read (5xx, network) forbids the whole host for this client's run."""
         url = f"{scheme}://{netloc}/robots.txt"
         try:
             response = self._fetch_with_retries(url, {})
-        except FetchError:
-            return None  # an unreachable robots.txt means no rules were published
+        except FetchError as error:
+            self._host(netloc).robots_unreachable = (
+                f"robots.txt of {netloc} cannot be read ({error}); nothing is fetched from the host this run"
+            )
+            return None
+        if response.status >= 500:
+            self._host(netloc).robots_unreachable = (
+                f"robots.txt of {netloc} answered HTTP {response.status}; nothing is fetched from the host this run"
+            )
+            return None
         if response.status != 200:
             return None
         robots = Protego.parse(response.content.decode("utf-8", errors="replace"))

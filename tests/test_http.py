@@ -99,3 +99,49 @@ def test_a_challenge_page_raises_challenge_error(make_replica):
     base = replica.base_urls["epoint"]
     with Client(Settings(delay=0), [base]) as client, pytest.raises(ChallengeError):
         client.get(f"{base}/zyfb/003005/1.html")
+
+
+@pytest.mark.parametrize("fault", ["gzip", "deflate", "rawdeflate"])
+def test_compressed_bodies_are_inflated_to_the_same_page(make_replica, fault):
+    """gzip, zlib deflate and raw deflate bodies all give the bytes of the uncompressed page."""
+    path = site.epoint_articles()[0].path
+    replica = make_replica(faults={"epoint": {path: fault}})
+    base = replica.base_urls["epoint"]
+    with Client(Settings(delay=0), [base]) as client:
+        packed = client.get(base + path)
+        plain = client.get(base + path + "?plain")
+
+    assert plain.content == packed.content and len(packed.content) > 1000
+
+
+def test_a_redirect_on_the_same_host_is_followed(make_replica):
+    """A 301 to another path of the configured host is followed; the response keeps the URL asked for."""
+    path = site.epoint_articles()[0].path
+    replica = make_replica(faults={"epoint": {path: "moved"}})
+    base = replica.base_urls["epoint"]
+    with Client(Settings(delay=0), [base]) as client:
+        response = client.get(base + path)
+
+    assert (200, base + path, base + path + "?from=moved") == (response.status, response.url, response.final_url)
+
+
+def test_robots_crawl_delay_spaces_requests_when_longer_than_the_configured_delay(make_replica):
+    """Crawl-delay: 0.3 in robots.txt holds requests 0.3 s apart even with crawl.delay = 0."""
+    replica = make_replica(robots={"epoint": "User-agent: *\nCrawl-delay: 0.3\nDisallow: /admin/\n"})
+    base = replica.base_urls["epoint"]
+    with Client(Settings(delay=0), [base]) as client:
+        for number in (1, 2):
+            client.get(f"{base}/zyfb/003005/{number}.html")
+
+    pages = [r.at for r in replica.requests if r.path != "/robots.txt"]
+    assert pages[1] - pages[0] >= 0.29
+
+
+def test_a_robots_txt_that_cannot_be_read_forbids_the_host(make_replica):
+    """robots.txt answering 503 after its retries means nothing else is asked of that host (RFC 9309)."""
+    replica = make_replica(faults={"epoint": {"/robots.txt": "503:99"}})
+    base = replica.base_urls["epoint"]
+    with Client(Settings(delay=0, retries=1, backoff=0.01), [base]) as client, pytest.raises(FetchError) as raised:
+        client.get(f"{base}/zyfb/003005/1.html")
+
+    assert ({"/robots.txt"}, True) == (set(replica.paths("epoint")), "HTTP 503" in str(raised.value))

@@ -9,6 +9,8 @@ of every request, and ``change()`` to edit an article between crawls. Faults are
     gzipbomb      a tiny gzip body that inflates to 64 MiB
     oversized     a 12 MiB body without Content-Length (read until close)
     redirect      302 to a host that is not configured
+    moved         301 to the same path on the same host, with ?from=moved
+    gzip, deflate, rawdeflate    the page compressed so (rawdeflate: deflate without its zlib wrapper)
     challenge     the anti-bot JavaScript challenge page
 
 Every article answers conditional GETs: ETag and Last-Modified on the district site, Last-Modified only
@@ -23,6 +25,7 @@ import socket
 import struct
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -204,6 +207,21 @@ def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHa
                 return True
             if kind == "challenge":
                 self._send(200, site.challenge_page().encode(), "text/html; charset=utf-8")
+                return True
+            if kind == "moved":
+                self._send(301, b"", None, extra={"Location": self.path + "?from=moved"})
+                return True
+            if kind in ("gzip", "deflate", "rawdeflate"):
+                page = _route(state, self.path)
+                body = page[0] if page else b""
+                if kind == "gzip":
+                    packed, encoding = gzip.compress(body), "gzip"
+                elif kind == "deflate":
+                    packed, encoding = zlib.compress(body), "deflate"
+                else:  # what some servers send as "deflate": the stream without its zlib wrapper
+                    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+                    packed, encoding = packer.compress(body) + packer.flush(), "deflate"
+                self._send(200, packed, "text/html; charset=utf-8", extra={"Content-Encoding": encoding})
                 return True
             return False
 
