@@ -16,6 +16,7 @@ import click
 from wrqa.cli import main
 from wrqa.config import ConfigError, load_config
 
+MAX_MESSAGES = 20  # crawl problems printed; the rest are counted
 CONFIG_HELP = "The config.toml to use (default: ./config.toml when it exists, else the built-in defaults)."
 
 
@@ -66,6 +67,10 @@ def run(config_path: str | None, validate_all: bool) -> None:
         _fail(f"validation could not be completed: {error}")
     finally:
         signal.signal(signal.SIGINT, previous)
+    for message in outcome.crawl_errors[:MAX_MESSAGES]:
+        click.echo(f"wrqa: {message}", err=True)
+    if len(outcome.crawl_errors) > MAX_MESSAGES:
+        click.echo(f"wrqa: … and {len(outcome.crawl_errors) - MAX_MESSAGES} more crawl problems", err=True)
     click.echo(outcome.summary())
     for message in outcome.alert_failures + outcome.problems:
         click.echo(f"wrqa: {message}", err=True)
