@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from crawler import committee, epoint, extract, hppc
 from crawler.archive import Archive, encode, read
-from crawler.errors import ChallengeError, CrawlerError, FetchError
+from crawler.errors import ChallengeError, CrawlerError, FetchError, UnreachableError
 from crawler.http import Client, Response, Settings
 from crawler.records import Page
 from crawler.store import Store
@@ -171,9 +171,9 @@ class _SourceCrawler:
                 self._read_list(source, adapter, list_path, wanted, targets)
                 if self.stop.is_set():
                     return
-        except ChallengeError as error:
+        except (ChallengeError, UnreachableError) as error:
             self._fail(f"{source.name}: {error}")
-            return
+            return  # the site cannot be crawled this run: asking it for more would only repeat the answer
         for seed in source.seeds:
             targets.setdefault(
                 urljoin(source.base_url + "/", seed.lstrip("/")) if "://" not in seed else seed, None
@@ -193,7 +193,7 @@ class _SourceCrawler:
             seen.add(url)
             try:
                 response = self.client.get(url)
-            except ChallengeError:
+            except (ChallengeError, UnreachableError):
                 raise
             except FetchError as error:
                 self._fail(f"{source.name}: list page {error}")
@@ -226,11 +226,11 @@ class _SourceCrawler:
         total, done = len(queue), 0
         if self.progress:
             self.progress(source.name, 0, total)
-        challenged = False
+        blocked = False
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="wrqa-fetch") as pool:
             running: set[Future] = set()
             while queue or running:
-                while queue and len(running) < self.workers and not self.stop.is_set() and not challenged:
+                while queue and len(running) < self.workers and not self.stop.is_set() and not blocked:
                     url, category = queue.pop(0)
                     state = self.store.state(url)
                     validators = (
@@ -243,7 +243,7 @@ class _SourceCrawler:
                     break
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    challenged |= self._keep(source, future.result())
+                    blocked |= self._keep(source, future.result())
                     done += 1
                     if self.progress:
                         self.progress(source.name, done, total)
@@ -277,12 +277,12 @@ class _SourceCrawler:
             return _Fetched(url, category, error=error)
 
     def _keep(self, source, fetched: _Fetched) -> bool:
-        """Archives and stores what a worker fetched; True when the source answered with a challenge."""
+        """Archives and stores what a worker fetched; True when the source can no longer be crawled this run."""
         counts = self.tally.counts
         if fetched.error is not None:
             self.store.record_failure(fetched.url, source.name, fetched.category, str(fetched.error))
             self._fail(f"{source.name}: {fetched.error}")
-            return isinstance(fetched.error, ChallengeError)
+            return isinstance(fetched.error, ChallengeError | UnreachableError)
         if fetched.not_modified is not None:
             self.store.mark_unchanged(
                 fetched.url, fetched.not_modified.etag, fetched.not_modified.last_modified

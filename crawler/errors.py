@@ -3,7 +3,8 @@
     CrawlerError
     ├── InputError        a local file or folder that cannot be read as a report
     ├── FetchError        a page that could not be fetched (network, status, size, robots, foreign host)
-    │   └── ChallengeError    the server answered with an anti-bot JavaScript challenge
+    │   ├── ChallengeError    the server answered with an anti-bot JavaScript challenge
+    │   └── UnreachableError  the host cannot be used this run (its robots.txt cannot be read)
     ├── ParseError        a page whose layout the adapter does not recognise
     └── StoreError        the SQLite store or WARC archive cannot be used
 """
@@ -27,6 +28,10 @@ class FetchError(CrawlerError):
 
 class ChallengeError(FetchError):
     """The server answered with an anti-bot JavaScript challenge page instead of content."""
+
+
+class UnreachableError(FetchError):
+    """A host that cannot be crawled this run: its robots.txt answered 5xx or could not be reached."""
 
 
 class ParseError(CrawlerError):

@@ -30,7 +30,7 @@ import httpx
 from charset_normalizer import from_bytes
 from protego import Protego
 
-from crawler.errors import ChallengeError, FetchError
+from crawler.errors import ChallengeError, FetchError, UnreachableError
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
@@ -279,7 +279,7 @@ class Client:
                 return Response(url, current, 304, response.headers, b"", "", "")
             if response.status >= 400:
                 raise FetchError(
-                    f"'{url}' answered HTTP {response.status}; it will be retried on the next run"
+                    f"'{url}' answered HTTP {response.status}"
                 )
             encoding = decide_charset(response.content, response.headers.get("content-type"))
             text = response.content.decode(encoding, errors="replace")
@@ -322,7 +322,7 @@ class Client:
                 host.robots = self._load_robots(urlsplit(url).scheme, netloc)
                 host.robots_loaded = True
         if host.robots_unreachable:
-            raise FetchError(host.robots_unreachable)
+            raise UnreachableError(host.robots_unreachable)
         return host.robots is None or host.robots.can_fetch(url, self.settings.user_agent)
 
     def _load_robots(self, scheme: str, netloc: str) -> Protego | None:
@@ -333,12 +333,12 @@ class Client:
             response = self._fetch_with_retries(url, {})
         except FetchError as error:
             self._host(netloc).robots_unreachable = (
-                f"robots.txt of {netloc} cannot be read ({error}); nothing is fetched from the host this run"
+                f"{netloc} cannot be reached: {error}; nothing is fetched from it this run"
             )
             return None
         if response.status >= 500:
             self._host(netloc).robots_unreachable = (
-                f"robots.txt of {netloc} answered HTTP {response.status}; nothing is fetched from the host this run"
+                f"{netloc} answered HTTP {response.status} for its robots.txt; nothing is fetched from it this run"
             )
             return None
         if response.status != 200:
@@ -361,8 +361,8 @@ class Client:
                 if last:
                     kind = "timed out" if isinstance(error, httpx.TimeoutException) else "failed"
                     raise FetchError(
-                        f"'{url}' {kind} after {attempts} attempts ({type(error).__name__}); "
-                        "it will be retried on the next run"
+                        f"'{url}' {kind} after {attempts} attempt{'s' if attempts > 1 else ''} "
+                        f"({type(error).__name__})"
                     ) from None
                 self._pause(host, self.settings.backoff * 2**attempt)
                 continue

@@ -132,3 +132,15 @@ def test_a_challenge_page_is_reported_for_its_source_and_the_other_source_goes_o
     wanted_provincial = {a.path for a in site.hppc_articles() if committee.document_kind(a.title) != "other"}
     assert (wanted_provincial, True, True) == (
         pages, any("wcrd" in m and "challenge" in m for m in stats.messages), len(replica.paths("epoint")) <= 2)
+
+
+def test_a_site_whose_robots_txt_fails_is_skipped_with_one_message(make_replica, crawl_config):
+    """robots.txt answering 503 leaves the district site alone this run, in one message; the other site goes on."""
+    replica = make_replica(faults={"epoint": {"/robots.txt": "503:99"}})
+    config = crawl_config(replica, crawl={"retries": 1, "backoff": 0.01})
+
+    stats = crawl(config)
+
+    wanted_provincial = {a.path for a in site.hppc_articles() if committee.document_kind(a.title) != "other"}
+    district = [m for m in stats.messages if m.startswith("wcrd:")]
+    assert (wanted_provincial, 1, {"/robots.txt"}) == (stored(config), len(district), set(replica.paths("epoint")))
