@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -182,7 +183,9 @@ class _SourceCrawler:
             targets.setdefault(url, category)
         self._fetch_articles(source, adapter, targets)
 
-    def _read_list(self, source, adapter: ModuleType, list_path: str, wanted, targets: dict) -> None:
+    def _read_list(self, source, adapter: ModuleType, list_path: str, wanted: Callable[[str], bool],
+                   targets: dict[str, str | None]) -> None:
+        """Pages through one list, recording its links and adding the wanted ones to ``targets``."""
         category = adapter.category(list_path)
         caught_up = self.store.caught_up(source.name, list_path)
         url = adapter.list_url(source.base_url, list_path)
@@ -222,7 +225,7 @@ class _SourceCrawler:
         self.store.mark_caught_up(source.name, list_path)
 
     def _fetch_articles(self, source, adapter: ModuleType, targets: dict[str, str | None]) -> None:
-        queue = list(targets.items())
+        queue = deque(targets.items())
         total, done = len(queue), 0
         if self.progress:
             self.progress(source.name, 0, total)
@@ -231,7 +234,7 @@ class _SourceCrawler:
             running: set[Future] = set()
             while queue or running:
                 while queue and len(running) < self.workers and not self.stop.is_set() and not blocked:
-                    url, category = queue.pop(0)
+                    url, category = queue.popleft()
                     state = self.store.state(url)
                     validators = (
                         (state.etag, state.last_modified)
