@@ -27,6 +27,11 @@ _BLOCKS = re.compile(
 # An indent inside a run of text (two full-width spaces or non-breaking spaces) starts a paragraph.
 _INDENT = re.compile(r"[\u3000\xa0]{2,}")
 _SPACES = " \t\r\n\u3000\xa0\u200b\ufeff"
+_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+_IMAGE_MARK = "\ufffc"  # the object replacement character stands for an image while text is split
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+CAPTION_MAX = 40
 _DATETIME = re.compile(
     r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2}))?"
 )
@@ -73,18 +78,30 @@ def paragraphs(markup: str) -> list[str]:
     """The paragraphs of an HTML fragment: split at blocks, ``<br>``, blank lines and indents.
 
     Word-exported documents nested in the fragment are handled alike: their head, styles and
-    ``<o:p>``/``<st1:…>`` tags carry no text of their own.
+    ``<o:p>``/``<st1:…>`` tags carry no text of their own. An image's caption (the short line right
+    after it, with no sentence in it) is dropped with the image.
     """
     markup = _COMMENTS.sub("", _SCRIPTS.sub("", markup))
+    markup = _IMAGE.sub(f"\n{_IMAGE_MARK}\n", markup)
     markup = _BLOCKS.sub("\n", markup)
     text = LexborHTMLParser(f"<body>{markup}</body>").body.text(deep=True, separator="")
     found = []
+    after_image = False
     for line in text.split("\n"):
         for piece in _INDENT.split(line):
             piece = re.sub(r"[ \t]+", " ", piece).strip(_SPACES)
-            if piece:
-                found.append(piece)
+            if piece == _IMAGE_MARK:
+                after_image = True
+            elif piece:
+                if not (after_image and is_caption(piece)):
+                    found.append(piece)
+                after_image = False
     return found
+
+
+def is_caption(line: str) -> bool:
+    """Whether ``line`` reads like an image caption: short, not a sentence, not a numbered heading."""
+    return len(line) <= CAPTION_MAX and not _SENTENCE_END.search(line) and not _HEADING.match(line)
 
 
 def parse_datetime(text: str) -> datetime | None:

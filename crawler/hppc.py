@@ -27,13 +27,11 @@ BODY_PARAGRAPHS = "p"
 
 _NEXT_WORDS = ("下一页", "下页")
 _PUBLISHED = re.compile(r"时间\s*[:：]\s*(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?)")
-_SENTENCE_END = re.compile(r"[。！？；!?;]")
 # A byline closing the last paragraph: names in parentheses, e.g. （李丰 陈琳） or (通讯员 王敏).
 _BYLINE = re.compile(
     r"(?<=[。！？”])\s*[（(]\s*(?:通讯员|记者)?\s*[\u4e00-\u9fff]{2,4}(?:[\s、，,]+[\u4e00-\u9fff]{2,4})*\s*[)）]\s*$"
 )
 _FOOTER = re.compile(r"^(?:责任编辑|编辑|来源)\s*[:：]")
-_CAPTION_MAX = 40
 
 
 def list_url(base_url: str, list_path: str) -> str:
@@ -75,21 +73,14 @@ def continuation(html: str, url: str) -> str | None:
     return _next(extract.parse(html), url)
 
 
-def _strip_captions(body) -> None:
-    """Removes images and their captions: a short centred line, or the line right after an image."""
-    after_image = False
+def _strip_images_and_captions(body) -> None:
+    """Removes paragraphs holding only images, and captions set apart by centring; an uncentred caption
+    right after an image is left to ``extract.paragraphs``."""
     for node in body.css(BODY_PARAGRAPHS):
         text = extract.text_of(node)
-        has_image = node.css_first("img") is not None
         centred = "center" in (node.attributes.get("style") or "") or node.attributes.get("align") == "center"
-        short = len(text) <= _CAPTION_MAX and not _SENTENCE_END.search(text)
-        if has_image and not text:
+        if (not text and node.css_first("img") is not None) or (text and centred and extract.is_caption(text)):
             node.decompose()
-            after_image = True
-            continue
-        if text and short and (centred or after_image):
-            node.decompose()
-        after_image = False
 
 
 def parse_article(html: str, url: str, site: str, category: str | None) -> Page:
@@ -105,7 +96,7 @@ def parse_article(html: str, url: str, site: str, category: str | None) -> Page:
     published = extract.parse_datetime(info[1]) if info else None
     if published is None:
         warnings.append(f"No publish date in '{url}'; expected 时间：YYYY-MM-DD HH:MM under the title")
-    _strip_captions(body_node)
+    _strip_images_and_captions(body_node)
     body = [line for line in extract.paragraphs(body_node.html or "") if not _FOOTER.match(line)]
     if body and _next(tree, url) is None:  # the byline closes the last part only
         body[-1] = _BYLINE.sub("", body[-1]).rstrip()

@@ -44,9 +44,13 @@ def test_ambiguous_lost_glyph_date_without_publish_date_is_a_warning():
     ("\u3000\u3000第一段<br>\u3000\u3000第二段<br><br> <br>第三段", ["第一段", "第二段", "第三段"]),
     ("第一段。&nbsp;&nbsp;第二段", ["第一段。", "第二段"]),
     ("<table><tr><td>社区</td><td>代表</td></tr></table>", ["社区", "代表"]),
+    ('第一段。<br><img src="a.jpg"><br>代表活动现场<br>第二段。', ["第一段。", "第二段。"]),
+    ('<p><img src="a.jpg"></p><p>二、存在不足</p><p>正文。</p>', ["二、存在不足", "正文。"]),
+    ('<p><img src="a.jpg"></p><p>会后，代表们围绕社区治理提出了建议。</p>', ["会后，代表们围绕社区治理提出了建议。"]),
 ])
 def test_paragraphs_split_at_blocks_breaks_blank_lines_and_indents(markup, expected):
-    """Word bodies, <br> bodies, U+3000 and &nbsp; indents and tables give one paragraph a line."""
+    """Word bodies, <br> bodies, indents and tables give a paragraph a line; a caption after an image goes,
+    a heading or a sentence after one stays."""
     assert expected == extract.paragraphs(markup)
 
 

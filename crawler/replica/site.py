@@ -173,8 +173,7 @@ def epoint_articles() -> tuple[Article, ...]:
     )
     # A migrated 2016 page under its legacy numeric id, with the double slash of the migration.
     legacy_body = [
-        line.replace("紫阳", "中南路").replace("2019", "2017").replace("2018", "2016")
-        for line in ziyang[4:12]
+        line.replace("紫阳", "中南路").replace("2019", "2017").replace("2018", "2016") for line in ziyang[4:12]
     ]
     articles.append(
         _report(
@@ -262,6 +261,8 @@ def epoint_articles() -> tuple[Article, ...]:
                 published=published,
                 paragraphs=body,
                 layout=layout,
+                # Activity news carries a photo with its caption on a line of its own.
+                captions={1: f"{committee}街道代表活动现场"} if committee else {},
                 expected=dict(
                     title=title,
                     published_at=None if layout == "unknown" else published,
@@ -415,16 +416,29 @@ def epoint_body(article: Article) -> str:
             )
         if article.salutation:
             head.append(_word_paragraph(SALUTATION))
-        body = "".join(_word_paragraph(text) for text in article.paragraphs)
-        return _WORD_HEAD + "".join(head) + body + "</div></body></html>"
+        body = []
+        for index, text in enumerate(article.paragraphs):
+            if index in article.captions:
+                body.append(
+                    '<p class=MsoNormal align=center style="text-align:center"><span><img width=554 height=369 '
+                    f'src="/uploadfile/{index}.jpg"></span></p>\n{_word_paragraph(article.captions[index])}'
+                )
+            body.append(_word_paragraph(text))
+        return _WORD_HEAD + "".join(head) + "".join(body) + "</div></body></html>"
     # Plain bodies break paragraphs with <br> and U+3000 indents rather than <p>.
     lines = [
         *article.meeting,
         *([article.author] if article.author else []),
         *([SALUTATION] if article.salutation else []),
-        *article.paragraphs,
     ]
-    return "<br>\n".join("\u3000\u3000" + html.escape(line) for line in lines) + "<br>"
+    for index, text in enumerate(article.paragraphs):
+        if index in article.captions:
+            lines.append(f'<img src="/uploadfile/{index}.jpg"><br>{html.escape(article.captions[index])}')
+        lines.append(text)
+    return (
+        "<br>\n".join(line if line.startswith("<img") else "\u3000\u3000" + html.escape(line) for line in lines)
+        + "<br>"
+    )
 
 
 def epoint_page(article: Article) -> str:
@@ -453,9 +467,7 @@ def epoint_page(article: Article) -> str:
 
 
 def _listed(articles: dict[str, Article], category: str) -> list[Article]:
-    return sorted(
-        (a for a in articles.values() if a.list == category), key=lambda a: a.published, reverse=True
-    )
+    return sorted((a for a in articles.values() if a.list == category), key=lambda a: a.published, reverse=True)
 
 
 def epoint_list(
@@ -556,9 +568,7 @@ def hppc_list(catid: str, number: int, articles: dict[str, Article]) -> str | No
         f'<a href="list.php?catid={catid}&page={n}">{n}</a>' if n != number else f"<span>{n}</span>"
         for n in range(1, count + 1)
     )
-    following = (
-        f' <a href="list.php?catid={catid}&page={number + 1}" class="a1">下一页</a>' if number < count else ""
-    )
+    following = f' <a href="list.php?catid={catid}&page={number + 1}" class="a1">下一页</a>' if number < count else ""
     return f"""<!DOCTYPE html><html><head>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
 <title>代表工作 - 湖北人大网</title></head><body>
