@@ -96,3 +96,12 @@ def test_pager_without_next_link_is_followed_by_number():
 def test_list_path_gives_first_page_and_category(list_path, url, category):
     """A configured list becomes the URL of its first page and the category code of its documents."""
     assert (url, category) == (epoint.list_url(BASE, list_path), epoint.category(list_path))
+
+
+def test_a_seed_page_takes_its_category_from_the_hidden_cate_div():
+    """Fetched as a seed (no list), the 2018 report's category comes from <div id="cate">003005</div>."""
+    article = next(a for a in ARTICLES if "20190531" in a.path)
+
+    page = epoint.parse_article(site.epoint_page(article), BASE + article.path, "wcrd", None)
+
+    assert "003005" == page.category
