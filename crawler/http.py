@@ -277,17 +277,16 @@ class Client:
                 continue
             if response.status == 304:
                 return Response(url, current, 304, response.headers, b"", "", "")
-            if response.status >= 400:
-                raise FetchError(
-                    f"'{url}' answered HTTP {response.status}"
-                )
             encoding = decide_charset(response.content, response.headers.get("content-type"))
             text = response.content.decode(encoding, errors="replace")
+            # Challenge pages come with 200 or with an error status such as 412: look before judging the status.
             if is_challenge(text):
                 raise ChallengeError(
                     f"'{url}' answered with an anti-bot JavaScript challenge page instead of content; "
                     "the site blocks crawlers, ask its webmaster or fetch the pages by hand and use seeds"
                 )
+            if response.status >= 400:
+                raise FetchError(f"'{url}' answered HTTP {response.status}")
             return Response(
                 url,
                 current,

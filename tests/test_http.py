@@ -93,9 +93,10 @@ def test_a_host_not_configured_is_never_asked(replica):
     assert ([], True) == (replica.paths("hppc"), "not on a configured host" in str(raised.value))
 
 
-def test_a_challenge_page_raises_challenge_error(make_replica):
-    """A site answering with the JavaScript challenge gives ChallengeError, never a page."""
-    replica = make_replica(faults={"epoint": {"*": "challenge"}})
+@pytest.mark.parametrize("fault", ["challenge", "challenge:412"])
+def test_a_challenge_page_raises_challenge_error(make_replica, fault):
+    """A site answering with the JavaScript challenge, as 200 or as 412, gives ChallengeError, never a page."""
+    replica = make_replica(faults={"epoint": {"*": fault}})
     base = replica.base_urls["epoint"]
     with Client(Settings(delay=0), [base]) as client, pytest.raises(ChallengeError):
         client.get(f"{base}/zyfb/003005/1.html")

@@ -11,7 +11,7 @@ of every request, and ``change()`` to edit an article between crawls. Faults are
     redirect      302 to a host that is not configured
     moved         301 to the same path on the same host, with ?from=moved
     gzip, deflate, rawdeflate    the page compressed so (rawdeflate: deflate without its zlib wrapper)
-    challenge     the anti-bot JavaScript challenge page
+    challenge[:S]  the anti-bot JavaScript challenge page, with status S (200, or 412 as some sites send)
 
 Every article answers conditional GETs: ETag and Last-Modified on the district site, Last-Modified only
 on the provincial one. It must never be reachable from anything but loopback.
@@ -206,7 +206,8 @@ def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHa
                 self._send(302, b"", None, extra={"Location": "http://mirror.example.invalid/spam.html"})
                 return True
             if kind == "challenge":
-                self._send(200, site.challenge_page().encode(), "text/html; charset=utf-8")
+                status = int(args[0]) if args else 200
+                self._send(status, site.challenge_page().encode(), "text/html; charset=utf-8")
                 return True
             if kind == "moved":
                 self._send(301, b"", None, extra={"Location": self.path + "?from=moved"})
