@@ -78,6 +78,7 @@ def test_a_slow_page_times_out_is_recorded_and_is_stored_by_a_later_run(make_rep
 @pytest.mark.parametrize(("fault", "words"), [
     ("gzipbomb", "expands beyond crawl.max_page_bytes"),
     ("oversized", "larger than crawl.max_page_bytes"),
+    ("oversized:declared", "more than crawl.max_page_bytes"),
     ("redirect", "redirects to the foreign host 'mirror.example.invalid'"),
 ])
 def test_bombs_oversized_pages_and_foreign_redirects_are_refused_and_reported(make_replica, crawl_config, fault,

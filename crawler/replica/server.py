@@ -7,7 +7,7 @@ of every request, and ``change()`` to edit an article between crawls. Faults are
     slow:S        answer after S seconds            reset:N     drop the connection N times, then answer
     429:N:S       N times 429 with Retry-After S     503:N       N times 503, then answer
     gzipbomb      a tiny gzip body that inflates to 64 MiB
-    oversized     a 12 MiB body without Content-Length (read until close)
+    oversized     a 12 MiB body without Content-Length (read until close); oversized:declared with it
     redirect      302 to a host that is not configured
     moved         301 to the same path on the same host, with ?from=moved
     gzip, deflate, rawdeflate    the page compressed so (rawdeflate: deflate without its zlib wrapper)
@@ -191,11 +191,13 @@ def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHa
                 return True
             if kind == "oversized":
                 self.send_response(200)
+                chunk = b"<p>" + b"x" * 65530 + b"</p>"
                 self.send_header("Content-Type", "text/html; charset=utf-8")
+                if args and args[0] == "declared":
+                    self.send_header("Content-Length", str(len(chunk) * 12 * 16))
                 self.send_header("Connection", "close")
                 self.end_headers()
                 self.close_connection = True
-                chunk = b"<p>" + b"x" * 65530 + b"</p>"
                 try:
                     for _ in range(12 * 16):
                         self.wfile.write(chunk)
