@@ -93,3 +93,14 @@ def test_the_store_is_plain_sqlite_readable_by_other_tools(store):
     tables = {row[0] for row in sqlite3.connect(store.path).execute(query)}
 
     assert {"runs", "lists", "links", "documents", "versions"} <= tables
+
+
+def test_stored_pages_become_documents_through_normalize(store):
+    """documents() rebuilds each stored page as a Document carrying the crawler's fields."""
+    store.save(PAGE, "wcrd", 1)
+
+    (document,) = store.documents()
+
+    assert (PAGE.url, "wcrd", "003005", "紫阳", 2018, "report", PAGE.published_at) == (
+        document.url, document.site, document.category, document.committee, document.year, document.kind,
+        document.published_at)
