@@ -254,8 +254,8 @@ class Client:
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
         """The page at ``url``; with ``etag``/``last_modified`` a conditional GET that may answer 304.
 
-        Raises ``FetchError`` (robots, foreign host, status, size, network after retries) or
-        ``ChallengeError`` (an anti-bot page).
+        Raises ``FetchError`` (robots, foreign host, status, size, network after retries),
+        ``ChallengeError`` (an anti-bot page) or ``UnreachableError`` (the host's robots.txt cannot be read).
         """
         netloc = self._check_host(url, url)
         if self.settings.obey_robots and not self._robots_allow(netloc, url):
