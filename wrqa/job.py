@@ -269,72 +269,79 @@ class _Run:
             history.end_run(self.conn, run_id, "stopped", 0, outcome.summary(), outcome.counts())
             return outcome
 
-        documents = _stored_documents(self.config)
-        sources: dict[str, list[str]] = {}
-        for document in documents:
-            sources.setdefault(document.path, []).append(document.source.text)
-        digests = {source: digest("\f".join(texts)) for source, texts in sources.items()}
         last = history.last_complete(self.conn, before=run_id)
         previous = history.report_of(self.conn, last.id) if last else None
-        known = history.digests(self.conn)
-        if self.validate_all or previous is None:
-            judged = set(digests)
-        else:
-            reported = {document.get("path") for document in previous.get("documents", [])}
-            judged = {source for source, value in digests.items()
-                      if known.get(source) != value or source not in reported}
-        chosen = [document for document in documents if document.path in judged]
-        fresh = _validate(chosen, self.config) if chosen else None
-        report = merge(previous, fresh, judged, set(digests))
-        started_at = history.runs(self.conn, 1)[0].started_at  # the trend's key for this run
-        report.setdefault("run", {}).update({"id": run_id, "trigger": self.trigger, "started_at": started_at,
-                                             "finished_at": history.now(), "validated": len(chosen)})
+        report, judged, digests = self._judge(run_id, previous)
         waived = apply_waivers(report, self.waivers)
         report["summary"] = recount(report)
 
         before = history.findings_of(self.conn, last.id) if last else []
         seen = {f.fingerprint for f in before}
         pending = {f.fingerprint for f in before if f.new and not f.alerted and not f.waived}
-        all_findings = [f for document in report.get("documents", []) for f in document.get("findings", [])]
-        for finding in all_findings:
+        every = [f for document in report.get("documents", []) for f in document.get("findings", [])]
+        for finding in every:
             finding["new"] = finding.get("fingerprint", "") not in seen
-        active = [f for f in all_findings if not f.get("waived")]
-        errors = len(report.get("errors", [])) if fresh is not None else 0
-        code = exit_code(all_findings, errors, self.config["validate.fail_on"])
-        status = "errors" if code == 2 else "findings" if code == 1 else "clean"
-        by_severity = dict(Counter(f.get("severity", "info") for f in active))
+        active = [f for f in every if not f.get("waived")]
+        input_errors = len(report.get("errors", [])) if judged else 0  # those of earlier runs were told then
+        code = exit_code(every, input_errors, self.config["validate.fail_on"])
         outcome = RunOutcome(
-            run_id, self.trigger, status, code, fetched=fetched, crawl_errors=crawl_errors,
-            documents=len(report.get("documents", [])), validated=len(chosen), findings=len(active),
+            run_id, self.trigger, "errors" if code == 2 else "findings" if code == 1 else "clean", code,
+            fetched=fetched, crawl_errors=crawl_errors, documents=len(report.get("documents", [])),
+            validated=report["run"]["validated"], findings=len(active),
             new=sum(1 for f in active if f["new"]), waived=waived, interrupted=interrupted,
-            by_severity=by_severity,
+            by_severity=dict(Counter(f.get("severity", "info") for f in active)),
         )
         rows = stored_findings(report, judged)
-        history.finish_run(self.conn, run_id, status, code, outcome.summary(), outcome.counts(), rows,
-                           {source: digests[source] for source in judged}, report)
+        history.finish_run(self.conn, run_id, outcome.status, code, outcome.summary(), outcome.counts(), rows,
+                           digests, report)
+        alerted = self._alert(outcome, due(rows, self.config["alerts.min_severity"], pending))
+        outcome = RunOutcome(**{**outcome.__dict__, **alerted, **self._write(report, previous)})
+        history.set_summary(self.conn, run_id, outcome.summary(), outcome.counts())
+        return outcome
 
-        alert_due = due(rows, self.config["alerts.min_severity"], pending)
-        channels, failures = send_alerts(
-            self.config, Alert(run_id, outcome.summary(), tuple(alert_due), str(self._report_index()))
-        )
-        if not failures:  # a failed delivery leaves them pending, for the next run to send again
-            history.mark_alerted(self.conn, run_id, [f.fingerprint for f in alert_due])
+    def _judge(self, run_id: int, previous: dict[str, Any] | None) -> tuple[dict[str, Any], set[str], dict]:
+        """The report of every stored document, those new or changed judged afresh; the sources judged
+        and their digests."""
+        documents = _stored_documents(self.config)
+        texts: dict[str, list[str]] = {}
+        for document in documents:
+            texts.setdefault(document.path, []).append(document.source.text)
+        digests = {source: digest("\f".join(parts)) for source, parts in texts.items()}
+        if self.validate_all or previous is None:
+            judged = set(digests)
+        else:
+            known = history.digests(self.conn)
+            reported = {document.get("path") for document in previous.get("documents", [])}
+            judged = {source for source, value in digests.items()
+                      if known.get(source) != value or source not in reported}
+        chosen = [document for document in documents if document.path in judged]
+        report = merge(previous, _validate(chosen, self.config) if chosen else None, judged, set(digests))
+        started_at = history.runs(self.conn, 1)[0].started_at  # the trend's key for this run
+        report.setdefault("run", {}).update({"id": run_id, "trigger": self.trigger, "started_at": started_at,
+                                             "finished_at": history.now(), "validated": len(chosen)})
+        return report, judged, {source: digests[source] for source in judged}
 
+    def _alert(self, outcome: RunOutcome, findings: list[history.StoredFinding]) -> dict[str, Any]:
+        """Send the alerts due; a failed delivery leaves them pending, for the next run to send again."""
+        alert = Alert(outcome.run_id, outcome.summary(), tuple(findings), str(self._report_index()))
+        channels, failures = send_alerts(self.config, alert)
+        if not failures:
+            history.mark_alerted(self.conn, outcome.run_id, [f.fingerprint for f in findings])
+        return {"alerted": len(findings) if channels else 0, "alert_channels": tuple(channels),
+                "alert_failures": tuple(failures)}
+
+    def _write(self, report: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+        """Write the HTML report, with the trend of the complete runs and the changes since the last."""
         trend = [{"started_at": r.started_at, "documents": r.counts.get("documents", 0),
                   "findings": r.counts.get("findings", 0), "by_severity": r.counts.get("by_severity", {})}
                  for r in reversed(history.runs(self.conn, HISTORY_RUNS)) if r.status in history.COMPLETE]
         out_dir = self.config.path_of("report.dir")
-        problems: tuple[str, ...] = ()
         try:
             index = _write_report(report, out_dir, previous, trend, self.config["report.page_size"])
         except OSError as error:  # the findings are stored; the next run writes the report again
-            index = None
-            problems = (f"Cannot write the HTML report to {out_dir} ({error.strerror}); check 'report.dir'",)
-        outcome = RunOutcome(**{**outcome.__dict__, "alerted": len(alert_due) if channels else 0,
-                                "alert_channels": tuple(channels), "alert_failures": tuple(failures),
-                                "report": index, "problems": problems})
-        history.set_summary(self.conn, run_id, outcome.summary(), outcome.counts())
-        return outcome
+            return {"report": None, "problems": (
+                f"Cannot write the HTML report to {out_dir} ({error.strerror}); check 'report.dir'",)}
+        return {"report": index, "problems": ()}
 
     def _report_index(self) -> Path:
         return self.config.path_of("report.dir") / "index.html"
