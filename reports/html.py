@@ -1,0 +1,390 @@
+"""The HTML data-quality report: an overview with the document table, and one page per document.
+
+The input is plain data, the dict ``reports.json.run_to_dict(run, include_text=True)`` makes (the
+file ``wrqa validate --format json`` writes), so a report can be written again from a saved run.
+The output is a folder of static, self-contained files: inline CSS, a little inline JavaScript on the
+overview only, charts as inline SVG. Opened from the file system or any static server, a page makes
+no request of any kind; a Content-Security-Policy says so to the browser as well.
+
+Every piece of scraped text reaches the page through Jinja2's autoescape or ``markupsafe.escape``;
+this module must never mark text of a document as safe without escaping it first. The document
+table's rows travel as JSON inside a ``<script type="application/json">`` block with ``<``, ``>``
+and ``&`` escaped, and the JavaScript puts them on the page with ``textContent`` only.
+
+Layout of ``out_dir``::
+
+    index.html              overview, changes since the previous run, expectations, document table
+    documents/00001.html    one page per document: metadata, statistics, highlighted text, findings
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from reports.rules import RULES, SEVERITIES, rule_explanation, rule_name, severity_name
+
+TEMPLATES = Path(__file__).parent / "templates"
+DOCUMENT_DIR = "documents"
+SEVERITY_ORDER = ("error", "warning", "info")
+UNKNOWN_COMMITTEE = "（未识别）"
+UNKNOWN_YEAR = "（未知）"
+# How many new or resolved findings the overview lists before it only counts the rest.
+CHANGES_LISTED = 200
+
+_environment: Environment | None = None
+
+
+def write_report(
+    report: dict,
+    out_dir: Path,
+    previous: dict | None = None,
+    history: list[dict] | None = None,
+    page_size: int = 200,
+) -> Path:
+    """Write the report of the run ``report`` into ``out_dir`` and return the path of its ``index.html``.
+
+    previous: the dict of an earlier run, to list findings new and resolved since it (by fingerprint).
+    history: summaries of past runs, oldest first (``started_at``, ``documents``, ``findings``,
+        ``by_severity``), drawn as a trend with this run as the last point.
+    page_size: rows per page of the document table.
+    """
+    out_dir = Path(out_dir)
+    (out_dir / DOCUMENT_DIR).mkdir(parents=True, exist_ok=True)
+    environment = _templates()
+    documents = [_DocumentView.of(index, data) for index, data in enumerate(report.get("documents", []))]
+    run = report.get("run", {})
+    tool = report.get("tool", {})
+
+    page = environment.get_template("document.html")
+    for position, view in enumerate(documents):
+        before = documents[position - 1].file if position else None
+        after = documents[position + 1].file if position + 1 < len(documents) else None
+        html = page.render(doc=view, before=before, after=after, run=run, tool=tool, csp=_csp(scripts=()))
+        (out_dir / DOCUMENT_DIR / view.file).write_text(html, encoding="utf-8")
+
+    script = environment.get_template("table.js").render()
+    overview = _overview(report, documents, previous, history)
+    html = environment.get_template("index.html").render(
+        overview=overview,
+        run=run,
+        tool=tool,
+        rows=_rows_json(documents),
+        page_size=page_size,
+        script=Markup(script),
+        csp=_csp(scripts=(script,)),
+    )
+    index = out_dir / "index.html"
+    index.write_text(html, encoding="utf-8")
+    return index
+
+
+def _templates() -> Environment:
+    global _environment
+    if _environment is None:
+        _environment = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        _environment.globals.update(
+            RULES=RULES, SEVERITIES=SEVERITIES, SEVERITY_ORDER=SEVERITY_ORDER, DOCUMENT_DIR=DOCUMENT_DIR,
+            rule_name=rule_name, rule_explanation=rule_explanation, severity_name=severity_name,
+        )
+    return _environment
+
+
+def _csp(scripts: tuple[str, ...]) -> str:
+    """A policy allowing inline styles, data: images and exactly the given inline scripts, nothing else."""
+    digests = (base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() for script in scripts)
+    hashes = " ".join(f"'sha256-{digest}'" for digest in digests)
+    return (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src {hashes or chr(39) + 'none' + chr(39)}; base-uri 'none'; form-action 'none'"
+    )
+
+
+# --- one document ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Span:
+    """The part of a document's text a finding covers: 1-based lines, 0-based code-point columns."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class _DocumentView:
+    """A document of the report as its page and its table row need it."""
+
+    number: int
+    file: str
+    data: dict
+    findings: list[dict]
+    counts: Counter
+    text_html: Markup
+    outside: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, index: int, data: dict) -> _DocumentView:
+        findings = sorted(
+            data.get("findings", []),
+            key=lambda f: (f.get("line") or 0, f.get("column") or 0, f.get("rule", "")),
+        )
+        counts = Counter(f.get("severity", "info") for f in findings if not f.get("waived"))
+        text_html, outside = highlight(data.get("text") or "", data.get("line") or 1, findings)
+        return cls(index + 1, f"{index + 1:05d}.html", data, findings, counts, text_html, outside)
+
+    @property
+    def title(self) -> str:
+        return self.data.get("title") or self.data.get("path") or f"#{self.number}"
+
+    @property
+    def link(self) -> str | None:
+        """The source URL when it is a web address; anything else (``javascript:``) is shown, not linked."""
+        url = self.data.get("url") or ""
+        return url if url.lower().startswith(("http://", "https://")) else None
+
+    @property
+    def passed(self) -> bool:
+        return not self.counts.get("error")
+
+    @property
+    def rules(self) -> list[str]:
+        return sorted({f.get("rule", "") for f in self.findings if not f.get("waived")})
+
+
+def highlight(text: str, first_line: int, findings: list[dict]) -> tuple[Markup, set[int]]:
+    """The text as HTML lines with each finding's characters in ``<mark>``, and the findings outside it.
+
+    Finding ``i`` (its index in ``findings``) marks every character from (line, column) up to
+    (end_line, end_column), exclusive; the marks carry ``data-f="i …"`` for every finding covering
+    them, and an empty ``<span id="f-i">`` stands where finding ``i`` begins. Overlapping findings
+    split the text into segments, so marks never nest.
+    """
+    lines = text.split("\n")
+    last_line = first_line + len(lines) - 1
+    cuts: dict[int, list[tuple[int, int, int]]] = {}
+    outside: set[int] = set()
+    for index, finding in enumerate(findings):
+        span = _span(finding, lines, first_line)
+        if span is None or span.line > last_line or span.end_line < first_line:
+            outside.add(index)
+            continue
+        for number in range(max(span.line, first_line), min(span.end_line, last_line) + 1):
+            line = lines[number - first_line]
+            start = span.column if number == span.line else 0
+            end = span.end_column if number == span.end_line else len(line)
+            cuts.setdefault(number, []).append((min(start, len(line)), min(end, len(line)), index))
+    severities = [f.get("severity", "info") for f in findings]
+    begun: set[int] = set()
+    out = []
+    for offset, line in enumerate(lines):
+        number = first_line + offset
+        body = _marked(line, cuts[number], severities, findings, begun) if number in cuts else escape(line)
+        out.append(
+            f'<div class="line" id="L{number}"><a class="ln" href="#L{number}">{number}</a>'
+            f'<span class="code">{body}</span></div>'
+        )
+    return Markup("\n".join(out)), outside
+
+
+def _span(finding: dict, lines: list[str], first_line: int) -> _Span | None:
+    line, column = finding.get("line"), finding.get("column")
+    if not isinstance(line, int):
+        return None
+    column = column if isinstance(column, int) and column > 0 else 1
+    end_line, end_column = finding.get("end_line"), finding.get("end_column")
+    source = lines[line - first_line] if 0 <= line - first_line < len(lines) else ""
+    has_end = isinstance(end_line, int) and isinstance(end_column, int)
+    if not has_end or (end_line, end_column) < (line, column):
+        # No end given: the excerpt where it stands, else the rest of the line.
+        excerpt = finding.get("excerpt") or ""
+        end_line = line
+        if excerpt and source[column - 1 : column - 1 + len(excerpt)] == excerpt:
+            end_column = column + len(excerpt)
+        else:
+            end_column = len(source) + 1
+    if (end_line, end_column) == (line, column):
+        end_column = column + 1  # a point finding still marks the character it points at
+    return _Span(line, column - 1, end_line, end_column - 1)
+
+
+def _marked(line: str, cuts: list[tuple[int, int, int]], severities: list[str], findings: list[dict],
+            begun: set[int]) -> str:
+    """One line as HTML with its findings' marks; ``begun``: the findings whose anchor is placed."""
+    points = sorted({0, len(line)} | {start for start, _, _ in cuts} | {end for _, end, _ in cuts})
+    parts = []
+    for start, end in zip(points, points[1:], strict=False):
+        covering = [index for first, last, index in cuts if first <= start and end <= last and first < last]
+        for index in covering:
+            if index not in begun:
+                begun.add(index)
+                parts.append(f'<span class="anchor" id="f-{index}"></span>')
+        piece = escape(line[start:end])
+        if not covering:
+            parts.append(str(piece))
+            continue
+        worst = min((severities[index] for index in covering), key=_severity_rank)
+        tip = escape("；".join(f"{rule_name(findings[i].get('rule', ''))}：{findings[i].get('message', '')}"
+                              for i in covering))
+        ids = " ".join(str(index) for index in covering)
+        parts.append(f'<mark class="hl sev-{escape(worst)}" data-f="{ids}" title="{tip}">{piece}</mark>')
+    # Findings that start at the very end of the line (or on an empty one) still get their anchor.
+    for _, _, index in cuts:
+        if index not in begun:
+            begun.add(index)
+            parts.append(f'<span class="anchor" id="f-{index}"></span>')
+    return "".join(parts)
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+# --- the overview ---------------------------------------------------------------------------------------
+
+
+def _key(finding: dict, document: dict) -> str:
+    """A finding's identity across runs: its fingerprint, or where it stands when it has none."""
+    return finding.get("fingerprint") or "|".join(
+        str(part) for part in (document.get("path"), finding.get("rule"), finding.get("line"),
+                               finding.get("column"), finding.get("excerpt"))
+    )
+
+
+def _overview(report: dict, documents: list[_DocumentView], previous: dict | None,
+              history: list[dict] | None) -> dict[str, Any]:
+    summary = report.get("summary", {})
+    active = [(view, f) for view in documents for f in view.findings if not f.get("waived")]
+    by_rule: dict[str, Counter] = {}
+    for _, finding in active:
+        by_rule.setdefault(finding.get("rule", ""), Counter())[finding.get("severity", "info")] += 1
+    by_severity = Counter(finding.get("severity", "info") for _, finding in active)
+    passed = sum(view.passed for view in documents)
+    overview: dict[str, Any] = {
+        "documents": len(documents),
+        "passed": summary.get("passed", passed),
+        "failed": summary.get("failed", len(documents) - passed),
+        "findings": len(active),
+        "waived": sum(1 for view in documents for f in view.findings if f.get("waived")),
+        "by_severity": [(severity, by_severity.get(severity, 0)) for severity in SEVERITY_ORDER],
+        "by_source": Counter(view.data.get("source") or "file" for view in documents).most_common(),
+        "by_committee": Counter(view.data.get("committee") or UNKNOWN_COMMITTEE
+                                for view in documents).most_common(),
+        "by_year": sorted(Counter(str(view.data.get("year") or UNKNOWN_YEAR) for view in documents).items()),
+        "by_kind": Counter(view.data.get("kind") or "other" for view in documents).most_common(),
+        "rule_chart": _rule_chart(by_rule),
+        "expectations": sorted(
+            report.get("expectations", []),
+            key=lambda e: (bool(e.get("success")), e.get("engine", ""), e.get("frame", "")),
+        ),
+        "errors": report.get("errors", []),
+        "changes": _changes(documents, previous) if previous is not None else None,
+        "trend": _trend(history, report, len(documents), by_severity) if history else None,
+    }
+    return overview
+
+
+def _rule_chart(by_rule: dict[str, Counter]) -> dict[str, Any]:
+    """Bars of findings per rule, each split by severity, as SVG geometry (x and width in pixels)."""
+    width, label_width, row = 460, 250, 26
+    largest = max((sum(counts.values()) for counts in by_rule.values()), default=0)
+    bars = []
+    for rule, counts in sorted(by_rule.items(), key=lambda item: (-sum(item[1].values()), item[0])):
+        x, segments = 0.0, []
+        for severity in SEVERITY_ORDER + tuple(sorted(set(counts) - set(SEVERITY_ORDER))):
+            if counts.get(severity):
+                length = counts[severity] / largest * width
+                segments.append({"severity": severity, "x": round(x, 1), "width": round(max(length, 1), 1),
+                                 "count": counts[severity]})
+                x += length
+        bars.append({"rule": rule, "total": sum(counts.values()), "segments": segments, "end": round(x, 1)})
+    return {"bars": bars, "label_width": label_width, "width": label_width + width + 60, "row": row,
+            "height": row * len(bars) + 4}
+
+
+def _changes(documents: list[_DocumentView], previous: dict) -> dict[str, Any]:
+    current = {
+        _key(f, view.data): (view, f) for view in documents for f in view.findings if not f.get("waived")
+    }
+    before = {
+        _key(f, document): (document, f)
+        for document in previous.get("documents", [])
+        for f in document.get("findings", [])
+        if not f.get("waived")
+    }
+    new = [current[key] for key in current if key not in before]
+    resolved = [before[key] for key in before if key not in current]
+    return {
+        "new_count": len(new),
+        "resolved_count": len(resolved),
+        "new": new[:CHANGES_LISTED],
+        "resolved": resolved[:CHANGES_LISTED],
+        "previous_started_at": previous.get("run", {}).get("started_at", ""),
+    }
+
+
+def _trend(history: list[dict], report: dict, documents: int, by_severity: Counter) -> dict[str, Any]:
+    """Lines of findings and errors per run, oldest first, this run last, as SVG points."""
+    runs = [dict(run) for run in history]
+    started_at = report.get("run", {}).get("started_at", "")
+    if not any(run.get("started_at") == started_at for run in runs):
+        runs.append({"started_at": started_at, "documents": documents, "findings": sum(by_severity.values()),
+                     "by_severity": dict(by_severity)})
+    width, height, pad = 520, 140, 24
+    largest = max([run.get("findings", 0) for run in runs] + [run.get("documents", 0) for run in runs] + [1])
+    step = (width - 2 * pad) / max(len(runs) - 1, 1)
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        return round(pad + index * step, 1), round(height - pad - value / largest * (height - 2 * pad), 1)
+
+    series = []
+    for name, label, value in (
+        ("findings", "发现问题", lambda run: run.get("findings", 0)),
+        ("errors", "错误", lambda run: (run.get("by_severity") or {}).get("error", 0)),
+        ("documents", "文档", lambda run: run.get("documents", 0)),
+    ):
+        points = [point(index, value(run)) for index, run in enumerate(runs)]
+        series.append({"name": name, "label": label, "points": points,
+                       "path": " ".join(f"{x},{y}" for x, y in points),
+                       "values": [value(run) for run in runs]})
+    return {"runs": runs, "series": series, "width": width, "height": height, "pad": pad, "largest": largest}
+
+
+def _rows_json(documents: list[_DocumentView]) -> Markup:
+    """The document table's rows as JSON safe inside a ``<script type="application/json">`` block."""
+    rows = [
+        {
+            "n": view.number,
+            "href": f"{DOCUMENT_DIR}/{view.file}",
+            "title": view.title,
+            "path": view.data.get("path") or "",
+            "committee": view.data.get("committee") or UNKNOWN_COMMITTEE,
+            "year": view.data.get("year") or "",
+            "kind": view.data.get("kind") or "",
+            "source": view.data.get("source") or "file",
+            "error": view.counts.get("error", 0),
+            "warning": view.counts.get("warning", 0),
+            "info": view.counts.get("info", 0),
+            "rules": view.rules,
+            "passed": view.passed,
+        }
+        for view in documents
+    ]
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))

@@ -1,0 +1,106 @@
+"use strict";
+(function () {
+  // Rows arrive as JSON text and reach the page through textContent only: no scraped text is ever parsed as HTML.
+  var rows = JSON.parse(document.getElementById("rows").textContent);
+  var pageSize = parseInt(document.currentScript.dataset.pageSize, 10) || 200;
+  var severities = ["error", "warning", "info"];
+  var severityNames = {error: "错误", warning: "警告", info: "提示"};
+  var state = {q: "", committee: "", year: "", source: "", rule: "", severity: "", status: "", sort: "n", dir: 1, page: 0};
+  var body = document.querySelector("#doc-table tbody");
+  var shown = rows;
+
+  function matches(row) {
+    if (state.committee && row.committee !== state.committee) return false;
+    if (state.year && String(row.year || "（未知）") !== state.year) return false;
+    if (state.source && row.source !== state.source) return false;
+    if (state.rule && row.rules.indexOf(state.rule) < 0) return false;
+    if (state.severity && !row[state.severity]) return false;
+    if (state.status && row.passed !== (state.status === "passed")) return false;
+    if (state.q) {
+      var haystack = (row.title + " " + row.path + " " + row.committee + " " + row.year + " " + row.rules.join(" ")).toLowerCase();
+      if (haystack.indexOf(state.q) < 0) return false;
+    }
+    return true;
+  }
+
+  function compare(a, b) {
+    var x = a[state.sort], y = b[state.sort];
+    if (typeof x === "number" && typeof y === "number") return (x - y) * state.dir || a.n - b.n;
+    return String(x).localeCompare(String(y), "zh-CN") * state.dir || a.n - b.n;
+  }
+
+  function cell(tr, text, className) {
+    var td = document.createElement("td");
+    td.textContent = text;
+    if (className) td.className = className;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function render() {
+    var pages = Math.max(1, Math.ceil(shown.length / pageSize));
+    state.page = Math.min(state.page, pages - 1);
+    var fragment = document.createDocumentFragment();
+    shown.slice(state.page * pageSize, (state.page + 1) * pageSize).forEach(function (row) {
+      var tr = document.createElement("tr");
+      tr.className = row.passed ? "passed" : "failed";
+      cell(tr, row.n, "num");
+      var link = document.createElement("a");
+      link.href = row.href;
+      link.textContent = row.title;
+      cell(tr, "").appendChild(link);
+      cell(tr, row.committee);
+      cell(tr, row.year, "num");
+      cell(tr, row.kind);
+      cell(tr, row.source);
+      severities.forEach(function (severity) {
+        var td = cell(tr, "", "num");
+        if (row[severity]) {
+          var badge = document.createElement("span");
+          badge.className = "sev sev-" + severity;
+          badge.title = severityNames[severity];
+          badge.textContent = row[severity];
+          td.appendChild(badge);
+        }
+      });
+      cell(tr, row.rules.join(" "), "id");
+      fragment.appendChild(tr);
+    });
+    body.replaceChildren(fragment);
+    document.getElementById("shown").textContent = "显示 " + shown.length + " / " + rows.length + " 份文档";
+    document.getElementById("page").textContent = "第 " + (state.page + 1) + " / " + pages + " 页";
+    document.getElementById("prev").disabled = state.page === 0;
+    document.getElementById("next").disabled = state.page >= pages - 1;
+    document.querySelectorAll("#doc-table th.sortable").forEach(function (th) {
+      if (th.dataset.sort === state.sort) th.setAttribute("aria-sort", state.dir > 0 ? "ascending" : "descending");
+      else th.removeAttribute("aria-sort");
+    });
+  }
+
+  function update() {
+    shown = rows.filter(matches).sort(compare);
+    state.page = 0;
+    render();
+  }
+
+  document.getElementById("q").addEventListener("input", function (event) {
+    state.q = event.target.value.trim().toLowerCase();
+    update();
+  });
+  document.querySelectorAll(".filters select").forEach(function (select) {
+    select.addEventListener("change", function () {
+      state[select.dataset.field] = select.value;
+      update();
+    });
+  });
+  document.querySelectorAll("#doc-table th.sortable").forEach(function (th) {
+    th.addEventListener("click", function () {
+      state.dir = state.sort === th.dataset.sort ? -state.dir : 1;
+      state.sort = th.dataset.sort;
+      update();
+    });
+  });
+  document.getElementById("prev").addEventListener("click", function () { state.page -= 1; render(); });
+  document.getElementById("next").addEventListener("click", function () { state.page += 1; render(); });
+  update();
+})();
