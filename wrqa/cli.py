@@ -144,5 +144,5 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
 
 
 # Command modules register themselves on ``main``; they come last so that they can use the helpers above.
-# cli_crawl: crawl, export, reextract, demo-sites; cli_run: run, daemon, status.
-from wrqa import cli_crawl, cli_run  # noqa: E402,F401
+# cli_crawl: crawl, export, reextract, demo-sites; cli_run: run, daemon, status; cli_report: report.
+from wrqa import cli_crawl, cli_report, cli_run  # noqa: E402,F401

@@ -1,0 +1,102 @@
+"""``wrqa report``: the HTML data-quality report of a saved run (``wrqa validate --format json``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wrqa.cli import config_option, fail, main, read_config
+
+
+def _read_json(path: str, option: str, shape: type) -> Any:
+    """The JSON in ``path``, or a one-line failure naming the file, the option and the fix."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"{path}: no such file; give {option} the JSON that 'wrqa validate --format json -o FILE' wrote")
+    except IsADirectoryError:
+        fail(f"{path}: is a folder; give {option} a JSON file")
+    except OSError as error:
+        fail(f"{path}: cannot read it ({error.strerror})")
+    except UnicodeDecodeError:
+        fail(f"{path}: is not UTF-8 text; give {option} the JSON that 'wrqa validate --format json' wrote")
+    except json.JSONDecodeError as error:
+        fail(f"{path}: is not JSON (line {error.lineno}, column {error.colno}: {error.msg})")
+    if not isinstance(data, shape):
+        expected = "an object with 'documents'" if shape is dict else "a list of run summaries"
+        fail(f"{path}: {option} must hold {expected}, not {type(data).__name__}")
+    if shape is dict and not (isinstance(data.get("documents", []), list)
+                              and all(isinstance(document, dict) for document in data.get("documents", []))):
+        fail(f"{path}: 'documents' must be a list of objects; give {option} what 'wrqa validate --format json' wrote")
+    return data
+
+
+def _fill_texts(results: dict, max_bytes: int) -> int:
+    """Add each local document's source lines where the results hold no text; the number still missing.
+
+    ``wrqa validate --format json`` leaves the text out; the report wants it to show findings in place.
+    """
+    from crawler.files import InputError, read_source
+
+    sources: dict[str, Any] = {}
+    missing = 0
+    for document in results.get("documents", []):
+        if isinstance(document.get("text"), str):
+            continue
+        path, line, end_line = document.get("path"), document.get("line"), document.get("end_line")
+        if document.get("source", "file") != "file" or not isinstance(path, str) or not isinstance(line, int):
+            missing += 1
+            continue
+        if path not in sources:
+            try:
+                sources[path] = read_source(path, max_bytes).lines
+            except InputError as error:
+                click.echo(f"wrqa: {error}; its page shows no text", err=True)
+                sources[path] = None
+        if sources[path] is None:
+            missing += 1
+            continue
+        end = end_line if isinstance(end_line, int) else len(sources[path])
+        document["text"] = "\n".join(sources[path][line - 1 : end])
+    return missing
+
+
+@main.command()
+@click.option("-i", "--input", "input_path", required=True, type=click.Path(dir_okay=False),
+              help="Results of a run: the JSON that 'wrqa validate --format json -o FILE' wrote.")
+@click.option("--previous", "previous_path", type=click.Path(dir_okay=False), default=None,
+              help="Results of an earlier run, to list the findings new and resolved since it.")
+@click.option("--history", "history_path", type=click.Path(dir_okay=False), default=None,
+              help="JSON list of past run summaries (started_at, documents, findings, by_severity) for the trend.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder to write the report to [default: report.dir, out/report].")
+@click.option("--page-size", type=click.IntRange(min=1), default=None,
+              help="Documents per page of the document table [default: report.page_size, 200].")
+@config_option
+def report(input_path, previous_path, history_path, out_dir, page_size, config_path) -> None:
+    """Write the HTML data-quality report of a saved validation run.
+
+    The report is a folder of static files (index.html and one page per document) that opens from the
+    file system or any web server and makes no network request.
+    """
+    config = read_config(config_path)
+    results = _read_json(input_path, "--input", dict)
+    previous = _read_json(previous_path, "--previous", dict) if previous_path else None
+    history = _read_json(history_path, "--history", list) if history_path else None
+    out = Path(out_dir) if out_dir else config.path_of("report.dir")
+    missing = _fill_texts(results, config["validate.max_file_bytes"])
+    if missing:
+        click.echo(f"wrqa: {missing} document(s) of {input_path} have no text to show; "
+                   "'wrqa validate --html DIR' writes the report with every text", err=True)
+
+    from reports.html import write_report
+
+    try:
+        index = write_report(results, out, previous=previous, history=history,
+                             page_size=page_size or config["report.page_size"])
+    except OSError as error:
+        fail(f"{out}: cannot write the HTML report ({error.strerror}); choose another folder with --out")
+    click.echo(f"HTML report: {index}")
