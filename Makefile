@@ -35,5 +35,13 @@ demo: install
 bench: install
 	$(BIN)/python bench/validate_corpus.py
 
+# Screenshots of the HTML report (overview and one document page) from the seeds, for reviewers.
+# Chinese text needs a CJK font in the headless browser; Debian's WenQuanYi Micro Hei is small.
+screenshots: install browser
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q . && [ "$$(id -u)" = 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null \
+		|| echo "make screenshots: no CJK font could be installed; Chinese will show as boxes"; fi
+	$(BIN)/python docs/screenshots.py --out docs/screenshots
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
