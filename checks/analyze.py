@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from checks.duplicates import document_signature
@@ -49,12 +50,14 @@ def _analyze_files(paths: list[str], max_bytes: int) -> tuple[list[Analysis], li
 
 
 def analyze_paths(
-    paths: Sequence[str], max_bytes: int, *, workers: int | None = None
+    paths: Sequence[str], max_bytes: int, *, workers: int | None = None, meanwhile: Callable[[], object] | None = None
 ) -> tuple[list[Analysis], list[InputError]]:
     """The analyses of the documents under ``paths`` and the inputs that could not be read, in input order.
 
     Reading, normalizing and analysing are independent per file, so a large batch is shared among
     ``workers`` processes (default: one per core); a few files are done here, where a pool would cost more.
+    ``meanwhile`` runs in a thread of this process while the workers work (once they have all started,
+    so no process is forked while it runs): a place for a slow import such as GX's.
     """
     files: list[str] = []
     errors: list[InputError] = []
@@ -68,7 +71,13 @@ def analyze_paths(
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
     analyses = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for found, failures in pool.map(_analyze_files, chunks, [max_bytes] * len(chunks)):
+        results = pool.map(_analyze_files, chunks, [max_bytes] * len(chunks))
+        helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
+        if helper:
+            helper.start()
+        for found, failures in results:
             analyses.extend(found)
             errors.extend(failures)
+        if helper:
+            helper.join()
     return analyses, errors

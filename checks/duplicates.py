@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from crawler.committee import COMMITTEE, STREETS
+from crawler.committee import STREETS
 from crawler.records import Document
 
 SHINGLE = 6
@@ -32,7 +32,7 @@ _MASK = re.compile(
 
 def signature(text: str) -> np.ndarray:
     """The MinHash signature of ``text`` with street names, digits and spaces masked."""
-    masked = _MASK.sub("#", COMMITTEE.sub("@", text))
+    masked = _MASK.sub("#", text)
     points = np.frombuffer(masked.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     count = max(len(points) - SHINGLE + 1, 1)
     values = np.zeros(count, dtype=np.uint64)

@@ -9,9 +9,11 @@ This package must never read files or the network.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import multiprocessing
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from checks.analyze import analyze
 from checks.duplicates import near_duplicates
@@ -27,6 +29,7 @@ from validators.schemas import judge
 __all__ = ["validate", "validate_analyses", "engines_for", "ValidatorError", "FrameContractError", "ExpectationError"]
 
 SUITES = ("auto", "pandera", "gx")
+T = TypeVar("T")
 
 
 def engines_for(suite: str, inputs: int) -> tuple[str, ...]:
@@ -55,14 +58,21 @@ def validate_analyses(
     started = datetime.now(UTC)
     frames = build_frames(analyses, near_duplicates([analysis.signature for analysis in analyses]))
     rules = build_rules(duplicate_threshold, rate_tolerance)
-    failures, expectations = judge(frames, rules)
-    tagged = [(rule, row, "pandera") for rule, row in failures]
     if "gx" in engines:
         from validators.suite import run_suite
 
+        # The engines judge the same frames independently: pandera in a forked child, GX here.
+        pandera = _forked(lambda: _named(judge(frames, rules)))
         gx_failures, gx_expectations, _ = run_suite(frames, rules)
-        tagged.extend((rule, row, "gx") for rule, row in gx_failures)
+        by_name = {rule.name: rule for rule in rules}
+        named_failures, expectations = pandera()
+        failures = [(by_name[name], row) for name, row in named_failures]
         expectations = [*expectations, *gx_expectations]
+    else:
+        failures, expectations = judge(frames, rules)
+    tagged = [(rule, row, "pandera") for rule, row in failures]
+    if "gx" in engines:
+        tagged.extend((rule, row, "gx") for rule, row in gx_failures)
     make = FindingMaker(frames, analyses)
     seen: set[tuple[str, int]] = set()
     per_document: list[list[Finding]] = [[] for _ in analyses]
@@ -71,7 +81,7 @@ def validate_analyses(
             continue
         seen.add((rule.name, row))
         for finding in make(rule, row, engine):
-            per_document[int(frames[rule.frame].at[row, "doc"])].append(finding)
+            per_document[make.document_of(rule.frame, row)].append(finding)
     results = tuple(
         DocumentResult(
             document=analysis.document, headings=analysis.headings, sections=analysis.sections,
@@ -84,6 +94,47 @@ def validate_analyses(
         documents=results, errors=tuple(errors), expectations=tuple(expectations), engines=tuple(engines),
         started_at=started, finished_at=datetime.now(UTC),
     )
+
+
+def _named(judged):
+    failures, expectations = judged
+    return [(rule.name, row) for rule, row in failures], expectations
+
+
+def _forked(work: Callable[[], T]) -> Callable[[], T]:
+    """Start ``work`` in a forked child and return a function that waits for its result.
+
+    A fork shares the frames without copying them; only the (small) result travels back. Where fork
+    is not available the work is done at once, here.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        result = work()
+        return lambda: result
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            writer.send((True, work()))
+        except BaseException as error:  # noqa: BLE001 - any failure travels back to be raised in the parent
+            writer.send((False, error))
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    writer.close()
+
+    def wait() -> T:
+        try:
+            ok, value = reader.recv()
+        except EOFError:
+            raise ValidatorError(f"the pandera judge died (exit code {process.exitcode})") from None
+        finally:
+            process.join()
+        if not ok:
+            raise value
+        return value
+
+    return wait
 
 
 def _unique_fingerprints(findings: list[Finding]) -> tuple[Finding, ...]:

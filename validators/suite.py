@@ -18,10 +18,17 @@ from validators.records import ExpectationResult
 from validators.rules import GX_SEVERITY, Rule
 
 
-def _gx():
+def import_gx():
+    """Import GX, quietly: no analytics, no progress bars, no info logs. Seconds the first time."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
+
+    return gx
+
+
+def _gx():
+    gx = import_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")

@@ -78,9 +78,13 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
     from validators import ValidatorError, engines_for, validate_analyses
     from validators.records import InputError
 
-    analyses, failures = analyze_paths(paths, config["validate.max_file_bytes"])
+    inputs = len(paths) + sum(os.path.isdir(path) for path in paths) + (2 if stored else 0)
+    engines = engines_for(suite, inputs)
+    meanwhile = None
+    if "gx" in engines:
+        from validators.suite import import_gx as meanwhile
+    analyses, failures = analyze_paths(paths, config["validate.max_file_bytes"], meanwhile=meanwhile)
     errors = [InputError(path=failure.path, message=str(failure)) for failure in failures]
-    inputs = len(paths) + sum(os.path.isdir(path) for path in paths)
     if stored:
         from crawler.errors import StoreError
         from crawler.store import Store
@@ -93,10 +97,9 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
                 analyses.extend(analyze(document) for document in store.documents())
         except StoreError as error:
             fail(str(error))
-        inputs += 2
     try:
         run = validate_analyses(
-            analyses, engines=engines_for(suite, inputs), errors=errors,
+            analyses, engines=engines, errors=errors,
             duplicate_threshold=config["validate.duplicate_threshold"],
             rate_tolerance=config["validate.rate_tolerance"],
         )
