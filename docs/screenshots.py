@@ -21,23 +21,25 @@ CHROMIUM_ARGS = [
 SEEDS = (Path("/work/shared/seeds"), Path(__file__).resolve().parent.parent / "examples")
 
 
-def seed_report() -> dict:
-    """The JSON dict of a validation run over the seed texts."""
+def seed_report(engines: tuple[str, ...] = ("pandera", "gx")) -> dict:
+    """The JSON dict, texts included, of a validation run over the seed texts."""
+    from checks.analyze import analyze_paths
     from reports.json import run_to_dict
-    from validators import validate
-    from crawler.files import read_source
-    from crawler.normalize import documents_from_source
+    from validators import validate_analyses
+    from validators.records import InputError
 
     folder = next(folder for folder in SEEDS if any(folder.glob("*.txt")))
-    documents = [doc for path in sorted(folder.glob("*.txt")) for doc in documents_from_source(read_source(path))]
-    return run_to_dict(validate(documents), include_text=True)
+    analyses, failures = analyze_paths([str(path) for path in sorted(folder.glob("*.txt"))], 20 * 1024 * 1024)
+    errors = [InputError(path=failure.path, message=str(failure)) for failure in failures]
+    return run_to_dict(validate_analyses(analyses, engines=engines, errors=errors), include_text=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", type=Path, help="results JSON written by `wrqa validate --format json`")
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"), help="folder for the PNG files")
-    parser.add_argument("--document", type=int, default=1, help="number of the document page to shoot")
+    parser.add_argument("--document", type=int, default=None,
+                        help="number of the document page to shoot [default: the one with most findings]")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"No {CHROMIUM}; run `make browser` (as root) to install Debian's chromium.", file=sys.stderr)
@@ -47,6 +49,8 @@ def main() -> int:
     from reports.html import write_report
 
     report = json.loads(args.input.read_text(encoding="utf-8")) if args.input else seed_report()
+    findings = [len(document.get("findings", [])) for document in report.get("documents", [])]
+    number = args.document or 1 + max(range(len(findings)), key=findings.__getitem__, default=0)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         index = write_report(report, Path(folder))
@@ -54,7 +58,7 @@ def main() -> int:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(index.as_uri())
         page.screenshot(path=args.out / "overview.png", full_page=True)
-        page.goto((index.parent / "documents" / f"{args.document:05d}.html").as_uri())
+        page.goto((index.parent / "documents" / f"{number:05d}.html").as_uri())
         page.screenshot(path=args.out / "document.png", full_page=False)
         browser.close()
     print(f"Wrote {args.out / 'overview.png'} and {args.out / 'document.png'}")

@@ -1,0 +1,296 @@
+"""The HTML report, parsed node by node: counts, highlights, escaping, changes, trend and ``wrqa report``."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from reports.html import highlight, write_report
+from reports.rules import RULES, rule_explanation, rule_name
+from tests.seeds import SEEDS
+from validators.rules import SEVERITY
+from wrqa.cli import main
+
+REPORT = Path(__file__).parent / "data" / "html-report.json"
+HISTORY = [
+    {"started_at": "2026-11-19T06:30:00+08:00", "documents": 2, "findings": 11, "by_severity": {"error": 4}},
+    {"started_at": "2026-11-20T06:30:00+08:00", "documents": 3, "findings": 9, "by_severity": {"error": 3}},
+]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def load() -> dict:
+    return json.loads(REPORT.read_text(encoding="utf-8"))
+
+
+def previous_of(report: dict) -> dict:
+    """An earlier run: the placeholder finding not yet there, and a finding since resolved."""
+    previous = copy.deepcopy(report)
+    ziyang = previous["documents"][0]
+    ziyang["findings"] = [f for f in ziyang["findings"] if f["rule"] != "placeholder"]
+    ziyang["findings"].append({"rule": "year-mismatch", "severity": "error", "line": 7, "column": 3,
+                               "excerpt": "2019", "message": "年份不符。", "fingerprint": "fp-resolved"})
+    previous["run"]["started_at"] = "2026-11-20T06:30:00+08:00"
+    return previous
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    report = load()
+    out = tmp_path_factory.mktemp("report")
+    index = write_report(report, out, previous=previous_of(report), history=HISTORY, page_size=2)
+    assert out / "index.html" == index
+    return out
+
+
+def parse(path: Path) -> HTMLParser:
+    return HTMLParser(path.read_text(encoding="utf-8"))
+
+
+def marked(tree: HTMLParser, finding: int) -> str:
+    """The text of every mark that carries finding number ``finding``, in page order."""
+    return "".join(node.text() for node in tree.css("mark.hl") if str(finding) in node.attributes["data-f"].split())
+
+
+def test_the_overview_counts_documents_results_findings_and_changes(written):
+    counts = {node.attributes["data-count"]: node.text() for node in parse(written / "index.html").css("[data-count]")}
+    expected = {"documents": "3", "passed": "1", "failed": "2", "findings": "8", "error": "2", "warning": "5",
+                "info": "1", "errors": "1", "new": "1", "resolved": "1"}
+    assert expected == counts
+
+
+@pytest.mark.parametrize(("section", "expected"), [
+    ("by-source", [("store", "2"), ("file", "1")]),
+    ("by-committee", [("紫阳", "1"), ("粮道街", "1"), ("徐家棚", "1")]),
+    ("by-year", [("2018", "1"), ("2022", "1"), ("2024", "1")]),
+    ("by-kind", [("report", "2"), ("article", "1")]),
+])
+def test_the_overview_breaks_documents_down(written, section, expected):
+    rows = parse(written / "index.html").css(f"#{section} tr")
+    assert expected == [tuple(cell.text() for cell in row.css("td")) for row in rows]
+
+
+def test_the_rule_chart_has_a_bar_per_rule_split_by_severity(written):
+    bars = parse(written / "index.html").css("#rules svg g.bar")
+    actual = {bar.attributes["data-rule"]: sorted(rect.attributes["class"] for rect in bar.css("rect")) for bar in bars}
+    expected = {"artifact": ["sev-warning"], "committee-name": ["sev-warning"], "future-rule": ["sev-info"],
+                "placeholder": ["sev-warning"], "section-numbering": ["sev-warning"],
+                "stat-part-whole": ["sev-error"], "stat-rate-range": ["sev-error"]}
+    assert expected == actual
+
+
+def test_the_rule_table_lists_every_known_rule_and_the_unknown_one_found(written):
+    rows = parse(written / "index.html").css("#rules table tbody tr")
+    assert set(RULES) | {"future-rule"} == {row.attributes["data-rule"] for row in rows}
+
+
+@pytest.mark.parametrize("rule", sorted(SEVERITY))
+def test_every_rule_of_the_validators_has_a_chinese_name_and_explanation(rule):
+    assert (True, True) == (bool(HAN.search(rule_name(rule))), bool(HAN.search(rule_explanation(rule))))
+
+
+def test_an_unknown_rule_is_shown_by_its_id():
+    assert ("future-rule", "") == (rule_name("future-rule"), rule_explanation("future-rule"))
+
+
+def test_the_expectations_table_shows_failures_first_with_rows_and_observed_values(written):
+    rows = parse(written / "index.html").css("#expectations tbody tr")
+    actual = [(row.attributes["class"], row.css("td")[0].text(), row.css("td")[6].text(),
+               [code.text() for code in row.css("code")]) for row in rows]
+    expected = [("failed", "gx", "1", ["120.0", "<script>window.pwned=9</script>"]),
+                ("failed", "pandera", "1", ["150.0"]),
+                ("ok", "gx", "0", [])]
+    assert expected == actual
+
+
+def test_changes_list_the_new_and_the_resolved_finding(written):
+    tree = parse(written / "index.html")
+    new = [row.css("td")[1].text() for row in tree.css("#changes table.changes-new tbody tr")]
+    resolved = [row.css("td")[1].text() for row in tree.css("#changes table.changes-resolved tbody tr")]
+    assert (["占位符未替换 placeholder"], ["年份不一致 year-mismatch"]) == (new, resolved)
+
+
+def test_the_trend_draws_each_past_run_and_this_one(written):
+    tree = parse(written / "index.html")
+    points = tree.css_first("#history polyline.line-findings").attributes["points"].split()
+    rows = [row.css("td")[2].text() for row in tree.css("#history tbody tr")]
+    assert (3, ["8", "9", "11"]) == (len(points), rows)
+
+
+def test_the_document_table_rows_travel_as_json_with_a_link_to_each_page(written):
+    rows = json.loads(parse(written / "index.html").css_first("script#rows").text())
+    assert [("documents/00001.html", "紫阳", 2018, 1, 2, 1, ["future-rule", "placeholder", "section-numbering",
+                                                              "stat-part-whole"], False),
+            ("documents/00002.html", "粮道街", 2022, 1, 3, 0, ["artifact", "committee-name", "stat-rate-range"], False),
+            ("documents/00003.html", "徐家棚", 2024, 0, 0, 0, [], True)] == [
+        (r["href"], r["committee"], r["year"], r["error"], r["warning"], r["info"], r["rules"], r["passed"])
+        for r in rows]
+    assert ["00001.html", "00002.html", "00003.html"] == sorted(p.name for p in (written / "documents").iterdir())
+
+
+@pytest.mark.parametrize(("page", "finding", "expected"), [
+    ("00001.html", 0, "*"),
+    ("00001.html", 1, "150人次"),
+    ("00001.html", 2, "二、存在不足四、"),  # over two lines, and overlapping the next finding
+    ("00001.html", 3, "四"),
+    ("00002.html", 0, "街街道"),
+    ("00002.html", 1, '<script>document.title="pwned"</script>'),
+    ("00002.html", 2, "</textarea>"),
+    ("00002.html", 3, "120%"),
+])
+def test_a_document_page_highlights_each_finding_at_its_characters(written, page, finding, expected):
+    tree = parse(written / "documents" / page)
+    assert expected == marked(tree, finding)
+    assert tree.css_first(f"#f-{finding}") is not None
+
+
+def test_a_document_page_lists_findings_with_expected_and_stated_numbers(written):
+    items = parse(written / "documents" / "00001.html").css("#findings li.finding")
+    actual = [(item.attributes["data-rule"], item.css_first(".expected").text() if item.css_first(".expected") else None,
+               item.css_first(".stated").text() if item.css_first(".stated") else None) for item in items]
+    expected = [("placeholder", None, None), ("stat-part-whole", "≤120", "150"), ("future-rule", None, None),
+                ("section-numbering", "三", "四")]
+    assert expected == actual
+
+
+def test_a_document_page_shows_its_statistics_and_part_whole_check(written):
+    tree = parse(written / "documents" / "00001.html")
+    statistics = [tuple(cell.text() for cell in row.css("td")) for row in tree.css("table.statistics tbody tr")]
+    relation = [cell.text().strip() for cell in tree.css_first("table.relations tbody tr").css("td")]
+    assert [("120人次", "120.0", "人次", "count", "接待选民", "5:6"),
+            ("150人次", "150.0", "人次", "count", "社区代表接待站接待", "5:23")] == statistics
+    assert ["part", "150.0人次", "120.0人次", "", "125.0%", "✗ 不符", "5:1"] == relation[1:]
+
+
+@pytest.mark.parametrize(("finding", "expected_marks", "outside"), [
+    ({"line": 2, "column": 3, "end_line": 2, "end_column": 3}, ["c"], set()),  # a point marks its character
+    ({"line": 2, "column": 3}, ["cd"], set()),  # no end and no excerpt: the rest of the line
+    ({"line": 2, "column": 2, "excerpt": "bc"}, ["bc"], set()),  # no end: the excerpt where it stands
+    ({"line": 2, "column": 2, "excerpt": "zz"}, ["bcd"], set()),  # no end, excerpt elsewhere: rest of line
+    ({"line": 1, "column": 1, "end_line": 1, "end_column": 3}, [], {0}),  # before the document
+    ({"line": 9, "column": 1, "end_line": 9, "end_column": 3}, [], {0}),  # after it
+    ({"line": 2, "column": 4, "end_line": 3, "end_column": 2}, ["d", "x"], set()),
+    ({"line": 3, "column": 9, "end_line": 3, "end_column": 12}, [], set()),  # past the line's end: anchor only
+])
+def test_highlight_places_marks_and_reports_findings_outside_the_text(finding, expected_marks, outside):
+    html, actual_outside = highlight("abcd\nxyz", 2, [finding])
+    tree = HTMLParser(html)
+    assert (expected_marks, outside) == ([node.text() for node in tree.css("mark")], actual_outside)
+    assert (not outside) == (tree.css_first("#f-0") is not None)
+
+
+def test_text_of_the_hostile_document_is_shown_and_runs_nothing(written):
+    raw = (written / "documents" / "00002.html").read_text(encoding="utf-8")
+    tree = HTMLParser(raw)
+    handlers = [name for node in tree.css("*") for name in node.attributes if name.lower().startswith("on")]
+    hrefs = [node.attributes.get("href") or "" for node in tree.css("a")]
+    assert ([], [], [], []) == (tree.css("script"), tree.css("img"), handlers,
+                                [href for href in hrefs if "javascript" in href.lower()])
+    text = tree.css_first("#text").text()
+    for written_text in ('<script>document.title="pwned"</script>', "</textarea></script><script>window.pwned=2",
+                         "{{ 7*7 }}{% raw %}${7*7}", '<a href="javascript:window.pwned=3">'):
+        assert written_text in text
+    assert "人大粮道街街道工委2022年工作报告<script>window.pwned=1</script>" == tree.css_first("h1").text()
+
+
+@pytest.mark.parametrize("page", ["index.html", "documents/00001.html", "documents/00002.html"])
+def test_no_page_holds_markup_from_scraped_text(written, page):
+    raw = (written / page).read_text(encoding="utf-8")
+    assert [] == re.findall(r"<script>window\.pwned|<img src=x|<b>|</textarea>", raw)
+
+
+def test_the_policy_allows_only_the_overview_script_by_its_hash(written):
+    tree = parse(written / "index.html")
+    scripts = [node for node in tree.css("script") if node.attributes.get("type") != "application/json"]
+    policy = tree.css_first('meta[http-equiv="Content-Security-Policy"]').attributes["content"]
+    digest = base64.b64encode(hashlib.sha256(scripts[0].text().encode()).digest()).decode()
+    page_policy = parse(written / "documents/00001.html").css_first("meta[http-equiv]").attributes["content"]
+    assert (1, True, True) == (len(scripts), f"'sha256-{digest}'" in policy, "script-src 'none'" in page_policy)
+
+
+@pytest.mark.parametrize("page", ["index.html", "documents/00001.html", "documents/00003.html"])
+def test_pages_refer_to_nothing_outside_the_report_but_the_source_link(written, page):
+    tree = parse(written / page)
+    references = [node.attributes.get(name) or "" for node in tree.css("[src], [href]") for name in ("src", "href")
+                  if "source-url" not in (node.attributes.get("class") or "")]
+    external = [reference for reference in references if re.match(r"[a-z]+:", reference) and
+                not reference.startswith("data:")]
+    assert ([], [], []) == (external, tree.css("link[rel=stylesheet]"),
+                            re.findall(r"@import|url\(", tree.css_first("style").text()))
+
+
+def test_the_source_url_of_a_stored_page_is_a_link(written):
+    link = parse(written / "documents" / "00003.html").css_first("a.source-url")
+    assert "http://www.hppc.gov.cn/2024/0103/1.html" == link.attributes["href"]
+
+
+@pytest.fixture(scope="module")
+def seeds_report() -> dict:
+    from checks.analyze import analyze_paths
+    from reports.json import run_to_dict
+    from validators import validate_analyses
+
+    analyses, failures = analyze_paths([str(path) for path in sorted(SEEDS.glob("*.txt"))], 20 * 1024 * 1024)
+    assert [] == failures
+    return run_to_dict(validate_analyses(analyses, engines=("pandera",)), include_text=True)
+
+
+def test_the_seeds_report_has_a_page_per_document_and_marks_each_excerpt(seeds_report, tmp_path):
+    write_report(seeds_report, tmp_path)
+    documents = seeds_report["documents"]
+    counts = {node.attributes["data-count"]: node.text() for node in parse(tmp_path / "index.html").css("[data-count]")}
+    assert (str(len(documents)), str(seeds_report["summary"]["failed"])) == (counts["documents"], counts["failed"])
+    assert len(documents) == len(list((tmp_path / "documents").iterdir()))
+    checked = 0
+    for number, document in enumerate(documents, 1):
+        tree = parse(tmp_path / "documents" / f"{number:05d}.html")
+        findings = sorted(document["findings"], key=lambda f: (f["line"], f["column"], f["rule"]))
+        for index, finding in enumerate(findings):
+            if finding["excerpt"] and finding["line"] == finding["end_line"]:
+                assert finding["excerpt"] == marked(tree, index), (document["title"], finding)
+                checked += 1
+    assert checked >= 3
+
+
+def test_report_writes_the_report_of_saved_results_reading_texts_from_their_files(tmp_path):
+    source = tmp_path / "ziyang.txt"
+    source.write_text("首页\n人大紫阳街工委2018年工作报告\n组织完成*位代表\n", encoding="gb18030")
+    document = {"path": str(source), "line": 2, "end_line": 3, "title": "人大紫阳街工委2018年工作报告",
+                "committee": "紫阳", "year": 2018, "kind": "report", "source": "file", "findings": [
+                    {"rule": "placeholder", "severity": "warning", "line": 3, "column": 5, "end_line": 3,
+                     "end_column": 6, "excerpt": "*", "message": "占位符", "fingerprint": "x"}]}
+    results = tmp_path / "run.json"
+    results.write_text(json.dumps({"documents": [document]}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", "--input", str(results), "--out", str(tmp_path / "out")])
+    tree = parse(tmp_path / "out" / "documents" / "00001.html")
+    assert (0, f"HTML report: {tmp_path / 'out' / 'index.html'}\n") == (result.exit_code, result.output)
+    assert ("人大紫阳街工委2018年工作报告\n组织完成*位代表", "*") == (
+        "\n".join(node.text() for node in tree.css("#text .code")), marked(tree, 0))
+
+
+@pytest.mark.parametrize(("content", "option", "message"), [
+    (None, "--input", "no such file; give --input the JSON"),
+    ("{not json", "--input", "is not JSON (line 1, column 2"),
+    ("[1, 2]", "--input", "--input must hold an object with 'documents', not list"),
+    ('{"documents": [1]}', "--input", "'documents' must be a list of objects"),
+    ('{"documents": []}', "--history", "--history must hold a list of run summaries, not dict"),
+])
+def test_report_refuses_bad_input_in_one_line(tmp_path, content, option, message):
+    path = tmp_path / "given.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    good = tmp_path / "good.json"
+    good.write_text('{"documents": []}', encoding="utf-8")
+    args = ["report", "--input", str(path if option == "--input" else good), "--out", str(tmp_path / "out")]
+    if option != "--input":
+        args += [option, str(path)]
+    result = CliRunner().invoke(main, args)
+    assert (2, 1, True) == (result.exit_code, len(result.output.splitlines()), message in result.output), result.output
