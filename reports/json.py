@@ -110,7 +110,7 @@ def run_to_dict(run: RunResult, *, include_text: bool = False) -> dict[str, Any]
     return {
         "tool": {"name": "wrqa", "version": __version__},
         "run": {"started_at": _iso(run.started_at), "finished_at": _iso(run.finished_at),
-                "engines": list(run.engines)},
+                "engines": list(run.engines), "gx_max_severity": run.gx_severity},
         "documents": [
             document_to_dict(result, _end_line(result, documents[i + 1] if i + 1 < len(documents) else None),
                              include_text=include_text)

@@ -42,6 +42,7 @@ def test_json_output_has_the_documented_shape(tmp_path):
         document["path"], document["line"], document["committee"], document["year"], document["kind"])
     assert (["pandera", "gx"], 14, 1) == (report["run"]["engines"], report["summary"]["documents"], result.returncode)
     assert {"gx"} == {e["engine"] for e in report["expectations"]} - {"pandera"}
+    assert "critical" == report["run"]["gx_max_severity"]
 
 
 def test_sarif_output_is_sarif_2_1_0_with_fingerprints():

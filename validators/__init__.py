@@ -63,13 +63,14 @@ def validate_analyses(
 
         # The engines judge the same frames independently: pandera in a forked child, GX here.
         pandera = _forked(lambda: _named(judge(frames, rules)))
-        gx_failures, gx_expectations, _ = run_suite(frames, rules)
+        gx_failures, gx_expectations, gx_severity = run_suite(frames, rules)
         by_name = {rule.name: rule for rule in rules}
         named_failures, expectations = pandera()
         failures = [(by_name[name], row) for name, row in named_failures]
         expectations = [*expectations, *gx_expectations]
     else:
         failures, expectations = judge(frames, rules)
+        gx_severity = None
     tagged = [(rule, row, "pandera") for rule, row in failures]
     if "gx" in engines:
         tagged.extend((rule, row, "gx") for rule, row in gx_failures)
@@ -92,7 +93,7 @@ def validate_analyses(
     )
     return RunResult(
         documents=results, errors=tuple(errors), expectations=tuple(expectations), engines=tuple(engines),
-        started_at=started, finished_at=datetime.now(UTC),
+        started_at=started, finished_at=datetime.now(UTC), gx_severity=gx_severity,
     )
 
 

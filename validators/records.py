@@ -68,6 +68,8 @@ class RunResult:
     documents: in input order; errors: inputs that could not be read; expectations: per check/expectation.
     engines: which engines judged (``pandera`` always, ``gx`` on batches or on demand).
     started_at, finished_at: wall-clock times, timezone-aware.
+    gx_severity: the worst severity among failed GX expectations (``critical``, ``warning``, ``info``),
+        as GX's ``get_max_severity_failure()`` reads it; None when GX did not run or nothing failed.
     """
 
     documents: tuple[DocumentResult, ...]
@@ -76,6 +78,7 @@ class RunResult:
     engines: tuple[str, ...]
     started_at: datetime
     finished_at: datetime
+    gx_severity: str | None = None
 
     @property
     def findings(self) -> list[Finding]:

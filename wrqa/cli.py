@@ -125,7 +125,8 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
     else:
         from reports.text import render_text
 
-        colour = color if color is not None else (output is None and sys.stdout.isatty())
+        colour = color if color is not None else (
+            output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
         text = "".join(f"{line}\n" for line in render_text(run, colour=colour))
     if output:
         try:
