@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from crawler import committee as committees
+from crawler.extract import meeting_of
 from crawler.files import source_from_text
 from crawler.records import Document, Page, SourceMap, SourceText
 
@@ -45,11 +46,8 @@ CHROME = re.compile(
     r"时间\s*:\s*\d{4}-.*|责任编辑\s*:.*|\[收藏\].*|打印\s*阅读次数.*|【\s*字体.*)$"
 )
 PUBLISHED = re.compile(r"(?:发布时间|时间)\s*:\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-MEETING = re.compile(
-    r"(?:\(|——|—|-{2})?\s*(?P<date>\d{4}年?\d{1,2}月?\d{1,2}日)\s*在(?P<body>[^()]*?第(?P<term>[一二三四五六七八九十]+)"
-    r"届[^()]*?会议上)"
-)
-MEETING_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日|(\d{4})(\d{1,2}?)(\d{1,2})日")
+# A meeting line of either style, for pointing a finding at it; extract.meeting_of reads it.
+MEETING_LINE = re.compile(r"^[^\n]*?\d{4}[^\n]{0,12}?日\s*在[^\n]*?会议上[^\n]*$", re.MULTILINE)
 HEADING_YEAR = re.compile(r"^[一二三四五六七八九十]+[、.].{0,4}?((?:19|20)\d{2})\s*年")
 
 
@@ -171,36 +169,15 @@ def parse_published(text: str) -> datetime | None:
         return None
 
 
-def parse_meeting(text: str) -> tuple[date | None, str | None]:
-    """The meeting date and term (届次, ``第十五届``) of a meeting line, either style, or (None, None).
+def parse_meeting(text: str, published: datetime | None = None) -> tuple[date | None, str | None]:
+    """The meeting date and term (届次, ``第十五届``) stated in the first lines of ``text``, or Nones.
 
-    Word exports lose the 年 and 月 glyphs: ``——20201126日`` is 2020-11-26 and ``——2019123日`` is 2019-01-23.
+    Both styles and lines split in two are read by ``extract.meeting_of``, the adapters' reader, so
+    that a page and a file of the same report get the same meeting; an ambiguous date whose 年/月
+    glyphs were lost is read against the publish date, or left unknown.
     """
-    match = MEETING.search(text.replace("\n", ""))
-    if not match:
-        return None, None
-    return _meeting_date(match["date"]), f"第{match['term']}届"
-
-
-def _meeting_date(written: str) -> date | None:
-    match = MEETING_DATE.match(written)
-    if not match:
-        return None
-    if match[1]:
-        parts = [(int(match[1]), int(match[2]), int(match[3]))]
-    else:
-        digits = written[4:].removesuffix("日")
-        year = int(written[:4])
-        splits = [(digits[:1], digits[1:]), (digits[:2], digits[2:])] if len(digits) == 3 else [
-            (digits[:2], digits[2:]) if len(digits) == 4 else (digits[:1], digits[1:])
-        ]
-        parts = [(year, int(month), int(day)) for month, day in splits if month and day]
-    for year, month, day in parts:
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    return None
+    day, session, _, _ = meeting_of(text.split("\n")[:5], published)
+    return day, session
 
 
 def _title_index(paragraphs: Sequence[Paragraph]) -> list[int]:
@@ -274,7 +251,7 @@ def _document(
 ) -> Document:
     text, origin = _join(body)
     head = "\n".join(paragraph.text for paragraph in body[:6])
-    meeting_date, session = parse_meeting(head)
+    meeting_date, session = parse_meeting(head, page.published_at if page else published)
     author = _author(body)
     committee = committees.committee_key(title) or (committees.committee_key(author) if author else None)
     if committee is None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from checks.records import Analysis, Finding
-from crawler.normalize import MEETING
+from crawler.normalize import MEETING_LINE
 from validators.patterns import ARTIFACT, ARTIFACT_KINDS, DOUBLED_STREET, PLACEHOLDER, PLACEHOLDER_KINDS
 from validators.rules import Rule
 
@@ -98,7 +98,7 @@ class FindingMaker:
             data = {"meeting_date": str(document.meeting_date), "session": document.session,
                     "term": [term_start, term_end]}
         start, end = 0, document.text.find("\n")
-        meeting = MEETING.search(document.text) if rule.id == "meeting-term" else None
+        meeting = MEETING_LINE.search(document.text) if rule.id == "meeting-term" else None
         if meeting:
             start, end = meeting.span()
         return self._finding(rule, analysis, start, end if end > start else len(document.text), message, data, engine)
