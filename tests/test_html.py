@@ -273,7 +273,7 @@ def test_report_writes_the_report_of_saved_results_reading_texts_from_their_file
     tree = parse(tmp_path / "out" / "documents" / "00001.html")
     assert (0, f"HTML report: {tmp_path / 'out' / 'index.html'}\n") == (result.exit_code, result.output)
     assert ("人大紫阳街工委2018年工作报告\n组织完成*位代表", "*") == (
-        "\n".join(node.text() for node in tree.css("#text .code")), marked(tree, 0))
+        "\n".join(node.text() for node in tree.css("#text .src > div > span")), marked(tree, 0))
 
 
 @pytest.mark.parametrize(("content", "option", "message"), [
