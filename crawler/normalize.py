@@ -130,11 +130,11 @@ def _is_cut(text: str) -> bool:
 
 def _starts_block(line: str) -> bool:
     return bool(
-        HEADING_START.match(line) or committees.report_title(line) or CHROME.match(line) or TOC_TEST(line)
+        HEADING_START.match(line) or committees.report_title(line) or CHROME.match(line) or _is_toc_heading(line)
     )
 
 
-def TOC_TEST(line: str) -> bool:  # noqa: N802 - reads as the predicate it is in _starts_block
+def _is_toc_heading(line: str) -> bool:
     return bool(TOC_HEADING.match(line.replace(" ", "")))
 
 
@@ -186,7 +186,7 @@ def _title_index(paragraphs: Sequence[Paragraph]) -> list[int]:
     in_toc = False
     for index, paragraph in enumerate(paragraphs):
         text = paragraph.text
-        if TOC_TEST(text):
+        if _is_toc_heading(text):
             in_toc = True
             continue
         if in_toc:
@@ -201,7 +201,7 @@ def _title_index(paragraphs: Sequence[Paragraph]) -> list[int]:
 
 def _fallback_title(paragraphs: Sequence[Paragraph]) -> int | None:
     for index, paragraph in enumerate(paragraphs):
-        if not CHROME.match(paragraph.text) and not TOC_TEST(paragraph.text):
+        if not CHROME.match(paragraph.text) and not _is_toc_heading(paragraph.text):
             return index if len(paragraph.text) <= 80 else None
     return None
 
