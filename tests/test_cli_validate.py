@@ -135,3 +135,34 @@ def test_the_package_imports_from_this_repository_not_from_pypi_namesakes():
 
     root = Path(__file__).resolve().parents[1]
     assert [root] * 4 == [Path(module.__file__).resolve().parents[1] for module in (checks, crawler, reports, validators)]
+
+
+def test_stored_documents_are_validated_with_positions_in_their_stored_text(replica, tmp_path):
+    from test_cli_crawl import write_config
+
+    config = write_config(tmp_path, replica)
+    assert 0 == wrqa("crawl", "--config", config, "--once").returncode
+    result = wrqa("validate", "--stored", "--config", config, "--format", "json", "--fail-on", "never")
+    report = json.loads(result.stdout)
+    documents = report["documents"]
+    urls = [document["path"] for document in documents]
+    assert (0, True, True) == (result.returncode, all(url.startswith("http://127.0.0.1:") for url in urls),
+                               {"report", "article"} <= {document["kind"] for document in documents})
+    assert ["pandera", "gx"] == report["run"]["engines"]
+    from crawler.normalize import page_text
+    from crawler.store import Store
+
+    with Store(tmp_path / "var" / "store.sqlite3") as store:
+        stored = {page.url: page_text(page).split("\n") for page in store.pages()}
+    found = [(d["path"], f) for d in documents for f in d["findings"]]
+    misplaced = [(url, f["rule"], f["excerpt"]) for url, f in found
+                 if not stored[url][f["line"] - 1][f["column"] - 1:].startswith(f["excerpt"])]
+    assert (True, []) == (len(found) > 0, misplaced)
+
+
+def test_stored_without_a_store_says_to_crawl_first(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[store]\npath = "{tmp_path}/none.sqlite3"\n', encoding="utf-8")
+    result = wrqa("validate", "--stored", "--config", str(config))
+    assert (2, f"wrqa: {tmp_path}/none.sqlite3: no store yet; run 'wrqa crawl' first or set store.path in the config\n") == (
+        result.returncode, result.stderr)
