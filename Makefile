@@ -29,8 +29,23 @@ test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# The newcomer's first command, offline: the bundled replica of the two sites on two free loopback ports,
+# the main job (`wrqa run`) against it with examples/demo-config.toml, and where the HTML report is.
+# It exits 0 although the demo data has findings: showing them is the point.
+DEMO := out/demo
 demo: install
-	$(BIN)/wrqa validate examples/ ; test $$? -le 1
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@port=$$($(BIN)/python -c 'import socket; free = lambda p: socket.socket().connect_ex(("127.0.0.1", p)) != 0; print(next(p for p in range(18001, 19999, 2) if free(p) and free(p + 1)))'); \
+	PYTHONUNBUFFERED=1 $(BIN)/wrqa demo-sites --port $$port > $(DEMO)/sites.log 2>&1 & sites=$$!; \
+	trap 'kill $$sites 2>/dev/null' EXIT; \
+	for i in $$(seq 100); do grep -q "provincial site" $(DEMO)/sites.log && break; sleep 0.1; done; \
+	cat $(DEMO)/sites.log; \
+	sed -e "s|127.0.0.1:8001|127.0.0.1:$$port|" -e "s|127.0.0.1:8002|127.0.0.1:$$((port + 1))|" \
+		examples/demo-config.toml > $(DEMO)/config.toml; \
+	$(BIN)/wrqa run --config $(DEMO)/config.toml; code=$$?; \
+	echo "The HTML report is at $(CURDIR)/$(DEMO)/report/index.html (open it in a browser)."; \
+	echo "wrqa run exited $$code (1: the demo data has findings, as it should)."; \
+	test $$code -le 1
 
 bench: install
 	$(BIN)/python bench/validate_corpus.py

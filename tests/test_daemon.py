@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from crawler.crawl import crawl
+from crawler.replica.server import serve
+from crawler.store import Store
 from wrqa import history
-from wrqa.config import parse_config
+from wrqa.cli import main
+from wrqa.config import load_config, parse_config
 from wrqa.daemon import (
     Daemon,
     DaemonError,
@@ -119,3 +132,190 @@ def test_each_event_is_one_line(form, expected, capsys):
     EventLog(form)("run-finished", run=3, summary="run 3: 2 findings")
     lines = capsys.readouterr().err.splitlines()
     assert (1, True) == (len(lines), lines[0].endswith(expected))
+
+
+# --- the daemon as a real process against the replica sites ------------------------------------------
+
+DAEMON = [sys.executable, "-c", "from wrqa.cli import main; main()", "daemon"]
+
+
+def write_config(folder: Path, replica) -> Path:
+    path = folder / "config.toml"
+    path.write_text(f"""
+[store]
+path = "var/store.sqlite3"
+warc_dir = "var/warc"
+[report]
+dir = "report"
+[crawl]
+delay = 0
+retries = 0
+[validate]
+suite = "pandera"
+[[sources]]
+name = "wcrd"
+kind = "epoint"
+base_url = "{replica.base_urls['epoint']}"
+lists = ["zyfb/003005", "dbgz/004002"]
+[[sources]]
+name = "hppc"
+kind = "hppc"
+base_url = "{replica.base_urls['hppc']}"
+lists = ["list.php?catid=8"]
+""", encoding="utf-8")
+    return path
+
+
+def start(config: Path, log: Path, *options: str) -> subprocess.Popen:
+    with open(log, "ab") as stream:
+        return subprocess.Popen([*DAEMON, "--config", str(config), "--log-format", "json", *options],
+                                stdout=subprocess.DEVNULL, stderr=stream, cwd=config.parent)
+
+
+def query(store: Path, sql: str) -> list[tuple]:
+    if not store.exists():
+        return []
+    with closing(sqlite3.connect(store, timeout=30)) as conn:
+        try:
+            return conn.execute(sql).fetchall()
+        except sqlite3.OperationalError:  # the tables are not there yet
+            return []
+
+
+def count(store: Path, sql: str) -> int:
+    rows = query(store, sql)
+    return rows[0][0] if rows else 0
+
+
+def wait_for(predicate, seconds: float = 90.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting after {seconds} s")
+        time.sleep(0.1)
+
+
+def events(log: Path) -> list[str]:
+    return [json.loads(line)["event"] for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+COMPLETE_RUNS = "SELECT COUNT(*) FROM job_runs WHERE status IN ('clean', 'findings', 'errors')"
+STORED = "SELECT COUNT(*) FROM documents WHERE status = 'stored'"
+
+
+@pytest.fixture(scope="module")
+def replica():
+    with serve() as running:
+        yield running
+
+
+@pytest.fixture
+def slow_replica():
+    with serve(delay=0.25) as running:  # a crawl of some seconds, to be interrupted
+        yield running
+
+
+def test_the_daemon_runs_on_its_schedule_and_exits_cleanly_on_sigterm(tmp_path, replica):
+    config = write_config(tmp_path, replica)
+    log = tmp_path / "daemon.log"
+    process = start(config, log, "--every", "2")
+    try:
+        wait_for(lambda: count(tmp_path / "var" / "store.sqlite3", COMPLETE_RUNS) >= 2)
+        status = json.loads(CliRunner().invoke(main, ["status", "--json", "--config", str(config)]).output)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=60)
+    after = CliRunner().invoke(main, ["status", "--config", str(config)]).output
+    seen = events(log)
+    expected = (0, "daemon-started", "daemon-stopped", True, True, (True, process.pid, "findings", "daemon"),
+                True)
+    actual = (code, seen[0], seen[-1], seen.count("run-finished") >= 2, "stopping" in seen,
+              (status["daemon"]["running"], status["daemon"]["pid"], status["last_run"]["status"],
+               status["next_run_from"]),
+              "daemon:   not running" in after)
+    assert expected == actual
+
+
+def test_sigterm_during_a_run_finishes_the_page_records_the_stop_and_exits_0(tmp_path, slow_replica):
+    config = write_config(tmp_path, slow_replica)
+    store = tmp_path / "var" / "store.sqlite3"
+    log = tmp_path / "daemon.log"
+    process = start(config, log, "--every", "3600")  # the catch-up run starts at once
+    try:
+        wait_for(lambda: count(store, STORED) >= 2)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=60)
+    expected = (0, [("stopped",)], [("stopped",)])
+    actual = (code, query(store, "SELECT status FROM job_runs"), query(store, "SELECT status FROM runs"))
+    assert expected == actual
+
+
+def test_after_sigkill_during_a_run_the_next_start_recovers_with_nothing_lost_or_duplicated(tmp_path,
+                                                                                          slow_replica):
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    crawl(load_config(write_config(reference, slow_replica)))
+    expected_urls = query(reference / "var" / "store.sqlite3", "SELECT url FROM documents ORDER BY url")
+
+    folder = tmp_path / "killed"
+    folder.mkdir()
+    config = write_config(folder, slow_replica)
+    store = folder / "var" / "store.sqlite3"
+    log = folder / "daemon.log"
+    first = start(config, log, "--every", "3600")
+    try:
+        wait_for(lambda: count(store, STORED) >= 3)
+    finally:
+        first.kill()
+        first.wait(timeout=30)
+    stored_before = count(store, STORED)
+    second = start(config, log, "--every", "3600")  # no complete run yet: it catches up at once
+    try:
+        wait_for(lambda: count(store, COMPLETE_RUNS) >= 1)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        code = second.wait(timeout=60)
+    with Store(store) as opened:
+        versions = set(opened.version_counts().values())
+    duplicated = count(store, "SELECT COUNT(*) - COUNT(DISTINCT run_id || '|' || source || '|' || "
+                              "fingerprint) FROM run_findings")
+    expected = (0, [("interrupted",), ("findings",)], expected_urls, {1}, 0, True)
+    actual = (
+        code,
+        query(store, "SELECT status FROM job_runs ORDER BY id"),
+        query(store, "SELECT url FROM documents ORDER BY url"),
+        versions,
+        duplicated,
+        0 < stored_before < len(expected_urls),
+    )
+    assert expected == actual
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def arguments_after(words: list[str], command: str) -> list[str]:
+    """The arguments of ``wrqa <command>`` among shell ``words``, up to a redirection."""
+    start = words.index(command) + 1
+    ends = [i for i in range(start, len(words)) if words[i].startswith((">", "2>", ";", "&"))]
+    end = ends[0] if ends else len(words)
+    return words[start:end]
+
+
+def test_the_crontab_line_in_docs_runs_wrqa_run_on_a_valid_schedule():
+    line = next(line for line in (ROOT / "docs" / "crontab").read_text(encoding="utf-8").splitlines()
+                if line[:1].isdigit())
+    words = line.split()
+    run = main.commands["run"].make_context("run", arguments_after(words, "run"))
+    next_run = next_after(cron_trigger(" ".join(words[:5]), "Asia/Shanghai"), NOW).isoformat()
+    assert ("2026-11-22T06:30:00+08:00", "/srv/wrqa/config.toml") == (next_run, run.params["config_path"])
+
+
+def test_the_systemd_unit_starts_the_daemon_with_options_it_accepts():
+    unit = (ROOT / "docs" / "wrqa.service").read_text(encoding="utf-8").splitlines()
+    words = next(line for line in unit if line.startswith("ExecStart=")).split()
+    daemon = main.commands["daemon"].make_context("daemon", arguments_after(words, "daemon"))
+    kill = next(line for line in unit if line.startswith("KillSignal="))
+    expected = ("/srv/wrqa/config.toml", "json", "KillSignal=SIGTERM")
+    assert expected == (daemon.params["config_path"], daemon.params["log_format"], kill)
