@@ -41,6 +41,18 @@ def read_config(path: str | None):
         fail(str(error))
 
 
+def emit(text: str, output: str | None, what: str) -> None:
+    """Write ``text`` to the file ``output``, or to standard output; a file that cannot be written ends the command."""
+    if not output:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        fail(f"{output}: cannot write {what} ({error.strerror})")
+
+
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2, "never": 3}
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False), default=None,
@@ -128,14 +140,7 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
         colour = color if color is not None else (
             output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
         text = "".join(f"{line}\n" for line in render_text(run, colour=colour))
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as error:
-            fail(f"{output}: cannot write the report ({error.strerror})")
-    else:
-        sys.stdout.write(text)
+    emit(text, output, "the report")
     if html_dir:
         from reports.html import write_report
         from reports.json import run_to_dict

@@ -14,7 +14,7 @@ import time
 
 import click
 
-from wrqa.cli import config_option, fail, main, read_config
+from wrqa.cli import config_option, emit, fail, main, read_config
 
 MAX_MESSAGES = 20
 
@@ -108,15 +108,9 @@ def export(output_format, output, source, config_path) -> None:
     except StoreError as error:
         fail(str(error))
     text = "".join(line + "\n" for line in lines)
+    emit(text, output, "the export")
     if output:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as error:
-            fail(f"{output}: cannot write the export ({error.strerror})")
         click.echo(f"{len(lines)} documents written to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
 
 
 def _exported(stored) -> dict:
