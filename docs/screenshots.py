@@ -59,7 +59,7 @@ def main() -> int:
         page.goto(index.as_uri())
         page.screenshot(path=args.out / "overview.png", full_page=True)
         page.goto((index.parent / "documents" / f"{number:05d}.html").as_uri())
-        page.screenshot(path=args.out / "document.png", full_page=False)
+        page.screenshot(path=args.out / "document.png", full_page=True)
         browser.close()
     print(f"Wrote {args.out / 'overview.png'} and {args.out / 'document.png'}")
     return 0

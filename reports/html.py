@@ -23,10 +23,13 @@ import base64
 import functools
 import hashlib
 import json
+import multiprocessing
+import os
 import re
+import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +46,12 @@ UNKNOWN_YEAR = "（未知）"
 # How many new or resolved findings the overview lists before it only counts the rest.
 CHANGES_LISTED = 200
 
+# Reports of this many documents or more are written by forked processes, at most MAX_WORKERS of them.
+PARALLEL_FROM = 1000
+MAX_WORKERS = 4
+
 _environment: Environment | None = None
+_job: tuple[list[dict], Path, dict, dict] | None = None  # what forked page writers inherit
 
 
 def write_report(
@@ -67,18 +75,7 @@ def write_report(
     run = report.get("run", {})
     tool = report.get("tool", {})
 
-    page = environment.get_template("document.html")
-    policy = _csp(scripts=())
-    # Creating thousands of files waits on the file system more than on Python: write while rendering.
-    with ThreadPoolExecutor(max_workers=4) as writers:
-        writes = []
-        for position, view in enumerate(documents):
-            before = documents[position - 1].file if position else None
-            after = documents[position + 1].file if position + 1 < len(documents) else None
-            html = page.render(doc=view, before=before, after=after, run=run, tool=tool, csp=policy)
-            writes.append(writers.submit(_write, out_dir / DOCUMENT_DIR / view.file, html))
-        for write in writes:
-            write.result()
+    _write_all_pages(report.get("documents", []), out_dir, run, tool)
 
     script = environment.get_template("table.js").render()
     overview = _overview(report, documents, previous, history)
@@ -94,6 +91,58 @@ def write_report(
     index = out_dir / "index.html"
     index.write_text(html, encoding="utf-8")
     return index
+
+
+def _write_all_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict) -> None:
+    """Write the document pages, in forked processes when there are many and forking is safe."""
+    workers = _workers(len(documents))
+    if workers == 1:
+        _write_pages(documents, out_dir, run, tool, 0, len(documents))
+        return
+    global _job
+    _job = (documents, out_dir, run, tool)
+    try:
+        chunk = -(-len(documents) // (workers * 4))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending = [pool.submit(_write_job_pages, start, min(start + chunk, len(documents)))
+                       for start in range(0, len(documents), chunk)]
+            for done in pending:
+                done.result()
+    finally:
+        _job = None
+
+
+def _workers(documents: int) -> int:
+    """How many processes write the pages: one for a small report, or where forking could deadlock."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return min(cpus, MAX_WORKERS) if documents >= PARALLEL_FROM and forkable else 1
+
+
+def _write_job_pages(start: int, stop: int) -> None:
+    # Runs in a forked child: the report came along with the fork, so nothing large is pickled.
+    assert _job is not None
+    _write_pages(*_job, start, stop)
+
+
+def _write_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict, start: int, stop: int) -> None:
+    page = _templates().get_template("document.html")
+    policy = _csp(scripts=())
+    # Creating thousands of files waits on the file system more than on Python: write while rendering.
+    with ThreadPoolExecutor(max_workers=4) as writers:
+        writes = []
+        for index in range(start, stop):
+            view = _DocumentView.of(index, documents[index])
+            before = _page_file(index - 1) if index else None
+            after = _page_file(index + 1) if index + 1 < len(documents) else None
+            html = page.render(doc=view, before=before, after=after, run=run, tool=tool, csp=policy)
+            writes.append(writers.submit(_write, out_dir / DOCUMENT_DIR / view.file, html))
+        for write in writes:
+            write.result()
+
+
+def _page_file(index: int) -> str:
+    return f"{index + 1:05d}.html"
 
 
 def _write(path: Path, html: str) -> None:
@@ -158,8 +207,6 @@ class _DocumentView:
     data: dict
     findings: list[dict]
     counts: Counter
-    text_html: Markup
-    outside: set[int] = field(default_factory=set)
 
     @classmethod
     def of(cls, index: int, data: dict) -> _DocumentView:
@@ -168,8 +215,19 @@ class _DocumentView:
             key=lambda f: (f.get("line") or 0, f.get("column") or 0, f.get("rule", "")),
         )
         counts = Counter(f.get("severity", "info") for f in findings if not f.get("waived"))
-        text_html, outside = highlight(data.get("text") or "", data.get("line") or 1, findings)
-        return cls(index + 1, f"{index + 1:05d}.html", data, findings, counts, text_html, outside)
+        return cls(index + 1, _page_file(index), data, findings, counts)
+
+    @functools.cached_property
+    def highlighted(self) -> tuple[Markup, set[int]]:
+        return highlight(self.data.get("text") or "", self.data.get("line") or 1, self.findings)
+
+    @property
+    def text_html(self) -> Markup:
+        return self.highlighted[0]
+
+    @property
+    def outside(self) -> set[int]:
+        return self.highlighted[1]
 
     @property
     def title(self) -> str:

@@ -294,3 +294,16 @@ def test_report_refuses_bad_input_in_one_line(tmp_path, content, option, message
         args += [option, str(path)]
     result = CliRunner().invoke(main, args)
     assert (2, 1, True) == (result.exit_code, len(result.output.splitlines()), message in result.output), result.output
+
+
+def test_a_large_report_has_every_page_however_many_processes_write_it(tmp_path):
+    from reports.html import PARALLEL_FROM
+
+    documents = [{"path": f"r{n}.txt", "line": 1, "end_line": 1, "title": f"报告{n}", "text": f"第{n}份报告",
+                  "findings": [{"rule": "placeholder", "severity": "warning", "line": 1, "column": 2,
+                                "end_line": 1, "end_column": 2 + len(str(n)), "excerpt": str(n)}]}
+                 for n in range(PARALLEL_FROM + 7)]
+    write_report({"documents": documents}, tmp_path)
+    pages = sorted((tmp_path / "documents").iterdir())
+    sample = [(parse(page).css_first("h1").text(), marked(parse(page), 0)) for page in pages[::250]]
+    assert (len(documents), [(f"报告{n}", str(n)) for n in range(0, len(documents), 250)]) == (len(pages), sample)
