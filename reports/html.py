@@ -128,6 +128,9 @@ def _write_job_pages(start: int, stop: int) -> None:
 def _write_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict, start: int, stop: int) -> None:
     page = _templates().get_template("document.html")
     policy = _csp(scripts=())
+    # A duplicate-report finding names the other document by path and line: link to its page.
+    page_of = {(document.get("path"), document.get("line")): _page_file(index)
+               for index, document in enumerate(documents)}
     # Creating thousands of files waits on the file system more than on Python: write while rendering.
     with ThreadPoolExecutor(max_workers=4) as writers:
         writes = []
@@ -135,7 +138,8 @@ def _write_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict, st
             view = _DocumentView.of(index, documents[index])
             before = _page_file(index - 1) if index else None
             after = _page_file(index + 1) if index + 1 < len(documents) else None
-            html = page.render(doc=view, before=before, after=after, run=run, tool=tool, csp=policy)
+            html = page.render(doc=view, before=before, after=after, run=run, tool=tool, csp=policy,
+                               page_of=page_of)
             writes.append(writers.submit(_write, out_dir / DOCUMENT_DIR / view.file, html))
         for write in writes:
             write.result()

@@ -307,3 +307,18 @@ def test_a_large_report_has_every_page_however_many_processes_write_it(tmp_path)
     pages = sorted((tmp_path / "documents").iterdir())
     sample = [(parse(page).css_first("h1").text(), marked(parse(page), 0)) for page in pages[::250]]
     assert (len(documents), [(f"报告{n}", str(n)) for n in range(0, len(documents), 250)]) == (len(pages), sample)
+
+
+def test_a_duplicate_links_to_the_page_of_the_document_it_copies(tmp_path):
+    original = {"path": "a.txt", "line": 3, "title": "人大紫阳街工委2018年工作报告", "text": "正文"}
+    duplicate = {"path": "b.txt", "line": 1, "title": "人大杨园街工委2018年工作报告", "text": "正文", "findings": [
+        {"rule": "duplicate-report", "severity": "warning", "line": 1, "column": 1, "message": "几乎相同",
+         "data": {"duplicate_of": {"path": "a.txt", "line": 3, "title": original["title"]}, "similarity": 0.934}},
+        {"rule": "stat-part-whole", "severity": "error", "line": 1, "column": 1, "message": "部分大于总数",
+         "data": {"part": 29.0, "whole": 16.0, "relation": "parts-sum"}}]}
+    write_report({"documents": [original, duplicate]}, tmp_path)
+    tree = parse(tmp_path / "documents" / "00002.html")
+    link = tree.css_first("#findings .duplicate a")
+    numbers = [node.text() for node in tree.css("#findings .numbers strong")]
+    assert ("00001.html", "《人大紫阳街工委2018年工作报告》", True, ["29.0", "16.0"]) == (
+        link.attributes["href"], link.text(), "相似度 93%" in tree.css_first("#findings .duplicate").text(), numbers)
