@@ -76,6 +76,7 @@ def write_report(
     tool = report.get("tool", {})
 
     _write_all_pages(report.get("documents", []), out_dir, run, tool)
+    _remove_stale_pages(out_dir / DOCUMENT_DIR, len(report.get("documents", [])))
 
     script = environment.get_template("table.js").render()
     overview = _overview(report, documents, previous, history)
@@ -91,6 +92,13 @@ def write_report(
     index = out_dir / "index.html"
     index.write_text(html, encoding="utf-8")
     return index
+
+
+def _remove_stale_pages(folder: Path, documents: int) -> None:
+    """Remove the pages an earlier, larger report left in ``folder``; files of other names stay."""
+    for path in folder.iterdir():
+        if re.fullmatch(r"\d{5,}\.html", path.name) and int(path.stem) > documents:
+            path.unlink()
 
 
 def _write_all_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict) -> None:

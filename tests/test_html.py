@@ -322,3 +322,11 @@ def test_a_duplicate_links_to_the_page_of_the_document_it_copies(tmp_path):
     numbers = [node.text() for node in tree.css("#findings .numbers strong")]
     assert ("00001.html", "《人大紫阳街工委2018年工作报告》", True, ["29.0", "16.0"]) == (
         link.attributes["href"], link.text(), "相似度 93%" in tree.css_first("#findings .duplicate").text(), numbers)
+
+
+def test_writing_a_smaller_report_into_the_same_folder_removes_the_pages_left_over(tmp_path):
+    documents = [{"path": f"r{n}.txt", "line": 1, "title": f"报告{n}", "text": "正文"} for n in range(3)]
+    write_report({"documents": documents}, tmp_path)
+    (tmp_path / "documents" / "notes.txt").write_text("kept", encoding="utf-8")
+    write_report({"documents": documents[:1]}, tmp_path)
+    assert ["00001.html", "notes.txt"] == sorted(path.name for path in (tmp_path / "documents").iterdir())
