@@ -229,3 +229,17 @@ def test_the_seeds_report_shows_its_counts_and_every_excerpt_highlighted(watched
         actual = [marked(page, index) for index, f in enumerate(findings) if f["line"] == f["end_line"]]
         assert expected == actual, document["title"]
     assert [] == watched.problems
+
+
+def test_the_filters_survive_a_reload_and_the_way_back_from_a_document(watched, report_dir):
+    page = watched.open((report_dir / "index.html").as_uri())
+    page.select_option("#f-source", "store")
+    page.fill("#q", "粮道")
+    page.reload()
+    after_reload = (table_titles(page), page.input_value("#f-source"), page.input_value("#q"))
+    page.click("#doc-table tbody a")
+    page.wait_for_load_state()
+    page.go_back()
+    page.wait_for_selector("#doc-table tbody tr")
+    assert ([TITLES[1]], "store", "粮道") == after_reload
+    assert ([TITLES[1]], []) == (table_titles(page), watched.problems)

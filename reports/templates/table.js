@@ -5,6 +5,7 @@
   var pageSize = parseInt(document.currentScript.dataset.pageSize, 10) || 200;
   var severities = ["error", "warning", "info"];
   var severityNames = {error: "错误", warning: "警告", info: "提示"};
+  var filters = ["q", "committee", "year", "source", "rule", "severity", "status"];
   var state = {q: "", committee: "", year: "", source: "", rule: "", severity: "", status: "", sort: "n", dir: 1, page: 0};
   var body = document.querySelector("#doc-table tbody");
   var shown = rows;
@@ -17,8 +18,9 @@
     if (state.severity && !row[state.severity]) return false;
     if (state.status && row.passed !== (state.status === "passed")) return false;
     if (state.q) {
+      var needle = state.q.trim().toLowerCase();
       var haystack = (row.title + " " + row.path + " " + row.committee + " " + row.year + " " + row.rules.join(" ")).toLowerCase();
-      if (haystack.indexOf(state.q) < 0) return false;
+      if (haystack.indexOf(needle) < 0) return false;
     }
     return true;
   }
@@ -77,14 +79,41 @@
     });
   }
 
+  // The filters live in the address (#documents?committee=…) so that a reload or the back button keeps them.
+  function save() {
+    var params = new URLSearchParams();
+    filters.forEach(function (name) { if (state[name]) params.set(name, state[name]); });
+    if (state.sort !== "n" || state.dir !== 1) params.set("sort", (state.dir < 0 ? "-" : "") + state.sort);
+    var query = params.toString();
+    if (query || location.hash.indexOf("?") >= 0) history.replaceState(null, "", "#documents" + (query ? "?" + query : ""));
+  }
+
+  function restore() {
+    var at = location.hash.indexOf("?");
+    if (at < 0) return;
+    var params = new URLSearchParams(location.hash.slice(at + 1));
+    filters.forEach(function (name) { if (params.has(name)) state[name] = params.get(name); });
+    var sort = params.get("sort");
+    var sortable = Array.prototype.map.call(document.querySelectorAll("#doc-table th.sortable"), function (th) {
+      return th.dataset.sort;
+    });
+    if (sort && sortable.indexOf(sort.replace(/^-/, "")) >= 0) {
+      state.dir = sort.charAt(0) === "-" ? -1 : 1;
+      state.sort = sort.replace(/^-/, "");
+    }
+    document.getElementById("q").value = state.q;
+    document.querySelectorAll(".filters select").forEach(function (select) { select.value = state[select.dataset.field]; });
+  }
+
   function update() {
     shown = rows.filter(matches).sort(compare);
     state.page = 0;
+    save();
     render();
   }
 
   document.getElementById("q").addEventListener("input", function (event) {
-    state.q = event.target.value.trim().toLowerCase();
+    state.q = event.target.value;
     update();
   });
   document.querySelectorAll(".filters select").forEach(function (select) {
@@ -102,5 +131,6 @@
   });
   document.getElementById("prev").addEventListener("click", function () { state.page -= 1; render(); });
   document.getElementById("next").addEventListener("click", function () { state.page += 1; render(); });
+  restore();
   update();
 })();
