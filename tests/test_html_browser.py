@@ -243,3 +243,13 @@ def test_the_filters_survive_a_reload_and_the_way_back_from_a_document(watched, 
     page.wait_for_selector("#doc-table tbody tr")
     assert ([TITLES[1]], "store", "粮道") == after_reload
     assert ([TITLES[1]], []) == (table_titles(page), watched.problems)
+
+
+@pytest.mark.parametrize(("address", "expected"), [
+    ("#documents?sort=-year", [TITLES[2], TITLES[1]]),
+    ("#documents?committee=紫阳&sort=bogus\"]", [TITLES[0]]),
+    ("#documents?q=<img src=x onerror=window.pwned=10>", []),
+])
+def test_an_address_opens_the_table_filtered_and_sorted(watched, report_dir, address, expected):
+    page = watched.open((report_dir / "index.html").as_uri() + address)
+    assert (expected, "undefined", []) == (table_titles(page), page.evaluate("typeof window.pwned"), watched.problems)
