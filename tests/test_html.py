@@ -330,3 +330,8 @@ def test_writing_a_smaller_report_into_the_same_folder_removes_the_pages_left_ov
     (tmp_path / "documents" / "notes.txt").write_text("kept", encoding="utf-8")
     write_report({"documents": documents[:1]}, tmp_path)
     assert ["00001.html", "notes.txt"] == sorted(path.name for path in (tmp_path / "documents").iterdir())
+
+
+def test_a_new_finding_links_to_its_place_in_the_document(written):
+    link = parse(written / "index.html").css_first("#changes table.changes-new a")
+    assert "documents/00001.html#f-0" == link.attributes["href"]
