@@ -211,7 +211,7 @@ def finish_run(conn: sqlite3.Connection, run_id: int, status: str, exit_code: in
             "ON CONFLICT(source) DO UPDATE SET digest = excluded.digest, run_id = excluded.run_id",
             [(source, digest, run_id) for source, digest in digests.items()],
         )
-        packed = zlib.compress(json.dumps(report, ensure_ascii=False, default=str).encode("utf-8"))
+        packed = zlib.compress(json.dumps(report, ensure_ascii=False, default=str).encode("utf-8"), 1)
         conn.execute("INSERT OR REPLACE INTO run_reports (run_id, report) VALUES (?, ?)", (run_id, packed))
         conn.execute(
             "DELETE FROM run_reports WHERE run_id NOT IN "
