@@ -335,3 +335,8 @@ def test_writing_a_smaller_report_into_the_same_folder_removes_the_pages_left_ov
 def test_a_new_finding_links_to_its_place_in_the_document(written):
     link = parse(written / "index.html").css_first("#changes table.changes-new a")
     assert "documents/00001.html#f-0" == link.attributes["href"]
+
+
+def test_columns_count_code_points_beyond_the_basic_plane():
+    html, _ = highlight("𠀀𠀁ab", 1, [{"line": 1, "column": 3, "end_line": 1, "end_column": 4}])
+    assert ["a"] == [node.text() for node in HTMLParser(html).css("mark")]
