@@ -57,6 +57,22 @@ class Rule:
         return SEVERITY[self.id]
 
 
+# What a report shows of a failed row: the columns the rule reads (frame default, or the check's own).
+_OBSERVE_BY_FRAME = {
+    "lines": ("text",), "documents": ("title",), "headings": ("ordinal", "expected_ordinal"),
+    "statistics": ("label", "value"), "relations": ("part", "whole", "stated"), "mentions": ("committee", "mentioned"),
+}
+_OBSERVE_BY_CHECK = {
+    "year-mismatch": ("year", "expected_year"), "duplicate-report": ("title", "similarity"),
+    "meeting-term/start": ("meeting_day", "term_start"), "meeting-term/end": ("meeting_day", "term_end"),
+}
+
+
+def observed_columns(rule: Rule) -> tuple[str, ...]:
+    """The columns of a failed row worth showing for ``rule``."""
+    return _OBSERVE_BY_CHECK.get(rule.name, _OBSERVE_BY_FRAME[rule.frame])
+
+
 def plain(pattern: re.Pattern[str]) -> str:
     """``pattern`` without its named groups: the engines match whole rows, the findings name the groups."""
     return re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)

@@ -14,7 +14,7 @@ import pandera.pandas as pa
 
 from validators.errors import FrameContractError
 from validators.records import ExpectationResult
-from validators.rules import Rule
+from validators.rules import Rule, observed_columns
 
 KINDS = ["report", "article", "other"]
 STATISTIC_KINDS = ["rate", "growth", "fulfilment", "percent", "count", "approx-count"]
@@ -87,6 +87,13 @@ def schema(frame: str, rules: Sequence[Rule]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(CONTRACT[frame], checks=checks, strict=True, name=frame)
 
 
+def _observed(frame: pd.DataFrame, rows: list[int], columns: tuple[str, ...]) -> tuple:
+    """A few failed rows as plain Python values: the one column's value, or a list of the columns'."""
+    subset = frame.loc[rows[:5], list(columns)]
+    values = subset.astype(object).where(subset.notna(), None)
+    return tuple(row[0] if len(columns) == 1 else row for row in values.values.tolist())
+
+
 def judge(
     frames: dict[str, pd.DataFrame], rules: Sequence[Rule]
 ) -> tuple[list[tuple[Rule, int]], list[ExpectationResult]]:
@@ -117,6 +124,6 @@ def judge(
             results.append(ExpectationResult(
                 engine="pandera", frame=frame_name, name=rule.name, rule=rule.id, success=not rows,
                 element_count=len(frame), unexpected_count=len(rows),
-                observed=tuple(frame.loc[rows[:5]].to_dict("records")) if rows else (),
+                observed=_observed(frame, rows, observed_columns(rule)),
             ))
     return failures, results

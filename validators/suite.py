@@ -36,6 +36,13 @@ def _gx():
     return gx, context
 
 
+def _plain(values):
+    """GX's observed values with numpy scalars made Python ones."""
+    if isinstance(values, (list, tuple)):
+        return type(values)(_plain(value) for value in values)
+    return values.item() if hasattr(values, "item") else values
+
+
 def run_suite(
     frames: dict[str, pd.DataFrame], rules: Sequence[Rule]
 ) -> tuple[list[tuple[Rule, int]], list[ExpectationResult], str | None]:
@@ -87,7 +94,7 @@ def run_suite(
                 engine="gx", frame=frame_name, name=rule.name, rule=rule.id,
                 success=bool(result.success), element_count=int(details.get("element_count") or len(frame)),
                 unexpected_count=int(details.get("unexpected_count") or len(rows)),
-                observed=tuple(details.get("partial_unexpected_list") or ())[:5],
+                observed=_plain(tuple(details.get("partial_unexpected_list") or ())[:5]),
                 expectation=result.expectation_config.type,
             ))
     return failures, results, worst
