@@ -390,11 +390,10 @@ def _overview(report: dict, documents: list[_DocumentView], previous: dict | Non
         "findings": len(active),
         "waived": sum(1 for view in documents for f in view.findings if f.get("waived")),
         "by_severity": [(severity, by_severity.get(severity, 0)) for severity in SEVERITY_ORDER],
-        "by_source": Counter(view.data.get("source") or "file" for view in documents).most_common(),
-        "by_committee": Counter(view.data.get("committee") or UNKNOWN_COMMITTEE
-                                for view in documents).most_common(),
-        "by_year": sorted(Counter(str(view.data.get("year") or UNKNOWN_YEAR) for view in documents).items()),
-        "by_kind": Counter(view.data.get("kind") or "other" for view in documents).most_common(),
+        "by_source": _breakdown(documents, lambda view: view.data.get("source") or "file"),
+        "by_committee": _breakdown(documents, lambda view: view.data.get("committee") or UNKNOWN_COMMITTEE),
+        "by_year": _breakdown(documents, lambda view: str(view.data.get("year") or UNKNOWN_YEAR), by_name=True),
+        "by_kind": _breakdown(documents, lambda view: view.data.get("kind") or "other"),
         "rule_chart": _rule_chart(by_rule),
         "expectations": sorted(
             report.get("expectations", []),
@@ -405,6 +404,18 @@ def _overview(report: dict, documents: list[_DocumentView], previous: dict | Non
         "trend": _trend(history, report, len(documents), by_severity) if history else None,
     }
     return overview
+
+
+def _breakdown(documents: list[_DocumentView], key, by_name: bool = False) -> list[tuple[str, int, int, int]]:
+    """(name, documents, passed, findings) per value of ``key``: most documents first, or by name."""
+    groups: dict[str, list[int]] = {}
+    for view in documents:
+        group = groups.setdefault(key(view), [0, 0, 0])
+        group[0] += 1
+        group[1] += view.passed
+        group[2] += sum(view.counts.values())
+    order = sorted(groups) if by_name else sorted(groups, key=lambda name: (-groups[name][0], name))
+    return [(name, *groups[name]) for name in order]
 
 
 def _rule_chart(by_rule: dict[str, Counter]) -> dict[str, Any]:
