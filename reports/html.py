@@ -222,10 +222,7 @@ class _DocumentView:
 
     @classmethod
     def of(cls, index: int, data: dict) -> _DocumentView:
-        findings = sorted(
-            data.get("findings", []),
-            key=lambda f: (f.get("line") or 0, f.get("column") or 0, f.get("rule", "")),
-        )
+        findings = sorted(data.get("findings") or [], key=_finding_order)
         counts = Counter(f.get("severity", "info") for f in findings if not f.get("waived"))
         return cls(index + 1, _page_file(index), data, findings, counts)
 
@@ -274,6 +271,12 @@ class _DocumentView:
     @property
     def rules(self) -> list[str]:
         return sorted({f.get("rule", "") for f in self.findings if not f.get("waived")})
+
+
+def _finding_order(finding: dict) -> tuple[int, int, str]:
+    line, column = finding.get("line"), finding.get("column")
+    return (line if isinstance(line, int) else 0, column if isinstance(column, int) else 0,
+            str(finding.get("rule", "")))
 
 
 def highlight(text: str, first_line: int, findings: list[dict]) -> tuple[Markup, set[int]]:

@@ -281,6 +281,7 @@ def test_report_writes_the_report_of_saved_results_reading_texts_from_their_file
     ("{not json", "--input", "is not JSON (line 1, column 2"),
     ("[1, 2]", "--input", "--input must hold an object with 'documents', not list"),
     ('{"documents": [1]}', "--input", "'documents' must be a list of objects"),
+    ('{"documents": [{"findings": ["x"]}]}', "--input", "'documents' must be a list of objects"),
     ('{"documents": []}', "--history", "--history must hold a list of run summaries, not dict"),
 ])
 def test_report_refuses_bad_input_in_one_line(tmp_path, content, option, message):
@@ -335,6 +336,13 @@ def test_writing_a_smaller_report_into_the_same_folder_removes_the_pages_left_ov
 def test_a_new_finding_links_to_its_place_in_the_document(written):
     link = parse(written / "index.html").css_first("#changes table.changes-new a")
     assert "documents/00001.html#f-0" == link.attributes["href"]
+
+
+def test_findings_of_odd_shapes_are_listed_without_failing(tmp_path):
+    findings = [{"rule": "placeholder", "line": "3", "column": None}, {"line": 1, "column": 2}, {}]
+    write_report({"documents": [{"title": "标题", "text": "正文", "findings": findings}]}, tmp_path)
+    items = parse(tmp_path / "documents" / "00001.html").css("#findings li.finding")
+    assert ["", "placeholder", ""] == [item.attributes["data-rule"] for item in items]
 
 
 def test_columns_count_code_points_beyond_the_basic_plane():

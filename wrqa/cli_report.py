@@ -28,10 +28,20 @@ def _read_json(path: str, option: str, shape: type) -> Any:
     if not isinstance(data, shape):
         expected = "an object with 'documents'" if shape is dict else "a list of run summaries"
         fail(f"{path}: {option} must hold {expected}, not {type(data).__name__}")
-    if shape is dict and not (isinstance(data.get("documents", []), list)
-                              and all(isinstance(document, dict) for document in data.get("documents", []))):
-        fail(f"{path}: 'documents' must be a list of objects; give {option} what 'wrqa validate --format json' wrote")
+    if shape is dict and not _documents_shaped(data.get("documents", [])):
+        fail(f"{path}: 'documents' must be a list of objects with lists of findings; "
+             f"give {option} what 'wrqa validate --format json' wrote")
     return data
+
+
+def _documents_shaped(documents: Any) -> bool:
+    return isinstance(documents, list) and all(
+        isinstance(document, dict)
+        and all(isinstance(document.get(key) or [], list) for key in ("findings", "statistics", "relations"))
+        and all(isinstance(item, dict) for key in ("findings", "statistics", "relations")
+                for item in document.get(key) or [])
+        for document in documents
+    )
 
 
 def _fill_texts(results: dict, max_bytes: int) -> int:
