@@ -348,3 +348,30 @@ def test_findings_of_odd_shapes_are_listed_without_failing(tmp_path):
 def test_columns_count_code_points_beyond_the_basic_plane():
     html, _ = highlight("𠀀𠀁ab", 1, [{"line": 1, "column": 3, "end_line": 1, "end_column": 4}])
     assert ["a"] == [node.text() for node in HTMLParser(html).css("mark")]
+
+
+def test_report_reads_the_text_of_a_stored_page_from_the_store(tmp_path):
+    from crawler.records import Page
+    from crawler.store import Store, stored_documents
+    from reports.json import run_to_dict
+    from validators import validate
+    from wrqa.config import load_config
+
+    (tmp_path / "config.toml").write_text('[store]\npath = "var/store.sqlite3"\n', encoding="utf-8")
+    config = load_config(tmp_path / "config.toml")
+    page = Page(url="http://wcrd.example/zyfb/a.html", site="wcrd", category="003005", published_at=None,
+                title="人大紫阳街工委2018年工作报告", kind="report", committee="紫阳", year=2018,
+                paragraphs=("人大紫阳街工委", "组织完成*位代表参加学习。"))
+    with Store(config.path_of("store.path")) as store:
+        store.save(page, "wcrd", 1)
+    results = run_to_dict(validate(stored_documents(config)))
+    (tmp_path / "run.json").write_text(json.dumps(results), encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", "--config", str(tmp_path / "config.toml"),
+                                       "-i", str(tmp_path / "run.json"), "-o", str(tmp_path / "out")])
+    tree = parse(tmp_path / "out" / "documents" / "00001.html")
+    placeholder = [i for i, f in enumerate(sorted(results["documents"][0]["findings"],
+                                                  key=lambda f: (f["line"], f["column"], f["rule"])))
+                   if f["rule"] == "placeholder"]
+    assert (0, "store", True, ["*"]) == (result.exit_code, results["documents"][0]["source"],
+                                         "组织完成*位代表参加学习。" in tree.css_first("#text").text(),
+                                         [marked(tree, i) for i in placeholder])

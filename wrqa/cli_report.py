@@ -44,25 +44,44 @@ def _documents_shaped(documents: Any) -> bool:
     )
 
 
-def _fill_texts(results: dict, max_bytes: int) -> int:
-    """Add each local document's source lines where the results hold no text; the number still missing.
+def _stored_lines(config) -> dict[str, tuple[str, ...]]:
+    """The source lines of every document in the crawler's store, by URL (none when there is no store)."""
+    from crawler.errors import StoreError
+    from crawler.store import stored_documents
+
+    try:
+        return {document.path: document.source.lines for document in stored_documents(config)}
+    except StoreError as error:
+        click.echo(f"wrqa: {error}; pages of stored documents show no text", err=True)
+        return {}
+
+
+def _fill_texts(results: dict, config) -> int:
+    """Add each document's source lines where the results hold no text; the number still missing.
 
     ``wrqa validate --format json`` leaves the text out; the report wants it to show findings in place.
+    A file's lines are read from the file, a stored page's from the crawler's store (``store.path``).
     """
     from crawler.files import InputError, read_source
 
     sources: dict[str, Any] = {}
+    store_read = False
     missing = 0
     for document in results.get("documents", []):
         if isinstance(document.get("text"), str):
             continue
         path, line, end_line = document.get("path"), document.get("line"), document.get("end_line")
-        if document.get("source", "file") != "file" or not isinstance(path, str) or not isinstance(line, int):
+        if not isinstance(path, str) or not isinstance(line, int):
             missing += 1
             continue
+        if document.get("source") == "store" and not store_read:
+            sources.update(_stored_lines(config))
+            store_read = True
+        if document.get("source") == "store":
+            sources.setdefault(path, None)
         if path not in sources:
             try:
-                sources[path] = read_source(path, max_bytes).lines
+                sources[path] = read_source(path, config["validate.max_file_bytes"]).lines
             except InputError as error:
                 click.echo(f"wrqa: {error}; its page shows no text", err=True)
                 sources[path] = None
@@ -97,7 +116,7 @@ def report(input_path, previous_path, history_path, out_dir, page_size, config_p
     previous = _read_json(previous_path, "--previous", dict) if previous_path else None
     history = _read_json(history_path, "--history", list) if history_path else None
     out = Path(out_dir) if out_dir else config.path_of("report.dir")
-    missing = _fill_texts(results, config["validate.max_file_bytes"])
+    missing = _fill_texts(results, config)
     if missing:
         click.echo(f"wrqa: {missing} document(s) of {input_path} have no text to show; "
                    "'wrqa validate --html DIR' writes the report with every text", err=True)
