@@ -319,3 +319,15 @@ def test_the_systemd_unit_starts_the_daemon_with_options_it_accepts():
     kill = next(line for line in unit if line.startswith("KillSignal="))
     expected = ("/srv/wrqa/config.toml", "json", "KillSignal=SIGTERM")
     assert expected == (daemon.params["config_path"], daemon.params["log_format"], kill)
+
+
+def test_status_without_a_daemon_or_a_run_says_so_and_gives_the_scheduled_time(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[store]\npath = "var/store.sqlite3"\n[schedule]\ncron = "0 6 * * *"\ntimezone = "UTC"\n',
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["status", "--config", str(path)])
+    lines = result.output.splitlines()
+    upcoming = next_after(cron_trigger("0 6 * * *", "UTC"), datetime.now(UTC)).isoformat()
+    expected = (0, "daemon:   not running", "last run: none yet",
+                f"next run: {upcoming} (by the schedule; no daemon is running)")
+    assert expected == (result.exit_code, lines[1], lines[2], lines[3])
