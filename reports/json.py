@@ -45,6 +45,8 @@ def document_to_dict(result: DocumentResult, end_line: int, *, include_text: boo
     """A document's entry in the report."""
     document = result.document
     position = document.origin.position
+    # A relation is ok when the validator found nothing wrong where it stands.
+    flagged = {(f.line, f.column) for f in result.findings if f.rule == "stat-part-whole"}
     entry: dict[str, Any] = {
         "path": document.path,
         "line": document.line,
@@ -71,7 +73,7 @@ def document_to_dict(result: DocumentResult, end_line: int, *, include_text: boo
         "relations": [
             {"relation": r.relation, "part": r.part, "whole": r.whole, "stated": r.stated, "unit": r.unit,
              "line": position(r.offset)[0], "column": position(r.offset)[1], "text": r.text,
-             "ok": (r.part <= r.whole) if r.relation != "share" else None}
+             "ok": position(r.offset) not in flagged}
             for r in result.relations
         ],
         "findings": [

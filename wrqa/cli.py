@@ -117,14 +117,16 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
         )
     except ValidatorError as error:
         fail(f"validation could not be completed: {error}")
-    write_outputs(run, output_format, output, html_dir, color)
+    write_outputs(run, output_format, output, html_dir, color, config["report.page_size"])
     if run.errors:
         sys.exit(2)
     threshold = SEVERITY_ORDER[fail_on]
     sys.exit(1 if any(SEVERITY_ORDER[f.severity] >= threshold for f in run.findings) else 0)
 
 
-def write_outputs(run, output_format: str, output: str | None, html_dir: str | None, color: bool | None) -> None:
+def write_outputs(
+    run, output_format: str, output: str | None, html_dir: str | None, color: bool | None, page_size: int
+) -> None:
     """Write ``run`` as text, JSON or SARIF to ``output`` (or standard output), and as HTML to ``html_dir``."""
     if output_format == "json":
         from reports.json import render_json
@@ -146,7 +148,7 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
         from reports.json import run_to_dict
 
         try:
-            index = write_report(run_to_dict(run, include_text=True), Path(html_dir))
+            index = write_report(run_to_dict(run, include_text=True), Path(html_dir), page_size=page_size)
         except OSError as error:
             fail(f"{html_dir}: cannot write the HTML report ({error.strerror})")
         click.echo(f"HTML report: {index}", err=True)
