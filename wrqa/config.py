@@ -190,21 +190,29 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     return Config(values=values, sources=sources, path=path)
 
 
+def read_toml(path: Path, what: str, missing: str, error: type[Exception]) -> dict[str, Any]:
+    """The TOML document in the file at ``path``; ``error`` naming the file (``what`` it is) if it cannot be read.
+
+    ``missing`` is the fix to suggest when the file does not exist.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}; {missing}") from None
+    except OSError as failure:
+        raise error(f"{path}: cannot read the {what} ({failure.strerror})") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise error(f"{path}: the {what} is not UTF-8; save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as failure:
+        raise error(f"{path}: not valid TOML ({failure})") from None
+
+
 def load_config(path: str | Path | None) -> Config:
     """The ``Config`` read from ``path``; with None, the defaults (and no sources)."""
     if path is None:
         return Config()
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file; pass --config with an existing file") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the config file ({error.strerror})") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: the config file is not UTF-8; save it as UTF-8") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    data = read_toml(path, "config file", "pass --config with an existing file", ConfigError)
     return parse_config(data, path)

@@ -14,11 +14,12 @@ This module reads the file and judges dates; it must never touch the store.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from wrqa.config import read_toml
 
 WAIVER_KEYS = ("fingerprint", "reason", "expires")
 
@@ -90,18 +91,7 @@ def load_waivers(path: str | Path | None) -> tuple[Waiver, ...]:
     if not path:
         return ()
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise WaiverError(f"{path}: no such waivers file; create it or set 'waivers.path' to \"\"") from None
-    except OSError as error:
-        raise WaiverError(f"{path}: cannot read the waivers file ({error.strerror})") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise WaiverError(f"{path}: the waivers file is not UTF-8; save it as UTF-8") from None
-    except tomllib.TOMLDecodeError as error:
-        raise WaiverError(f"{path}: not valid TOML ({error})") from None
+    data = read_toml(path, "waivers file", "create it or set 'waivers.path' to \"\"", WaiverError)
     return parse_waivers(data, str(path))
 
 
