@@ -141,3 +141,20 @@ def test_the_volume_findings_are_the_real_defects_it_holds():
     documents, _ = load_documents([str(VOLUME)], 10**8)
     found = [(f.rule, f.line, f.excerpt) for f in validate(documents).findings]
     assert [("committee-name", 38, "街街道"), ("artifact", 40, "##paidbegin##"), ("artifact", 464, "##paidend##")] == found
+
+
+def test_the_engines_judge_alike_whether_pandera_runs_in_a_forked_child_or_beside_other_threads():
+    import threading
+
+    documents, _ = load_documents([str(VOLUME), str(SEEDS / "wcrd-2018-ziyang-report.txt")], 10**8)
+    forked = validate(documents, engines=("pandera", "gx"))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        in_process = validate(documents, engines=("pandera", "gx"))
+    finally:
+        release.set()
+        other.join()
+    summary = lambda run: ([f.fingerprint for f in run.findings], [(e.engine, e.name, e.unexpected_count) for e in run.expectations])  # noqa: E731
+    assert summary(forked) == summary(in_process)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -106,9 +107,10 @@ def _forked(work: Callable[[], T]) -> Callable[[], T]:
     """Start ``work`` in a forked child and return a function that waits for its result.
 
     A fork shares the frames without copying them; only the (small) result travels back. Where fork
-    is not available the work is done at once, here.
+    is not available, or other threads run (a daemon's scheduler: a fork copies their locks in
+    whatever state they are), the work is done at once, here.
     """
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         result = work()
         return lambda: result
     context = multiprocessing.get_context("fork")
