@@ -17,22 +17,25 @@ STREETS = (
 )
 
 _HAN = r"\u4e00-\u9fff"
-# The lookahead lets the regex engine skip every position that cannot start a committee name.
-_PREFIX = r"(?=[武区人])(?:武汉市)?(?:武昌区|区)?人大(?:常委会)?"
-_SUFFIX = r"(?P<suffix>街街道|街道|街)(?:人大)?工委"
+_LEAD = r"(?:武汉市)?(?:武昌区|区)?(?P<lead>人大)(?:常委会)?"
+# 人大 is said once, before the street (人大紫阳街道工委) or before 工委 (紫阳街道人大工委), or both.
+_SUFFIX = r"(?P<suffix>街街道|街道|街)(?(lead)(?:人大)?|人大)工委"
 # A name may not swallow the words that precede a committee in running text (人大赋予人大街道工委).
-_NAME = rf"(?P<name>(?:(?!人大|赋予|对|和|与|的)[{_HAN}]){{2,4}}?)"
+_NAME_BODY = rf"(?:(?!人大|赋予|对|和|与|的)[{_HAN}]){{2,4}}?"
+_NAME = rf"(?P<name>{_NAME_BODY})"
+_KNOWN_NAMES = sorted({street.removesuffix("街") for street in STREETS}, key=len, reverse=True)
+# A template's blanked street (人大***街道工委) still makes a report title.
+_BLANK = r"[*＊Xx×某]{1,6}"
 
-COMMITTEE = re.compile(_PREFIX + _NAME + _SUFFIX)
+# The lookaheads let the regex engine skip every position that cannot start a committee name.
+COMMITTEE = re.compile("(?=[武区人])" + _LEAD + _NAME + _SUFFIX)
 KNOWN_COMMITTEE = re.compile(
-    _PREFIX
-    + "(?P<name>"
-    + "|".join(sorted({s.removesuffix("街") for s in STREETS}, key=len, reverse=True))
-    + ")"
-    + _SUFFIX
+    "(?=[武区人" + "".join(sorted({name[0] for name in _KNOWN_NAMES})) + "])"
+    + f"(?:{_LEAD})?(?P<name>" + "|".join(_KNOWN_NAMES) + ")" + _SUFFIX
 )
 REPORT_TITLE = re.compile(
-    rf"^{_PREFIX}{_NAME}{_SUFFIX}\s*(?P<year>\d{{4}})\s*年(?:度)?(?:工作)?(?:报告|总结)\s*$"
+    rf"^(?:{_LEAD}|(?:武汉市)?(?:武昌区)?)(?P<name>{_NAME_BODY}|{_BLANK}){_SUFFIX}"
+    r"\s*(?P<year>\d{4})\s*年(?:度)?(?:工作)?(?:报告|总结)\s*$"
 )
 TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
@@ -75,7 +78,9 @@ def document_kind(title: str, author: str | None = None) -> str:
     """
     match = report_title(title)
     if match:
-        if author is None or committee_key(author) == street_key(match["name"], match["suffix"]):
+        blank = re.fullmatch(_BLANK, match["name"])
+        key = None if blank else street_key(match["name"], match["suffix"])
+        if author is None or committee_key(author) == key:
             return "report"
         return "other"
     if COMMITTEE.search(title) or KNOWN_COMMITTEE.search(title):

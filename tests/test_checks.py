@@ -85,6 +85,7 @@ def test_a_report_without_its_shortcomings_has_only_two_parts():
         ("人大紫阳街工委", "紫阳"), ("人大紫阳街道工委", "紫阳"), ("区人大紫阳街道工委", "紫阳"),
         ("武昌区人大常委会紫阳街道工委", "紫阳"), ("人大粮道街道工委", "粮道街"), ("人大粮道街街道工委", "粮道街"),
         ("人大杨园街街道工委", "杨园"), ("人大紫阳街道人大工委", "紫阳"), ("人大赋予人大街道工委的各项任务", None),
+        ("推动紫阳街道人大工委开展工作", "紫阳"), ("紫阳街道党工委", None),
     ],
 )
 def test_every_spelling_of_a_committee_has_the_same_street_key(text, key):
@@ -98,6 +99,10 @@ def test_every_spelling_of_a_committee_has_the_same_street_key(text, key):
         ("人大紫阳街工委2018年工作报告", "区人大常委会办公室", "other"),
         ("武汉市武昌区人大徐家棚街道工委凝聚代表力量 缔造幸福生活", None, "article"),
         ("关于2019年区级预算的报告", None, "other"),
+        ("紫阳街道人大工委2022年工作报告", None, "report"),
+        ("武昌区紫阳街道人大工委2022年度工作报告", "紫阳街道人大工委", "report"),
+        ("人大***街道工委2022年工作报告", "人大***街道工委", "report"),
+        ("紫阳街道工委2022年工作报告", None, "other"),
     ],
 )
 def test_a_report_is_known_by_its_title_and_author_line_not_by_its_words(title, author, kind):
