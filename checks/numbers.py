@@ -22,4 +22,8 @@ def chinese_to_int(text: str) -> int:
 
 def chinese_number(text: str) -> float:
     """The value of a Chinese numeral such as ``一百零五`` or ``九十五点五``; ValueError if it is none."""
-    return float(cn2an.cn2an(text, "smart"))
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (KeyError, IndexError, TypeError, ValueError):
+        # cn2an raises KeyError and friends on malformed numerals such as 二十六二十六.
+        raise ValueError(f"not a Chinese numeral: {text!r}") from None

@@ -117,3 +117,7 @@ def test_reports_of_different_streets_are_not_near_copies_but_a_reused_template_
     assert [None] * 13 == [other for other, _ in result[:13]]
     assert max(similarity for _, similarity in result[:13]) < 0.3
     assert (0, True) == (result[13][0], result[13][1] > 0.9)
+
+
+def test_a_malformed_chinese_numeral_is_no_figure_rather_than_a_crash():
+    assert [] == [s for s in statistics(document("满意度达百分之二十六二十六。")) if s.unit == "%"]

@@ -29,7 +29,8 @@ def _span() -> dict[str, pa.Column]:
     return {**_offsets(), "end": pa.Column("int64", pa.Check.ge(0))}
 
 
-_YEAR = pa.Column("float64", pa.Check.between(1949, 2200), nullable=True)
+# Years as the checks read them (19xx or 20xx年), and the year after for plans.
+_YEAR = pa.Column("float64", pa.Check.between(1900, 2100), nullable=True)
 CONTRACT: dict[str, dict[str, pa.Column]] = {
     "documents": {
         "doc": pa.Column("int64", pa.Check.ge(0), unique=True),
