@@ -95,7 +95,12 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
     meanwhile = None
     if "gx" in engines:
         from validators.suite import import_gx as meanwhile
-    analyses, failures = analyze_paths(paths, config["validate.max_file_bytes"], meanwhile=meanwhile)
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        analyses, failures = analyze_paths(paths, config["validate.max_file_bytes"], meanwhile=meanwhile)
+    except BrokenProcessPool:
+        fail("a worker process died while reading the files (out of memory?); validate fewer files at a time")
     errors = [InputError(path=failure.path, message=str(failure)) for failure in failures]
     if stored:
         from crawler.errors import StoreError
