@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from crawler import committee as committees
-from crawler.extract import meeting_of
+from crawler.extract import CHINA, meeting_of
 from crawler.files import source_from_text
 from crawler.records import Document, Page, SourceMap, SourceText
-
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # Full-width ASCII to half-width, and every space variant to a plain space: one character for one.
 FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -31,6 +29,7 @@ def fold(text: str) -> str:
     """``text`` with full-width ASCII and space variants folded, one character for one."""
     # Translating only the runs that need it is twice as fast as translating every character.
     return _FOLDABLE.sub(lambda run: run.group().translate(FOLD), text)
+
 
 # A paragraph may end here; a longer line ending otherwise was cut (at a page end, by a <br>).
 SENTENCE_END = tuple("。！？!?；;：:…”\"’」』）)】]>")
@@ -124,8 +123,8 @@ def paragraphs_of(raw_lines: Sequence[Sequence[Piece]]) -> list[Paragraph]:
 
 
 def _is_cut(text: str) -> bool:
-    last = text.rsplit("\n", 1)[-1]
-    return len(text) >= CUT_MIN_LENGTH and not text.endswith(SENTENCE_END) and not HEADING_START.match(last)
+    """Whether a paragraph so far looks cut: long, not ended like a sentence, not a heading."""
+    return len(text) >= CUT_MIN_LENGTH and not text.endswith(SENTENCE_END) and not HEADING_START.match(text)
 
 
 def _starts_block(line: str) -> bool:
