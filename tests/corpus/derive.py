@@ -145,6 +145,30 @@ SEED_LABELS = {
 }
 
 
+def district_page(seeds: Path) -> tuple[str, list[dict]]:
+    """The 2018 report as the district site serves it (Epoint markup, Word-exported paragraphs), with
+    ``*条`` blanked into it; labels point into the HTML file itself."""
+    body = (seeds / "wcrd-2018-ziyang-report.txt").read_text(encoding="utf-8").split("\n")
+    paragraphs = [line.replace("6条区十五届", "*条区十五届") for line in body[5:] if line.strip()]
+    rows = "\n".join(
+        f'<p class="MsoNormal" style="text-indent:2em"><span style="font-family:仿宋">{p}</span></p>'
+        for p in paragraphs)
+    page = (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>人大紫阳街工委2018年工作报告-武昌区人大</title>\n'
+        "<style>.ewb-article { margin: 0 auto; }</style></head>\n<body>\n"
+        '<div class="ewb-location">首页 &gt; 重要发布 &gt; 常委会会议文件</div>\n'
+        '<div class="ewb-article">\n<h3>人大紫阳街工委2018年工作报告</h3>\n'
+        '<div class="ewb-article-sources">发布时间：2018-12-27 15:41 &nbsp; 打印 &nbsp; 阅读次数：'
+        '<span id="infoViewCount"></span></div>\n<div class="ewb-article-info"><div id="infoContentM">\n'
+        '<p align="center">(2018年12月25日在武汉市武昌区第十五届人大常委会第16次会议上)</p>\n'
+        f"{rows}\n</div></div></div>\n</body></html>\n"
+    )
+    lines = page.split("\n")
+    labels = [{"rule": "placeholder", "line": next(n for n, text in enumerate(lines, 1) if "*条" in text)},
+              {"rule": "stat-part-whole", "line": next(n for n, text in enumerate(lines, 1) if "目前投稿数16篇" in text)}]
+    return page, labels
+
+
 def report_lines(volume: list[str], street: str, seeds: Path) -> list[str]:
     if street.startswith("seed:"):
         return (seeds / street.removeprefix("seed:")).read_text(encoding="utf-8").split("\n")
@@ -184,6 +208,10 @@ def derive(seeds: Path) -> dict:
         path.write_bytes(text.replace("\n", line_end).encode(encoding))
         labels["cases"][name] = {"file": path.name, "encoding": encoding, "expected": expected,
                                  "runs_with": RUNS_WITH.get(name, [])}
+    page, expected = district_page(seeds)
+    (HERE / "district-page-2018.html").write_text(page, encoding="utf-8")
+    labels["cases"]["district-page-2018"] = {"file": "district-page-2018.html", "encoding": "utf-8",
+                                              "expected": expected, "runs_with": []}
     labels["seeds"] = {name: [{"rule": r, "line": n} for r, n in found] for name, found in SEED_LABELS.items()}
     (HERE / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return labels
