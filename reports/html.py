@@ -15,6 +15,11 @@ Layout of ``out_dir``::
 
     index.html              overview, changes since the previous run, expectations, document table
     documents/00001.html    one page per document: metadata, statistics, highlighted text, findings
+    .pages.json             a digest of what each page was written from, so unchanged pages are not written again
+
+A document page depends only on its document, its place in the list, the links of its duplicates, the
+engines and tool version, and the templates; not on the time of the run, so a run that changed nothing
+leaves the page files as they were.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ UNKNOWN_COMMITTEE = "（未识别）"
 UNKNOWN_YEAR = "（未知）"
 # How many new or resolved findings the overview lists before it only counts the rest.
 CHANGES_LISTED = 200
+MANIFEST = ".pages.json"
 
 # Reports of this many documents or more are written by forked processes, at most MAX_WORKERS of them.
 PARALLEL_FROM = 1000
@@ -76,7 +82,6 @@ def write_report(
     tool = report.get("tool", {})
 
     _write_all_pages(report.get("documents", []), out_dir, run, tool)
-    _remove_stale_pages(out_dir / DOCUMENT_DIR, len(report.get("documents", [])))
 
     script = environment.get_template("table.js").render()
     overview = _overview(report, documents, previous, history)
@@ -102,22 +107,88 @@ def _remove_stale_pages(folder: Path, documents: int) -> None:
 
 
 def _write_all_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict) -> None:
-    """Write the document pages, in forked processes when there are many and forking is safe."""
-    workers = _workers(len(documents))
+    """Write the document pages whose inputs changed, in forked processes when there are many."""
+    folder = out_dir / DOCUMENT_DIR
+    page_of = _page_links(documents)
+    digests = [_page_digest(index, documents, run, tool, page_of) for index in range(len(documents))]
+    written = _read_manifest(out_dir)
+    stale = [index for index, digest in enumerate(digests)
+             if written.get(_page_file(index), (None,))[0] != digest
+             or written[_page_file(index)][1:] != _stamp(folder / _page_file(index))]
+    # Forget the pages about to be written first: a run cut short must not vouch for half-written files.
+    _save_manifest(out_dir, {name: entry for name, entry in written.items()
+                             if name not in {_page_file(index) for index in stale}})
+    _remove_stale_pages(folder, len(documents))
+    workers = _workers(len(stale))
     if workers == 1:
-        _write_pages(documents, out_dir, run, tool, 0, len(documents))
-        return
-    global _job
-    _job = (documents, out_dir, run, tool)
+        _write_pages(documents, out_dir, run, tool, stale)
+    else:
+        global _job
+        _job = (documents, out_dir, run, tool)
+        try:
+            chunk = -(-len(stale) // (workers * 4))
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                pending = [pool.submit(_write_job_pages, stale[start:start + chunk])
+                           for start in range(0, len(stale), chunk)]
+                for done in pending:
+                    done.result()
+        finally:
+            _job = None
+    _save_manifest(out_dir, {_page_file(index): [digest, *_stamp(folder / _page_file(index))]
+                             for index, digest in enumerate(digests)})
+
+
+def _page_links(documents: list[dict]) -> dict[tuple, str]:
+    # A duplicate-report finding names the other document by path and line: link to its page.
+    return {(document.get("path"), document.get("line")): _page_file(index)
+            for index, document in enumerate(documents)}
+
+
+def _page_digest(index: int, documents: list[dict], run: dict, tool: dict, page_of: dict[tuple, str]) -> str:
+    """A digest of everything the page of document ``index`` is rendered from."""
+    document = documents[index]
+    others = [(finding.get("data") or {}).get("duplicate_of") for finding in document.get("findings") or ()
+              if isinstance(finding, dict) and isinstance(finding.get("data"), dict)]
+    links = [page_of.get((other.get("path"), other.get("line"))) if isinstance(other.get("path"), str) else None
+             for other in others if isinstance(other, dict)]
+    inputs = [_template_version(), index, index + 1 < len(documents), document, links, run.get("engines"), tool]
+    text = json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@functools.cache
+def _template_version() -> str:
+    """A digest of the templates and of this module: a change to either renders every page again."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(TEMPLATES.iterdir()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp(path: Path) -> list[int]:
+    """Size and modification time of a page, to notice one changed or removed by hand."""
     try:
-        chunk = -(-len(documents) // (workers * 4))
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            pending = [pool.submit(_write_job_pages, start, min(start + chunk, len(documents)))
-                       for start in range(0, len(documents), chunk)]
-            for done in pending:
-                done.result()
-    finally:
-        _job = None
+        status = path.stat()
+    except FileNotFoundError:
+        return [-1, -1]
+    return [status.st_size, status.st_mtime_ns]
+
+
+def _read_manifest(out_dir: Path) -> dict[str, list]:
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    pages = manifest.get("pages") if isinstance(manifest, dict) else None
+    return {name: entry for name, entry in (pages or {}).items() if isinstance(entry, list) and len(entry) == 3} \
+        if isinstance(pages, dict) else {}
+
+
+def _save_manifest(out_dir: Path, pages: dict[str, list]) -> None:
+    path = out_dir / MANIFEST
+    part = path.with_name(path.name + ".part")
+    part.write_text(json.dumps({"pages": pages}, separators=(",", ":")), encoding="utf-8")
+    os.replace(part, path)
 
 
 def _workers(documents: int) -> int:
@@ -127,22 +198,20 @@ def _workers(documents: int) -> int:
     return min(cpus, MAX_WORKERS) if documents >= PARALLEL_FROM and forkable else 1
 
 
-def _write_job_pages(start: int, stop: int) -> None:
+def _write_job_pages(indices: list[int]) -> None:
     # Runs in a forked child: the report came along with the fork, so nothing large is pickled.
     assert _job is not None
-    _write_pages(*_job, start, stop)
+    _write_pages(*_job, indices)
 
 
-def _write_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict, start: int, stop: int) -> None:
+def _write_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict, indices: list[int]) -> None:
     page = _templates().get_template("document.html")
     policy = _csp(scripts=())
-    # A duplicate-report finding names the other document by path and line: link to its page.
-    page_of = {(document.get("path"), document.get("line")): _page_file(index)
-               for index, document in enumerate(documents)}
+    page_of = _page_links(documents)
     # Creating thousands of files waits on the file system more than on Python: write while rendering.
     with ThreadPoolExecutor(max_workers=4) as writers:
         writes = []
-        for index in range(start, stop):
+        for index in indices:
             view = _DocumentView.of(index, documents[index])
             before = _page_file(index - 1) if index else None
             after = _page_file(index + 1) if index + 1 < len(documents) else None
@@ -158,8 +227,15 @@ def _page_file(index: int) -> str:
 
 
 def _write(path: Path, html: str) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(html)
+    """Write ``html`` to ``path`` unless the file already holds exactly these bytes."""
+    data = html.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    with open(path, "wb") as handle:
+        handle.write(data)
 
 
 def _templates() -> Environment:

@@ -375,3 +375,50 @@ def test_report_reads_the_text_of_a_stored_page_from_the_store(tmp_path):
     assert (0, "store", True, ["*"]) == (result.exit_code, results["documents"][0]["source"],
                                          "组织完成*位代表参加学习。" in tree.css_first("#text").text(),
                                          [marked(tree, i) for i in placeholder])
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in sorted(folder.iterdir())}
+
+
+def test_writing_the_same_report_again_leaves_the_pages_untouched_and_rewrites_a_changed_one(tmp_path):
+    report = load()
+    write_report(report, tmp_path)
+    before = stamps(tmp_path / "documents")
+    later = copy.deepcopy(report)
+    later["run"]["started_at"] = "2026-11-22T06:30:00+08:00"  # another run, the same documents
+    write_report(later, tmp_path)
+    unchanged = stamps(tmp_path / "documents")
+    later["documents"][1]["title"] = "人大粮道街街道工委2022年工作报告（修订）"
+    write_report(later, tmp_path)
+    after = stamps(tmp_path / "documents")
+    changed = [name for name in before if after[name] != before[name]]
+    assert (before, ["00002.html"]) == (unchanged, changed)
+    assert "人大粮道街街道工委2022年工作报告（修订）" == parse(tmp_path / "documents" / "00002.html").css_first("h1").text()
+
+
+@pytest.mark.parametrize("tamper", ["edit", "remove", "manifest"])
+def test_a_page_changed_or_removed_by_hand_is_written_again(tmp_path, tamper):
+    report = load()
+    write_report(report, tmp_path)
+    page = tmp_path / "documents" / "00001.html"
+    expected = page.read_bytes()
+    if tamper == "edit":
+        page.write_text("<p>edited</p>", encoding="utf-8")
+    elif tamper == "remove":
+        page.unlink()
+    else:
+        page.write_text("<p>edited</p>", encoding="utf-8")
+        (tmp_path / ".pages.json").write_text("{not json", encoding="utf-8")
+    write_report(report, tmp_path)
+    assert expected == page.read_bytes()
+
+
+def test_a_page_whose_next_document_is_added_gets_its_next_link(tmp_path):
+    documents = [{"path": f"r{n}.txt", "line": 1, "title": f"报告{n}", "text": "正文"} for n in range(3)]
+    write_report({"documents": documents[:2]}, tmp_path)
+    first = stamps(tmp_path / "documents")["00001.html"]
+    write_report({"documents": documents}, tmp_path)
+    links = [a.attributes["href"] for a in parse(tmp_path / "documents" / "00002.html").css(".docnav a")]
+    assert (first, ["../index.html#documents", "00001.html", "00003.html"]) == (
+        stamps(tmp_path / "documents")["00001.html"], links)
