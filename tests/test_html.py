@@ -422,3 +422,11 @@ def test_a_page_whose_next_document_is_added_gets_its_next_link(tmp_path):
     links = [a.attributes["href"] for a in parse(tmp_path / "documents" / "00002.html").css(".docnav a")]
     assert (first, ["../index.html#documents", "00001.html", "00003.html"]) == (
         stamps(tmp_path / "documents")["00001.html"], links)
+
+
+def test_each_rule_with_findings_can_be_picked_from_the_chart_and_the_table(written):
+    tree = parse(written / "index.html")
+    bars = [node.attributes["data-rule"] for node in tree.css("#rules svg g.pick")]
+    rows = [node.attributes["data-rule"] for node in tree.css("#rules table tr.pick")]
+    options = [node.attributes["value"] for node in tree.css("#f-rule option") if node.attributes["value"]]
+    assert (options, options) == (bars, rows)

@@ -253,3 +253,20 @@ def test_the_filters_survive_a_reload_and_the_way_back_from_a_document(watched, 
 def test_an_address_opens_the_table_filtered_and_sorted(watched, report_dir, address, expected):
     page = watched.open((report_dir / "index.html").as_uri() + address)
     assert (expected, "undefined", []) == (table_titles(page), page.evaluate("typeof window.pwned"), watched.problems)
+
+
+@pytest.mark.parametrize("target", ['#rules g.bar[data-rule="placeholder"] rect', '#rules tr[data-rule="placeholder"]'])
+def test_clicking_a_rule_in_the_chart_or_its_table_filters_the_documents_to_it(watched, report_dir, target):
+    page = watched.open((report_dir / "index.html").as_uri())
+    page.click(target)
+    clicked = (table_titles(page), page.input_value("#f-rule"), page.url.split("#", 1)[1])
+    page.reload()
+    assert ([TITLES[0]], "placeholder", "documents?rule=placeholder") == clicked
+    assert ([TITLES[0]], "placeholder", []) == (table_titles(page), page.input_value("#f-rule"), watched.problems)
+
+
+def test_a_rule_chosen_with_the_keyboard_filters_the_documents(watched, report_dir):
+    page = watched.open((report_dir / "index.html").as_uri())
+    page.focus('#rules tr[data-rule="stat-rate-range"]')
+    page.keyboard.press("Enter")
+    assert ([TITLES[1]], "stat-rate-range", []) == (table_titles(page), page.input_value("#f-rule"), watched.problems)

@@ -129,6 +129,22 @@
       update();
     });
   });
+  // A rule's bar in the chart, or its row in the rule table, filters the table as the rule filter does.
+  function showRule(rule) {
+    state.rule = rule;
+    document.getElementById("f-rule").value = rule;
+    update();
+    document.getElementById("documents").scrollIntoView();
+  }
+  document.querySelectorAll("#rules .pick[data-rule]").forEach(function (node) {
+    node.addEventListener("click", function () { showRule(node.dataset.rule); });
+    node.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        showRule(node.dataset.rule);
+      }
+    });
+  });
   document.getElementById("prev").addEventListener("click", function () { state.page -= 1; render(); });
   document.getElementById("next").addEventListener("click", function () { state.page += 1; render(); });
   restore();
