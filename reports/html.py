@@ -348,6 +348,10 @@ class _DocumentView:
     def rules(self) -> list[str]:
         return sorted({f.get("rule", "") for f in self.findings if not f.get("waived")})
 
+    @property
+    def waived(self) -> int:
+        return sum(1 for f in self.findings if f.get("waived"))
+
 
 def _finding_order(finding: dict) -> tuple[int, int, str]:
     line, column = finding.get("line"), finding.get("column")
@@ -380,11 +384,13 @@ def highlight(text: str, first_line: int, findings: list[dict]) -> tuple[Markup,
             end = span.end_column if number == span.end_line else len(line)
             cuts.setdefault(number, []).append((min(start, len(line)), min(end, len(line)), index))
     severities = [f.get("severity", "info") for f in findings]
+    waived = {index for index, f in enumerate(findings) if f.get("waived")}
     begun: set[int] = set()
     out = []
     for offset, line in enumerate(lines):
         number = first_line + offset
-        body = _marked(line, cuts[number], severities, findings, begun) if number in cuts else escape(line)
+        body = (_marked(line, cuts[number], severities, findings, begun, waived) if number in cuts
+                else escape(line))
         out.append(f'<div id="L{number}"><a href="#L{number}">{number}</a><span>{body}</span></div>')
     return Markup('<div class="src">' + "\n".join(out) + "</div>"), outside
 
@@ -411,8 +417,12 @@ def _span(finding: dict, lines: list[str], first_line: int) -> _Span | None:
 
 
 def _marked(line: str, cuts: list[tuple[int, int, int]], severities: list[str], findings: list[dict],
-            begun: set[int]) -> str:
-    """One line as HTML with its findings' marks; ``begun``: the findings whose anchor is placed."""
+            begun: set[int], waived: set[int]) -> str:
+    """One line as HTML with its findings' marks; ``begun``: the findings whose anchor is placed.
+
+    A mark takes the worst severity of the unwaived findings covering it; one covered by waived findings
+    only is of class ``waived``.
+    """
     points = sorted({0, len(line)} | {start for start, _, _ in cuts} | {end for _, end, _ in cuts})
     parts = []
     for start, end in zip(points, points[1:], strict=False):
@@ -425,11 +435,13 @@ def _marked(line: str, cuts: list[tuple[int, int, int]], severities: list[str], 
         if not covering:
             parts.append(str(piece))
             continue
-        worst = min((severities[index] for index in covering), key=_severity_rank)
+        active = [index for index in covering if index not in waived]
+        worst = min((severities[index] for index in active or covering), key=_severity_rank)
         tip = escape("；".join(f"{rule_name(findings[i].get('rule', ''))}：{findings[i].get('message', '')}"
                               for i in covering))
         ids = " ".join(str(index) for index in covering)
-        parts.append(f'<mark class="hl sev-{escape(worst)}" data-f="{ids}" title="{tip}">{piece}</mark>')
+        kind = f"hl sev-{escape(worst)}" + ("" if active else " waived")
+        parts.append(f'<mark class="{kind}" data-f="{ids}" title="{tip}">{piece}</mark>')
     # Findings that start at the very end of the line (or on an empty one) still get their anchor.
     for _, _, index in cuts:
         if index not in begun:
@@ -467,13 +479,15 @@ def _overview(report: dict, documents: list[_DocumentView], previous: dict | Non
         "passed": summary.get("passed", passed),
         "failed": summary.get("failed", len(documents) - passed),
         "findings": len(active),
-        "waived": sum(1 for view in documents for f in view.findings if f.get("waived")),
+        "waived": sum(view.waived for view in documents),
         "by_severity": [(severity, by_severity.get(severity, 0)) for severity in SEVERITY_ORDER],
         "by_source": _breakdown(documents, lambda view: view.data.get("source") or "file"),
         "by_committee": _breakdown(documents, lambda view: view.data.get("committee") or UNKNOWN_COMMITTEE),
         "by_year": _breakdown(documents, lambda view: str(view.data.get("year") or UNKNOWN_YEAR), by_name=True),
         "by_kind": _breakdown(documents, lambda view: view.data.get("kind") or "other"),
         "rule_chart": _rule_chart(by_rule),
+        "rule_rows": _rule_rows(by_rule, Counter(f.get("rule", "") for view in documents for f in view.findings
+                                                 if f.get("waived"))),
         "expectations": sorted(
             report.get("expectations", []),
             key=lambda e: (bool(e.get("success")), e.get("engine", ""), e.get("frame", "")),
@@ -513,6 +527,15 @@ def _rule_chart(by_rule: dict[str, Counter]) -> dict[str, Any]:
         bars.append({"rule": rule, "total": sum(counts.values()), "segments": segments, "end": round(x, 1)})
     return {"bars": bars, "label_width": label_width, "width": label_width + width + 60, "row": row,
             "height": row * len(bars) + 4}
+
+
+def _rule_rows(by_rule: dict[str, Counter], waived: Counter) -> list[dict[str, Any]]:
+    """Rows of the rule table: rules with findings, most first, then the other known rules and waived ones."""
+    found = sorted(by_rule, key=lambda rule: (-sum(by_rule[rule].values()), rule))
+    rest = [rule for rule in RULES if rule not in by_rule] + sorted(set(waived) - set(RULES) - set(by_rule))
+    return [{"rule": rule, "counts": [by_rule.get(rule, Counter()).get(severity, 0) for severity in SEVERITY_ORDER],
+             "total": sum(by_rule.get(rule, Counter()).values()), "waived": waived.get(rule, 0)}
+            for rule in found + rest]
 
 
 def _changes(documents: list[_DocumentView], previous: dict) -> dict[str, Any]:
@@ -579,6 +602,7 @@ def _rows_json(documents: list[_DocumentView]) -> Markup:
             "warning": view.counts.get("warning", 0),
             "info": view.counts.get("info", 0),
             "rules": view.rules,
+            "waived": view.waived,
             "passed": view.passed,
         }
         for view in documents

@@ -430,3 +430,67 @@ def test_each_rule_with_findings_can_be_picked_from_the_chart_and_the_table(writ
     rows = [node.attributes["data-rule"] for node in tree.css("#rules table tr.pick")]
     options = [node.attributes["value"] for node in tree.css("#f-rule option") if node.attributes["value"]]
     assert (options, options) == (bars, rows)
+
+
+def waived_report() -> dict:
+    """Two documents: the first's only error waived (so it passes), the second with an error in force."""
+    waiver = {"reason": "原文如此，已向街道核实<b>", "expires": "2027-06-30"}
+    return {"documents": [
+        {"path": "a.txt", "line": 1, "title": "人大紫阳街工委2018年工作报告", "text": "接待选民150人次，共120人次",
+         "findings": [
+             {"rule": "stat-part-whole", "severity": "error", "line": 1, "column": 5, "end_line": 1,
+              "end_column": 11, "message": "部分大于整体", "fingerprint": "fp-a", "waived": True, "waiver": waiver},
+             {"rule": "placeholder", "severity": "warning", "line": 1, "column": 13, "end_line": 1,
+              "end_column": 14, "message": "占位符", "fingerprint": "fp-b", "waived": False}]},
+        {"path": "b.txt", "line": 1, "title": "人大杨园街工委2018年工作报告", "text": "接待选民150人次",
+         "findings": [{"rule": "stat-part-whole", "severity": "error", "line": 1, "column": 5, "end_line": 1,
+                       "end_column": 11, "message": "部分大于整体", "fingerprint": "fp-c"}]},
+    ]}
+
+
+@pytest.fixture(scope="module")
+def waived_written(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("waived")
+    write_report(waived_report(), out)
+    return out
+
+
+def test_a_waived_finding_is_shown_with_its_reason_and_expiry(waived_written):
+    tree = parse(waived_written / "documents" / "00001.html")
+    items = tree.css("#findings li.finding")
+    actual = [("waived" in item.attributes["class"].split(), item.css_first(".waived-badge") is not None,
+               item.css_first(".waiver .reason").text() if item.css_first(".waiver") else None,
+               item.css_first(".waiver .expires").text() if item.css_first(".waiver") else None) for item in items]
+    assert [(True, True, "原文如此，已向街道核实<b>", "2027-06-30"), (False, False, None, None)] == actual
+    assert (["waived"], ["sev-warning"]) == (
+        [c for c in tree.css_first('mark[data-f="0"]').attributes["class"].split() if c == "waived"],
+        [c for c in tree.css_first('mark[data-f="1"]').attributes["class"].split() if c.startswith("sev-")])
+
+
+def test_a_document_whose_only_error_is_waived_passes_and_says_how_many_are_waived(waived_written):
+    meta = parse(waived_written / "documents" / "00001.html").css_first("#meta dl")
+    result = meta.css("dd")[-1]
+    assert ("通过", "已豁免 1（不计入结果）", "发现的问题（2，其中已豁免 1）") == (
+        result.css_first(".pass").text(), result.css_first(".waived-count").text(),
+        parse(waived_written / "documents" / "00001.html").css_first("#findings h2").text())
+
+
+def test_the_overview_counts_waived_findings_apart(waived_written):
+    tree = parse(waived_written / "index.html")
+    counts = {node.attributes["data-count"]: node.text() for node in tree.css("#summary [data-count]")}
+    rule = tree.css_first('#rules table tr[data-rule="stat-part-whole"]')
+    rows = json.loads(tree.css_first("script#rows").text())
+    assert {"documents": "2", "passed": "1", "failed": "1", "findings": "2", "error": "1", "warning": "1",
+            "info": "0", "errors": "0", "waived": "1"} == counts
+    assert (["1", "0", "0", "1", "1"], 1) == ([cell.text() for cell in rule.css("td.num")],
+                                              len(tree.css('#rules svg rect.sev-error')))
+    assert [(1, 0, ["placeholder"], True), (0, 1, ["stat-part-whole"], False)] == [
+        (r["waived"], r["error"], r["rules"], r["passed"]) for r in rows]
+
+
+def test_a_rule_whose_findings_are_all_waived_is_listed_with_them_but_cannot_be_picked(tmp_path):
+    report = waived_report()
+    report["documents"][0]["findings"][0]["rule"] = "future-rule"
+    write_report(report, tmp_path)
+    row = parse(tmp_path / "index.html").css_first('#rules table tr[data-rule="future-rule"]')
+    assert ("muted", ["0", "0", "0", "0", "1"]) == (row.attributes["class"], [cell.text() for cell in row.css("td.num")])

@@ -270,3 +270,18 @@ def test_a_rule_chosen_with_the_keyboard_filters_the_documents(watched, report_d
     page.focus('#rules tr[data-rule="stat-rate-range"]')
     page.keyboard.press("Enter")
     assert ([TITLES[1]], "stat-rate-range", []) == (table_titles(page), page.input_value("#f-rule"), watched.problems)
+
+
+def test_a_waived_finding_is_shown_as_waived_and_its_document_passes(watched, tmp_path):
+    from tests.test_html import waived_report
+
+    write_report(waived_report(), tmp_path)
+    page = watched.open((tmp_path / "index.html").as_uri())
+    page.select_option("#f-status", "passed")
+    overview = (table_titles(page), page.inner_text("#doc-table tbody .waived-count"), counts(page)["waived"])
+    page.click("#doc-table tbody a")
+    page.wait_for_load_state()
+    waiver = page.inner_text('#findings li.waived .waiver')
+    assert (["人大紫阳街工委2018年工作报告"], "已豁免 1", "1") == overview
+    assert ("豁免理由：原文如此，已向街道核实<b>；有效期至 2027-06-30", True, []) == (
+        waiver, page.is_visible("#findings li.waived .waived-badge"), watched.problems)

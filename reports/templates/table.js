@@ -65,7 +65,14 @@
           td.appendChild(badge);
         }
       });
-      cell(tr, row.rules.join(" "), "id");
+      var rules = cell(tr, row.rules.join(" "), "id");
+      if (row.waived) {
+        var waived = document.createElement("span");
+        waived.className = "waived-count";
+        waived.title = "已豁免的问题不计入结果";
+        waived.textContent = "已豁免 " + row.waived;
+        rules.append(" ", waived);
+      }
       fragment.appendChild(tr);
     });
     body.replaceChildren(fragment);
