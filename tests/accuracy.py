@@ -31,8 +31,9 @@ def score(engines: tuple[str, ...] = ("pandera",)) -> tuple[dict[str, Counter], 
     runs = []
     for case in labels["cases"].values():
         companions = [SEEDS / name.removeprefix("seed:") for name in case["runs_with"]]
-        expected = {(case["file"], item["rule"], item["line"]) for item in case["expected"]}
-        runs.append(([*companions, CORPUS / case["file"]], case["file"], expected))
+        name = Path(case["file"]).name
+        expected = {(name, item["rule"], item["line"]) for item in case["expected"]}
+        runs.append(([*companions, CORPUS / case["file"]], name, expected))
     for name, found in labels["seeds"].items():
         runs.append(([SEEDS / name], name, {(name, item["rule"], item["line"]) for item in found}))
     counts: dict[str, Counter] = {}

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
+EXAMPLES = HERE.parents[1] / "examples" / "reports"
 
 # (start line, end line) of each report in the compiled volume, 1-based, inclusive.
 VOLUME_REPORTS = {
@@ -208,10 +209,11 @@ def derive(seeds: Path) -> dict:
         path.write_bytes(text.replace("\n", line_end).encode(encoding))
         labels["cases"][name] = {"file": path.name, "encoding": encoding, "expected": expected,
                                  "runs_with": RUNS_WITH.get(name, [])}
+    # The saved page is also an example for `wrqa validate examples/reports/`: one file serves both.
     page, expected = district_page(seeds)
-    (HERE / "district-page-2018.html").write_text(page, encoding="utf-8")
-    labels["cases"]["district-page-2018"] = {"file": "district-page-2018.html", "encoding": "utf-8",
-                                              "expected": expected, "runs_with": []}
+    (EXAMPLES / "district-page-2018.html").write_text(page, encoding="utf-8")
+    labels["cases"]["district-page-2018"] = {"file": "../../examples/reports/district-page-2018.html",
+                                              "encoding": "utf-8", "expected": expected, "runs_with": []}
     labels["seeds"] = {name: [{"rule": r, "line": n} for r, n in found] for name, found in SEED_LABELS.items()}
     (HERE / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return labels
