@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "tests" / "data" / "seeds"
 VOLUME_REPORTS = [(17, 51), (52, 84), (85, 118), (119, 151), (152, 183), (184, 216), (217, 253), (254, 286),
                   (287, 317), (318, 366), (367, 412), (413, 440), (441, 465)]
 ENCODINGS = [("utf-8", "\n"), ("utf-8", "\r\n"), ("gb18030", "\r\n"), ("utf-8-sig", "\n")]

@@ -1,7 +1,7 @@
 """Screenshots of the HTML report for reviewers: the overview and one document page, as PNG files.
 
 Renders the report of a results file (``wrqa validate --format json``) or, by default, of the seeds
-in ``/work/shared/seeds`` or ``examples/``, then opens it in Debian's headless Chromium via Playwright.
+in ``tests/data/seeds``, then opens it in Debian's headless Chromium via Playwright.
 Usage: ``python docs/screenshots.py [--input RESULTS.json] [--out docs/screenshots]``.
 """
 
@@ -18,7 +18,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SEEDS = (Path("/work/shared/seeds"), Path(__file__).resolve().parent.parent / "examples")
+SEEDS = (Path(__file__).resolve().parent.parent / "tests" / "data" / "seeds",)
 
 
 def seed_report(engines: tuple[str, ...] = ("pandera", "gx")) -> dict:

@@ -4,7 +4,7 @@ Each case names a seed report, the edits made to it, and for each edit the rules
 line the edit lands on (an empty tuple: a look-alike that no rule may flag). The labels are the edits'
 intent, written here, never the tool's output. Run it to rebuild ``tests/corpus/`` after changing a case:
 
-    .venv/bin/python tests/corpus/derive.py ../shared/seeds
+    .venv/bin/python tests/corpus/derive.py
 
 Files are written with the encodings and line ends users send, so positions are tested across them.
 """
@@ -220,4 +220,4 @@ def derive(seeds: Path) -> dict:
 
 
 if __name__ == "__main__":
-    derive(Path(sys.argv[1] if len(sys.argv) > 1 else HERE.parents[2] / "shared" / "seeds"))
+    derive(Path(sys.argv[1] if len(sys.argv) > 1 else HERE.parent / "data" / "seeds"))
