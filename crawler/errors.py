@@ -15,11 +15,18 @@ class CrawlerError(Exception):
 
 
 class InputError(CrawlerError):
-    """A local input that cannot be read; ``path`` is the input as given, the message names it too."""
+    """A local input that cannot be read; ``path`` is the input as shown to people, the message names it too.
+
+    Both travel in ``args``, so the error pickles: worker processes send it back to the one that reports.
+    """
 
     def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(path, message)
         self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class FetchError(CrawlerError):
