@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from checks.duplicates import document_signature
 from checks.records import Analysis, Mention
@@ -13,7 +14,7 @@ from checks.sections import headings, sections_of
 from checks.statistics import relations, statistics
 from crawler.committee import KNOWN_COMMITTEE, street_key
 from crawler.errors import InputError
-from crawler.files import iter_inputs
+from crawler.files import iter_inputs, shown
 from crawler.local import load_documents
 from crawler.records import Document
 
@@ -44,9 +45,36 @@ def analyze(document: Document) -> Analysis:
     )
 
 
+def unexpected(path: str, error: BaseException, line: int | None = None) -> InputError:
+    """The tool error of a document wrqa failed on: named, so the others are still judged."""
+    where = f"{path}:{line}" if line else path
+    detail = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+    return InputError(path, f"{where}: wrqa failed on this document ({detail}); please report it with the file")
+
+
+def analyze_all(documents: Sequence[Document]) -> tuple[list[Analysis], list[InputError]]:
+    """The analyses of ``documents``; a document the checks fail on becomes a tool error, the rest go on."""
+    analyses, errors = [], []
+    for document in documents:
+        try:
+            analyses.append(analyze(document))
+        except Exception as error:  # noqa: BLE001 - one document's failure must not stop the batch
+            errors.append(unexpected(document.path, error, document.line))
+    return analyses, errors
+
+
 def _analyze_files(paths: list[str], max_bytes: int) -> tuple[list[Analysis], list[InputError]]:
-    documents, errors = load_documents(paths, max_bytes)
-    return [analyze(document) for document in documents], errors
+    analyses, errors = [], []
+    for path in paths:
+        try:
+            documents, failures = load_documents([path], max_bytes)
+        except Exception as error:  # noqa: BLE001 - one file's failure must not stop the batch
+            errors.append(unexpected(shown(path), error))
+            continue
+        found, broken = analyze_all(documents)
+        analyses.extend(found)
+        errors.extend(failures + broken)
+    return analyses, errors
 
 
 def analyze_paths(
@@ -58,6 +86,8 @@ def analyze_paths(
     ``workers`` processes (default: one per core); a few files are done here, where a pool would cost more.
     ``meanwhile`` runs in a thread of this process while the workers work (once they have all started,
     so no process is forked while it runs): a place for a slow import such as GX's.
+    A worker that dies (killed, out of memory) costs nothing but time: the files it held are read again in
+    processes of their own, and only a file that kills its process every time is reported, by name.
     """
     files: list[str] = []
     errors: list[InputError] = []
@@ -69,15 +99,38 @@ def analyze_paths(
         return analyses, errors + failures
     size = max(16, min(256, len(files) // (workers * 4) or 1))
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
-    analyses = []
+    results: list[tuple[list[Analysis], list[InputError]] | None] = [None] * len(chunks)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(_analyze_files, chunks, [max_bytes] * len(chunks))
+        futures = [pool.submit(_analyze_files, chunk, max_bytes) for chunk in chunks]
         helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
         if helper:
             helper.start()
-        for found, failures in results:
-            analyses.extend(found)
-            errors.extend(failures)
+        for index, future in enumerate(futures):
+            try:
+                results[index] = future.result()
+            except BrokenProcessPool:
+                continue  # its files are read again below
         if helper:
             helper.join()
+    analyses = []
+    for chunk, result in zip(chunks, results, strict=True):
+        found, failures = result if result is not None else _salvage(chunk, max_bytes)
+        analyses.extend(found)
+        errors.extend(failures)
     return analyses, errors
+
+
+def _salvage(files: list[str], max_bytes: int) -> tuple[list[Analysis], list[InputError]]:
+    """``files`` read again in a fresh process, halved each time that process dies, down to the file that kills it."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(_analyze_files, files, max_bytes).result()
+        except BrokenProcessPool:
+            pass
+    if len(files) == 1:
+        name = shown(files[0])
+        return [], [InputError(name, f"{name}: the process reading it died each time (killed, or out of memory); "
+                                     "check the file, or raise the memory available to wrqa")]
+    middle = len(files) // 2
+    first, second = _salvage(files[:middle], max_bytes), _salvage(files[middle:], max_bytes)
+    return first[0] + second[0], first[1] + second[1]

@@ -8,7 +8,7 @@ a position in the source file. Optional numbers are floats with NaN for "not sta
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -25,48 +25,69 @@ def _day(value) -> float:
 
 
 def build_frames(
-    analyses: Sequence[Analysis], duplicates: Sequence[tuple[int | None, float]]
+    analyses: Sequence[Analysis], duplicates: Sequence[tuple[int | None, float]],
+    on_error: Callable[[int, Exception], None] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The frames of a run's ``analyses``; ``duplicates`` gives each document's nearest earlier copy."""
+    """The frames of a run's ``analyses``; ``duplicates`` gives each document's nearest earlier copy.
+
+    A document whose rows cannot be made is left out of every frame and handed to ``on_error`` with the
+    exception (without ``on_error``, it raises).
+    """
     rows: dict[str, list[tuple]] = {name: [] for name in FRAMES}
-    for doc, (analysis, (duplicate_of, similarity)) in enumerate(zip(analyses, duplicates, strict=True)):
-        document = analysis.document
-        term = TERMS.get(document.session or "", (None, None))
-        rows["documents"].append((
-            doc, document.kind, document.committee or "", float(document.year) if document.year else NAN,
-            document.title, "work" in analysis.sections, "shortcomings" in analysis.sections,
-            "plans" in analysis.sections, similarity, float(duplicate_of) if duplicate_of is not None else NAN,
-            _day(document.meeting_date), _day(term[0]), _day(term[1]),
-        ))
-        offset = 0
-        for text in document.text.split("\n"):
-            rows["lines"].append((doc, offset, text))
-            offset += len(text) + 1
-        for heading, ordinal in zip(analysis.headings, expected_ordinals(analysis.headings), strict=True):
-            expected = expected_year(heading, document.year)
-            rows["headings"].append((
-                doc, heading.level, heading.ordinal, ordinal, heading.section,
-                float(heading.year) if heading.year else NAN, float(expected) if expected else NAN,
-                heading.offset, heading.end,
-            ))
-        for statistic in analysis.statistics:
-            rows["statistics"].append((
-                doc, statistic.kind, statistic.value, statistic.unit, statistic.label, statistic.offset, statistic.end,
-            ))
-        for relation in analysis.relations:
-            gap = abs(relation.stated - 100 * relation.part / relation.whole) if (
-                relation.stated is not None and relation.whole) else NAN
-            rows["relations"].append((
-                doc, relation.relation, relation.part, relation.whole,
-                relation.stated if relation.stated is not None else NAN, gap, relation.unit,
-                relation.offset, relation.end,
-            ))
-        for mention in analysis.mentions:
-            rows["mentions"].append((
-                doc, document.kind, document.committee or "", mention.committee, mention.offset, mention.end,
-            ))
+    for doc, (analysis, duplicate) in enumerate(zip(analyses, duplicates, strict=True)):
+        try:
+            found = document_rows(doc, analysis, duplicate)
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(doc, error)
+            continue
+        for name, values in found.items():
+            rows[name].extend(values)
     return {name: pd.DataFrame.from_records(rows[name], columns=COLUMNS[name]).astype(DTYPES[name])
             for name in FRAMES}
+
+
+def document_rows(doc: int, analysis: Analysis, duplicate: tuple[int | None, float]) -> dict[str, list[tuple]]:
+    """The rows one document adds to each frame, as ``doc`` (its index in the run)."""
+    duplicate_of, similarity = duplicate
+    rows: dict[str, list[tuple]] = {name: [] for name in FRAMES}
+    document = analysis.document
+    term = TERMS.get(document.session or "", (None, None))
+    rows["documents"].append((
+        doc, document.kind, document.committee or "", float(document.year) if document.year else NAN,
+        document.title, "work" in analysis.sections, "shortcomings" in analysis.sections,
+        "plans" in analysis.sections, similarity, float(duplicate_of) if duplicate_of is not None else NAN,
+        _day(document.meeting_date), _day(term[0]), _day(term[1]),
+    ))
+    offset = 0
+    for text in document.text.split("\n"):
+        rows["lines"].append((doc, offset, text))
+        offset += len(text) + 1
+    for heading, ordinal in zip(analysis.headings, expected_ordinals(analysis.headings), strict=True):
+        expected = expected_year(heading, document.year)
+        rows["headings"].append((
+            doc, heading.level, heading.ordinal, ordinal, heading.section,
+            float(heading.year) if heading.year else NAN, float(expected) if expected else NAN,
+            heading.offset, heading.end,
+        ))
+    for statistic in analysis.statistics:
+        rows["statistics"].append((
+            doc, statistic.kind, statistic.value, statistic.unit, statistic.label, statistic.offset, statistic.end,
+        ))
+    for relation in analysis.relations:
+        gap = abs(relation.stated - 100 * relation.part / relation.whole) if (
+            relation.stated is not None and relation.whole) else NAN
+        rows["relations"].append((
+            doc, relation.relation, relation.part, relation.whole,
+            relation.stated if relation.stated is not None else NAN, gap, relation.unit,
+            relation.offset, relation.end,
+        ))
+    for mention in analysis.mentions:
+        rows["mentions"].append((
+            doc, document.kind, document.committee or "", mention.committee, mention.offset, mention.end,
+        ))
+    return rows
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from checks.analyze import analyze
+from checks.analyze import analyze_all, unexpected
 from checks.duplicates import near_duplicates
 from checks.frames import build_frames
 from checks.records import Analysis, Finding
@@ -43,8 +43,11 @@ def engines_for(suite: str, inputs: int) -> tuple[str, ...]:
 
 
 def validate(documents: Sequence[Document], **options) -> RunResult:
-    """Judge ``documents``; see ``validate_analyses`` for the options."""
-    return validate_analyses([analyze(document) for document in documents], **options)
+    """Judge ``documents``; see ``validate_analyses`` for the options. A document the checks fail on is a
+    tool error of the run, named; the others are judged."""
+    analyses, failures = analyze_all(documents)
+    errors = [*options.pop("errors", ()), *(InputError(path=error.path, message=str(error)) for error in failures)]
+    return validate_analyses(analyses, errors=errors, **options)
 
 
 def validate_analyses(
@@ -57,7 +60,14 @@ def validate_analyses(
 ) -> RunResult:
     """Judge analysed documents with ``engines`` and return the run's results, findings sorted by position."""
     started = datetime.now(UTC)
-    frames = build_frames(analyses, near_duplicates([analysis.signature for analysis in analyses]))
+    broken: dict[int, InputError] = {}
+
+    def fail(doc: int, error: Exception) -> None:
+        document = analyses[doc].document
+        failure = unexpected(document.path, error, document.line)
+        broken.setdefault(doc, InputError(path=failure.path, message=str(failure)))
+
+    frames = build_frames(analyses, near_duplicates([analysis.signature for analysis in analyses]), fail)
     rules = build_rules(duplicate_threshold, rate_tolerance)
     if "gx" in engines:
         from validators.suite import run_suite
@@ -82,18 +92,22 @@ def validate_analyses(
         if (rule.name, row) in seen:
             continue
         seen.add((rule.name, row))
-        for finding in make(rule, row, engine):
-            per_document[make.document_of(rule.frame, row)].append(finding)
+        doc = make.document_of(rule.frame, row)
+        try:
+            per_document[doc].extend(make(rule, row, engine))
+        except Exception as error:  # noqa: BLE001 - one document's failure must not stop the run
+            fail(doc, error)
     results = tuple(
         DocumentResult(
             document=analysis.document, headings=analysis.headings, sections=analysis.sections,
             statistics=analysis.statistics, relations=analysis.relations,
             findings=_unique_fingerprints(sorted(findings, key=lambda f: (f.line, f.column, f.rule))),
         )
-        for analysis, findings in zip(analyses, per_document, strict=True)
+        for doc, (analysis, findings) in enumerate(zip(analyses, per_document, strict=True)) if doc not in broken
     )
     return RunResult(
-        documents=results, errors=tuple(errors), expectations=tuple(expectations), engines=tuple(engines),
+        documents=results, errors=(*errors, *broken.values()), expectations=tuple(expectations),
+        engines=tuple(engines),
         started_at=started, finished_at=datetime.now(UTC), gx_severity=gx_severity,
     )
 
