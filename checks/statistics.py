@@ -10,6 +10,7 @@ word (12名, 19件). Relations come from 共…其中… sentences and from shar
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from checks.numbers import chinese_number
 from checks.records import PartWhole, Statistic
@@ -92,17 +93,36 @@ def _sentences(text: str):
         yield start, text[start:]
 
 
+# A relation's text is a window around its figures, never the whole sentence: a list of a thousand parts
+# must not repeat itself a thousand times.
+EXCERPT_AROUND = 12
+
+
+def _window(text: str, first: Statistic, last: Statistic) -> str:
+    """The words from ``first`` to ``last``, with what lies between cut to a few characters each side."""
+    start, end = max(first.offset - EXCERPT_AROUND, 0), last.end
+    if last.offset - first.end <= 2 * EXCERPT_AROUND:
+        return text[start:end]
+    return f"{text[start:first.end + EXCERPT_AROUND]}…{text[last.offset - EXCERPT_AROUND:end]}"
+
+
 def relations(document: Document, found: tuple[Statistic, ...]) -> tuple[PartWhole, ...]:
-    """The part/whole relations ``document`` states: 共…其中… wholes and parts, and shares of a whole."""
+    """The part/whole relations ``document`` states: 共…其中… wholes and parts, and shares of a whole.
+
+    Linear in the text: counts are found by position (bisect), never by scanning them all per sentence.
+    """
     text = document.text
     result: list[PartWhole] = []
     counts = [statistic for statistic in found if statistic.kind in ("count", "approx-count")]
+    offsets = [count.offset for count in counts]
     for start, sentence in _sentences(text):
         among = sentence.find("其中")
         if among < 0:
             continue
         pivot = start + among
-        before = [c for c in counts if start <= c.offset < pivot]
+        end = start + len(sentence)
+        first, middle, last = (bisect_left(offsets, start), bisect_left(offsets, pivot), bisect_left(offsets, end))
+        before = counts[first:middle]
         if not before:
             continue
         head = sentence[:among]
@@ -118,35 +138,32 @@ def relations(document: Document, found: tuple[Statistic, ...]) -> tuple[PartWho
         if any(c.kind == "approx-count" for c in wholes):
             continue
         whole = sum(c.value for c in wholes)
-        parts = _parts_after(text, pivot, start + len(sentence), unit, counts)
+        parts = _parts_after(text, pivot, unit, counts[middle:last])
         if not parts:
             continue
-        span_start = wholes[0].offset
-        span_end = parts[-1].end
-        excerpt = text[span_start:span_end]
         exact = [p for p in parts if p.kind == "count"]
         for part in exact:
-            result.append(PartWhole("part", part.value, whole, None, unit, part.offset, part.end, excerpt))
+            result.append(PartWhole("part", part.value, whole, None, unit, part.offset, part.end,
+                                    _window(text, wholes[0], part)))
             share = SHARE_AFTER.match(text, part.end)
-            if share:
+            if share and whole:
                 result.append(
                     PartWhole("share", part.value, whole, float(share["value"]), unit,
                               part.offset, part.end + share.end() - share.start(), text[part.offset:share.end()])
                 )
         if len(parts) > 1 and len(exact) == len(parts):
             result.append(
-                PartWhole("parts-sum", sum(p.value for p in parts), whole, None, unit, span_start, span_end, excerpt)
+                PartWhole("parts-sum", sum(p.value for p in parts), whole, None, unit, wholes[0].offset,
+                          parts[-1].end, _window(text, wholes[0], parts[-1]))
             )
     return tuple(result)
 
 
-def _parts_after(text: str, pivot: int, end: int, unit: str, counts: list[Statistic]) -> list[Statistic]:
-    """The counts of ``unit`` listed after 其中 up to the sentence end, stopping where the list ends."""
+def _parts_after(text: str, pivot: int, unit: str, following: list[Statistic]) -> list[Statistic]:
+    """The counts of ``unit`` among ``following`` (those after 其中 in the sentence), stopping where the list ends."""
     parts = []
     position = pivot
-    for count in counts:
-        if count.offset < pivot or count.offset >= end:
-            continue
+    for count in following:
         between = text[position:count.offset]
         clauses = CLAUSE_BREAK.split(between)
         if any(CONTINUE_BREAK.match(clause.strip()) for clause in clauses[1:]):

@@ -22,6 +22,7 @@ SECTION_NAMES = {
     "shortcomings": ("存在的不足", "存在不足、存在的问题"),
     "plans": ("下一年度工作思路", "工作思路、打算、计划"),
 }
+EXCERPT_MAX = 200
 _PATTERNS = {"placeholder": PLACEHOLDER, "artifact": ARTIFACT, "committee-name": DOUBLED_STREET}
 
 
@@ -110,7 +111,7 @@ class FindingMaker:
                     {"value": float(record["value"]), "label": record["label"], "expected": "0-100"})
         if rule.id == "stat-part-whole":
             part, whole, unit = _number(record["part"]), _number(record["whole"]), record["unit"]
-            if record["relation"] == "share":
+            if record["relation"] == "share" and record["whole"]:
                 computed = 100 * record["part"] / record["whole"]
                 return (f"所述占比 {_number(record['stated'])}% 与 {part}/{whole} = {computed:.0f}% 不符",
                         {"part": float(record["part"]), "whole": float(record["whole"]),
@@ -142,7 +143,8 @@ class FindingMaker:
         end_line, end_column = document.origin.position(max(end - 1, start))
         source_line = document.source.lines[line - 1] if line <= len(document.source.lines) else ""
         stop = end_column if end_line == line else len(source_line)
-        excerpt = source_line[column - 1 : stop] or document.text[start:end]
+        # The words, bounded: a finding over a long list keeps its span (end_line, end_column), not its whole text.
+        excerpt = (source_line[column - 1 : stop] or document.text[start:end])[:EXCERPT_MAX]
         data = {**data, "end_line": end_line, "end_column": end_column + 1}
         context = document.text[max(start - 12, 0) : end + 12]
         key = "\x1f".join((rule.name, document.committee or "", str(document.year), document.title, context))

@@ -130,7 +130,7 @@ def build_rules(duplicate_threshold: float = 0.8, rate_tolerance: float = 1.0) -
         ),
         Rule(
             "stat-part-whole", "stat-part-whole/share", "relations",
-            lambda frame: (frame["relation"] != "share") | (frame["gap"] <= rate_tolerance),
+            lambda frame: (frame["relation"] != "share") | frame["gap"].isna() | (frame["gap"] <= rate_tolerance),
             lambda gx: gx.expectations.ExpectColumnValuesToBeBetween(
                 column="gap", min_value=0, max_value=rate_tolerance,
                 row_condition=_column("relation") == "share"),
