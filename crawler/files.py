@@ -29,6 +29,31 @@ _BOMS = (
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
+def shown(path: str) -> str:
+    """``path`` as a person reads it, for messages and reports; the file is still opened by ``path`` itself.
+
+    A name that is not UTF-8 (a GBK name unzipped from a Windows archive) reaches Python with its bytes as
+    surrogates, which no writer can encode: each such part of the path is read as GB18030 when it is that,
+    else its undecodable bytes are escaped (``\\xb0``).
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    parts = []
+    for part in os.fsencode(path).split(b"/"):
+        for codec in ("utf-8", "gb18030"):
+            try:
+                parts.append(part.decode(codec))
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            parts.append(part.decode("utf-8", "backslashreplace"))
+    return "/".join(parts)
+
+
 def iter_inputs(paths: Iterable[str]) -> Iterator[str | InputError]:
     """Each file to read under ``paths`` (folders walked for .txt/.html/.htm, sorted), or the error for a path.
 
@@ -36,6 +61,7 @@ def iter_inputs(paths: Iterable[str]) -> Iterator[str | InputError]:
     in walks. Paths are yielded as the user wrote them, joined with what the walk found.
     """
     for path in paths:
+        name = shown(path)
         if os.path.isdir(path):
             found = False
             for folder, subfolders, files in os.walk(path):
@@ -45,13 +71,13 @@ def iter_inputs(paths: Iterable[str]) -> Iterator[str | InputError]:
                         found = True
                         yield os.path.join(folder, name)
             if not found:
-                yield InputError(path, f"{path}: no .txt, .html or .htm files in this folder")
+                yield InputError(name, f"{name}: no .txt, .html or .htm files in this folder")
         elif os.path.isfile(path):
             yield path
         elif os.path.exists(path):
-            yield InputError(path, f"{path}: not a regular file or folder; give a report file or a folder of them")
+            yield InputError(name, f"{name}: not a regular file or folder; give a report file or a folder of them")
         else:
-            yield InputError(path, f"{path}: no such file or folder")
+            yield InputError(name, f"{name}: no such file or folder")
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
@@ -82,15 +108,19 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
 
 
 def read_source(path: str, max_bytes: int) -> SourceText:
-    """The decoded ``SourceText`` of the file at ``path``; ``InputError`` if it cannot be read as text."""
+    """The decoded ``SourceText`` of the file at ``path``; ``InputError`` if it cannot be read as text.
+
+    The source's ``path`` is the name as people read it (``shown``).
+    """
+    file, path = path, shown(path)
     try:
-        size = os.path.getsize(path)
+        size = os.path.getsize(file)
         if size > max_bytes:
             raise InputError(
                 path, f"{path}: is {size:,} bytes, over the limit of {max_bytes:,}; "
                 "split it or raise validate.max_file_bytes"
             )
-        data = Path(path).read_bytes()
+        data = Path(file).read_bytes()
     except FileNotFoundError:
         raise InputError(path, f"{path}: no such file or folder") from None
     except PermissionError:

@@ -32,6 +32,6 @@ def load_documents(paths: Iterable[str], max_bytes: int) -> tuple[list[Document]
         raw_lines = html_lines(source.text)[0] if item.lower().endswith(HTML_SUFFIXES) else None
         found = documents_from_source(source, raw_lines)
         if not found:
-            errors.append(InputError(item, f"{item}: holds no text to validate"))
+            errors.append(InputError(source.path, f"{source.path}: holds no text to validate"))
         documents.extend(found)
     return documents, errors

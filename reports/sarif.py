@@ -6,6 +6,7 @@ Columns are Unicode code points (``columnKind``), as in every other report of th
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 from urllib.parse import quote
 
@@ -21,7 +22,7 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 def _uri(path: str) -> str:
     if "://" in path:
         return path
-    return quote(path.replace("\\", "/"), safe="/:._-~")
+    return quote(path.replace(os.sep, "/"), safe="/:._-~")
 
 
 def run_to_sarif(run: RunResult) -> dict[str, Any]:
