@@ -166,3 +166,60 @@ def test_stored_without_a_store_says_to_crawl_first(tmp_path):
     result = wrqa("validate", "--stored", "--config", str(config))
     assert (2, f"wrqa: {tmp_path}/none.sqlite3: no store yet; run 'wrqa crawl' first or set store.path in the config\n") == (
         result.returncode, result.stderr)
+
+
+def test_one_empty_file_in_a_folder_worked_by_several_processes_costs_only_itself(tmp_path):
+    report = ZIYANG_2018.read_bytes()
+    for number in range(70):
+        (tmp_path / f"{number:03d}.txt").write_bytes(report)
+    (tmp_path / "031.txt").write_bytes(b"")
+    result = wrqa("validate", "--format", "json", "--suite", "pandera", str(tmp_path))
+    output = json.loads(result.stdout)
+    assert (2, 69, [f"{tmp_path / '031.txt'}: the file is empty; nothing to validate"]) == (
+        result.returncode, len(output["documents"]), [error["message"] for error in output["errors"]])
+    assert "Traceback" not in result.stderr
+
+
+def test_a_whole_of_zero_is_a_finding_not_a_crash(tmp_path):
+    path = tmp_path / "zero.txt"
+    path.write_text("人大紫阳街道工委2022年工作报告\n共0名，其中1名占100%。\n", encoding="utf-8")
+    result = wrqa("validate", "--format", "json", str(path))
+    [document] = json.loads(result.stdout)["documents"]
+    assert (1, [("stat-part-whole", 2, 7, "1名")]) == (result.returncode, [
+        (f["rule"], f["line"], f["column"], f["excerpt"]) for f in document["findings"] if f["rule"].startswith("stat")])
+
+
+def _paths_in(output_format: str, text: str) -> set[str]:
+    if output_format == "json":
+        return {document["path"] for document in json.loads(text)["documents"]}
+    if output_format == "sarif":
+        from urllib.parse import unquote
+
+        results = json.loads(text)["runs"][0]["results"]
+        return {unquote(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results}
+    return {line.split(":")[0] for line in text.splitlines() if ":1:1:" in line}
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif"])
+def test_a_file_name_that_is_not_utf8_is_read_and_shown_as_a_reader_would_read_it(tmp_path, output_format):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("徐家棚2022工作报告.txt".encode("gbk"), b"bad\xff.txt"):
+        with open(os.fsencode(folder) + b"/" + name, "wb") as handle:
+            handle.write("人大徐家棚街道工委2022年工作报告\n组织完成*位代表述职。\n".encode())
+    out = tmp_path / "out"
+    result = subprocess.run([*WRQA, "validate", "--format", output_format, "-o", str(out), str(folder),
+                             "--html", str(tmp_path / "html")], capture_output=True, timeout=120)
+    text = out.read_bytes().decode("utf-8")  # the report is valid UTF-8
+    assert (1, b"", {f"{folder}/徐家棚2022工作报告.txt", f"{folder}/bad\\xff.txt"}) == (
+        result.returncode, result.stdout, _paths_in(output_format, text))
+    assert "Traceback" not in result.stderr.decode("utf-8")
+    assert "徐家棚2022工作报告.txt" in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_json_on_standard_output_is_valid_utf8_whatever_the_file_names(tmp_path):
+    with open(os.fsencode(tmp_path) + b"/\xd0\xec\xbc\xd2\xc5\xef.txt", "wb") as handle:  # 徐家棚 in GBK
+        handle.write("人大徐家棚街道工委2022年工作报告\n组织完成*位代表述职。\n".encode())
+    result = subprocess.run([*WRQA, "validate", "--format", "json", str(tmp_path)], capture_output=True, timeout=120)
+    [document] = json.loads(result.stdout.decode("utf-8"))["documents"]
+    assert (1, f"{tmp_path}/徐家棚.txt") == (result.returncode, document["path"])

@@ -6,13 +6,17 @@ lines, markup, placeholders, odd line ends), shuffled by a seeded generator so a
 
 from __future__ import annotations
 
+import json
 import random
+from dataclasses import replace
 
 import pytest
 
 from crawler.files import source_from_text
 from crawler.htmltext import html_lines
 from crawler.normalize import documents_from_source
+from crawler.records import SourceMap
+from reports.json import render_json
 from validators import validate
 
 PIECES = [
@@ -24,7 +28,7 @@ PIECES = [
     "(2018年12月25日在武汉市武昌区第十五届人大常委会第16次会议上)", "——20201126日在", "——2019123日在", "会议上",
     "第十六届", "目录", "目\t录", "\t1", "发布时间:2018-12-27 15:41", "时间:", "人大杨园街街道工委", "紫阳街道人大工委",
     "粮道街", "&#", "<", ">", "&", "\ufffd", "?", "(qū)", "某某", "×", "*", "第 3 页 共 5 页", "a", "\x0c", "\u2028",
-    "一是", "届", "年", "月", "日", "1900", "2099", "🙂",
+    "一是", "届", "年", "月", "日", "1900", "2099", "🙂", "共0名", "其中1名占100%", "0件", "占0%",
 ]
 REGRESSIONS = [
     "人大紫阳街道工委2022年工作报告\n满意度达百分之二十六二十六。\n",  # cn2an raised KeyError
@@ -44,3 +48,46 @@ def test_validating_any_text_as_a_file_or_a_page_returns_findings_and_never_rais
     documents = documents_from_source(source) + documents_from_source(source, html_lines(text)[0])
     run = validate(documents)
     assert len(documents) == len(run.documents)
+
+
+REGRESSIONS_JSON = [
+    "人大紫阳街道工委2022年工作报告\n共0名，其中1名占100%。\n",  # a whole of 0 divided by
+    "人大紫阳街道工委2022年工作报告\n共0件，其中0件占0%。\n",
+]
+
+
+def _excerpts_stand_at_their_positions(report: dict, sources: dict[str, tuple[str, ...]]) -> list[str]:
+    misplaced = []
+    for document in report["documents"]:
+        lines = sources[document["path"]]
+        for finding in document["findings"]:
+            line = lines[finding["line"] - 1] if 0 < finding["line"] <= len(lines) else ""
+            if not line[finding["column"] - 1:].startswith(finding["excerpt"]):
+                misplaced.append(f"{finding['rule']} {finding['line']}:{finding['column']} {finding['excerpt']!r}")
+    return misplaced
+
+
+@pytest.mark.parametrize("text", REGRESSIONS_JSON + scrambled(150, 8))
+def test_any_text_gives_valid_json_whose_excerpts_stand_where_they_say(text):
+    source = source_from_text("scrambled.txt", text)
+    run = validate(documents_from_source(source))
+    report = json.loads(render_json(run))
+    assert ([], []) == (report["errors"], _excerpts_stand_at_their_positions(report, {source.path: source.lines}))
+
+
+def test_a_document_the_checks_fail_on_is_a_named_tool_error_and_the_others_are_judged():
+    good = documents_from_source(source_from_text("good.txt", "人大紫阳街道工委2022年工作报告\n组织完成*位代表述职。\n"))
+    [broken] = documents_from_source(source_from_text("broken.txt", "人大杨园街道工委2022年工作报告\n共12件，其中3件。\n"))
+    broken = replace(broken, origin=SourceMap((), (), ()))  # a document whose positions cannot be read
+    run = validate([*good, broken])
+    assert (["good.txt"], ["broken.txt"]) == ([r.document.path for r in run.documents], [e.path for e in run.errors])
+    assert run.errors[0].message.startswith("broken.txt:1: wrqa failed on this document (IndexError")
+    assert "placeholder" in {f.rule for f in run.findings}
+
+
+def test_a_long_list_of_parts_writes_a_report_in_proportion_to_its_text():
+    text = "人大紫阳街道工委2022年工作报告\n" + "共12件，其中3件，" * 2000 + "。\n"
+    report = render_json(validate(documents_from_source(source_from_text("list.txt", text))))
+    relations = json.loads(report)["documents"][0]["relations"]
+    assert (True, True) == (len(relations) > 2000, len(report) < 60 * len(text))
+    assert max(len(r["text"]) for r in relations) <= 60
