@@ -1,18 +1,22 @@
 """The frames the validators judge: documents, lines, headings, statistics, relations, mentions.
 
-One row per thing, with ``doc`` (the document's index in the run) and, where it has one, its span
-(``offset``, ``end``) in that document's normalized text, so that every failed row can be traced back to
-a position in the source file. Optional numbers are floats with NaN for "not stated".
+One row per thing, with ``doc`` (the document's index in the run), its ``kind`` where a rule may apply to
+some kinds only, and, where it has one, its span (``offset``, ``end``) in that document's normalized text,
+so that every failed row can be traced back to a position in the source file. Optional numbers are floats
+with NaN for "not stated". The lines frame holds, per text rule, how many marks its marker left on the line:
+each pattern runs once, and the engines judge the counts. It judges nothing.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
-from checks.records import Analysis
+from checks.marks import Marker
+from checks.records import Analysis, Mark
 from checks.sections import expected_ordinals, expected_year
 from checks.terms import TERMS
 
@@ -24,50 +28,82 @@ def _day(value) -> float:
     return float(value.year * 10000 + value.month * 100 + value.day) if value else NAN
 
 
+@dataclass(frozen=True)
+class Frames:
+    """A run's frames by name, the text rules whose counts the lines frame holds, and each document's marks
+    (``marks[doc][rule]``, in text order), from which findings are placed."""
+
+    tables: dict[str, pd.DataFrame]
+    text_rules: tuple[str, ...]
+    marks: list[dict[str, list[Mark]]]
+
+
 def build_frames(
     analyses: Sequence[Analysis], duplicates: Sequence[tuple[int | None, float]],
-    on_error: Callable[[int, Exception], None] | None = None,
-) -> dict[str, pd.DataFrame]:
-    """The frames of a run's ``analyses``; ``duplicates`` gives each document's nearest earlier copy.
+    markers: Mapping[str, Marker] | None = None, on_error: Callable[[int, Exception], None] | None = None,
+) -> Frames:
+    """The frames of a run's ``analyses``; ``duplicates`` gives each document's nearest earlier copy and
+    ``markers`` the text rules to count per line (rule id → marker).
 
     A document whose rows cannot be made is left out of every frame and handed to ``on_error`` with the
     exception (without ``on_error``, it raises).
     """
+    markers = dict(markers or {})
     rows: dict[str, list[tuple]] = {name: [] for name in FRAMES}
+    marks: list[dict[str, list[Mark]]] = []
     for doc, (analysis, duplicate) in enumerate(zip(analyses, duplicates, strict=True)):
         try:
-            found = document_rows(doc, analysis, duplicate)
+            found, marked = document_rows(doc, analysis, duplicate, markers)
         except Exception as error:
             if on_error is None:
                 raise
             on_error(doc, error)
+            marks.append({})
             continue
+        marks.append(marked)
         for name, values in found.items():
             rows[name].extend(values)
-    return {name: pd.DataFrame.from_records(rows[name], columns=COLUMNS[name]).astype(DTYPES[name])
-            for name in FRAMES}
+    tables = {}
+    for name in FRAMES:
+        columns = COLUMNS[name] + (tuple(markers) if name == "lines" else ())
+        types = {**DTYPES[name], **({rule: "int64" for rule in markers} if name == "lines" else {})}
+        tables[name] = pd.DataFrame.from_records(rows[name], columns=columns).astype(types)
+    return Frames(tables, tuple(markers), marks)
 
 
-def document_rows(doc: int, analysis: Analysis, duplicate: tuple[int | None, float]) -> dict[str, list[tuple]]:
-    """The rows one document adds to each frame, as ``doc`` (its index in the run)."""
+def document_rows(
+    doc: int, analysis: Analysis, duplicate: tuple[int | None, float], markers: Mapping[str, Marker]
+) -> tuple[dict[str, list[tuple]], dict[str, list[Mark]]]:
+    """The rows one document adds to each frame, as ``doc`` (its index in the run), and its marks by rule."""
     duplicate_of, similarity = duplicate
     rows: dict[str, list[tuple]] = {name: [] for name in FRAMES}
     document = analysis.document
+    kind = document.kind
     term = TERMS.get(document.session or "", (None, None))
     rows["documents"].append((
-        doc, document.kind, document.committee or "", float(document.year) if document.year else NAN,
+        doc, kind, document.committee or "", float(document.year) if document.year else NAN,
         document.title, "work" in analysis.sections, "shortcomings" in analysis.sections,
         "plans" in analysis.sections, similarity, float(duplicate_of) if duplicate_of is not None else NAN,
         _day(document.meeting_date), _day(term[0]), _day(term[1]),
     ))
+    marks = {rule: sorted(marker(document), key=lambda mark: mark.offset) for rule, marker in markers.items()}
+    taken = dict.fromkeys(markers, 0)
     offset = 0
     for text in document.text.split("\n"):
-        rows["lines"].append((doc, offset, text))
-        offset += len(text) + 1
+        stop = offset + len(text) + 1
+        counts = []
+        for rule, found in marks.items():  # a mark is counted on the line it starts on
+            first = index = taken[rule]
+            while index < len(found) and found[index].offset < stop:
+                index += 1
+            taken[rule] = index
+            counts.append(index - first)
+        rows["lines"].append((doc, offset, text, *counts))
+        offset = stop
     for heading, ordinal in zip(analysis.headings, expected_ordinals(analysis.headings), strict=True):
         expected = expected_year(heading, document.year)
         rows["headings"].append((
-            doc, heading.level, heading.ordinal, ordinal, heading.section,
+            doc, kind, heading.level, heading.ordinal, ordinal, heading.section,
             float(heading.year) if heading.year else NAN, float(expected) if expected else NAN,
             heading.offset, heading.end,
         ))
@@ -79,25 +115,25 @@ def document_rows(doc: int, analysis: Analysis, duplicate: tuple[int | None, flo
         gap = abs(relation.stated - 100 * relation.part / relation.whole) if (
             relation.stated is not None and relation.whole) else NAN
         rows["relations"].append((
-            doc, relation.relation, relation.part, relation.whole,
+            doc, kind, relation.relation, relation.part, relation.whole,
             relation.stated if relation.stated is not None else NAN, gap, relation.unit,
             relation.offset, relation.end,
         ))
     for mention in analysis.mentions:
         rows["mentions"].append((
-            doc, document.kind, document.committee or "", mention.committee, mention.offset, mention.end,
+            doc, kind, document.committee or "", mention.committee, mention.offset, mention.end,
         ))
-    return rows
+    return rows, marks
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": ("doc", "kind", "committee", "year", "title", "has_work", "has_shortcomings", "has_plans",
                   "similarity", "duplicate_of", "meeting_day", "term_start", "term_end"),
     "lines": ("doc", "offset", "text"),
-    "headings": ("doc", "level", "ordinal", "expected_ordinal", "section", "year", "expected_year",
+    "headings": ("doc", "kind", "level", "ordinal", "expected_ordinal", "section", "year", "expected_year",
                  "offset", "end"),
     "statistics": ("doc", "kind", "value", "unit", "label", "offset", "end"),
-    "relations": ("doc", "relation", "part", "whole", "stated", "gap", "unit", "offset", "end"),
+    "relations": ("doc", "kind", "relation", "part", "whole", "stated", "gap", "unit", "offset", "end"),
     "mentions": ("doc", "kind", "committee", "mentioned", "offset", "end"),
 }
 _TYPES = {"doc": "int64", "offset": "int64", "end": "int64", "level": "int64", "ordinal": "int64",

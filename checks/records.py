@@ -1,13 +1,14 @@
-"""The records the checks make of a document, and the finding the validators make of a failure.
+"""The records the checks make of a document: headings, figures, relations, mentions, marks, its analysis.
 
-Frozen dataclasses only; nothing here judges anything.
+Frozen dataclasses only; nothing here judges anything (findings are the validators', ``validators.records``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+# Kept for the main job until it reads ``validators.records.Severity``.
 SEVERITIES = ("info", "warning", "error")
 
 
@@ -74,31 +75,6 @@ class PartWhole:
 
 
 @dataclass(frozen=True)
-class Finding:
-    """A problem found in a document, positioned in its source file.
-
-    rule: the stable rule id (``placeholder``, ``section-missing``…); severity: ``info``/``warning``/``error``.
-    path: the source path as given; line, column: 1-based, in the source file.
-    excerpt: the offending words as they stand in the source (for a document-level finding, its title).
-    message: one sentence, in Chinese, saying what is wrong and what was expected.
-    data: rule-specific details (``section``, ``duplicate_of``, ``expected``, ``stated``…).
-    fingerprint: stable across runs for the same finding in the same text.
-    engine: ``pandera`` or ``gx``, whichever judged it first.
-    """
-
-    rule: str
-    severity: str
-    path: str
-    line: int
-    column: int
-    excerpt: str
-    message: str
-    data: dict[str, Any] = field(default_factory=dict)
-    fingerprint: str = ""
-    engine: str = "pandera"
-
-
-@dataclass(frozen=True)
 class Mention:
     """A street committee named in a document's text: its key, and its span in the normalized text."""
 
@@ -124,3 +100,17 @@ class Analysis:
     relations: tuple[PartWhole, ...]
     mentions: tuple[Mention, ...]
     signature: Any = None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A span of a document's normalized text that a text rule flags (a placeholder, an artifact…).
+
+    kind: which form it takes (``stars``, ``chrome``…), as the rule's pattern names it.
+    offset, end: its span in the normalized text; text: the words.
+    """
+
+    kind: str
+    offset: int
+    end: int
+    text: str

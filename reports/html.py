@@ -41,7 +41,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from reports.rules import RULES, SEVERITIES, rule_explanation, rule_name, severity_name
+from reports.rules import SEVERITIES, rule_explanation, rule_ids, rule_name, severity_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 DOCUMENT_DIR = "documents"
@@ -250,7 +250,7 @@ def _templates() -> Environment:
         )
         _environment.globals["css"] = _stylesheet
         _environment.globals.update(
-            RULES=RULES, SEVERITIES=SEVERITIES, SEVERITY_ORDER=SEVERITY_ORDER, DOCUMENT_DIR=DOCUMENT_DIR,
+            SEVERITIES=SEVERITIES, SEVERITY_ORDER=SEVERITY_ORDER, DOCUMENT_DIR=DOCUMENT_DIR,
             rule_name=rule_name, rule_explanation=rule_explanation, severity_name=severity_name,
         )
     return _environment
@@ -532,7 +532,8 @@ def _rule_chart(by_rule: dict[str, Counter]) -> dict[str, Any]:
 def _rule_rows(by_rule: dict[str, Counter], waived: Counter) -> list[dict[str, Any]]:
     """Rows of the rule table: rules with findings, most first, then the other known rules and waived ones."""
     found = sorted(by_rule, key=lambda rule: (-sum(by_rule[rule].values()), rule))
-    rest = [rule for rule in RULES if rule not in by_rule] + sorted(set(waived) - set(RULES) - set(by_rule))
+    known = rule_ids()
+    rest = [rule for rule in known if rule not in by_rule] + sorted(set(waived) - set(known) - set(by_rule))
     return [{"rule": rule, "counts": [by_rule.get(rule, Counter()).get(severity, 0) for severity in SEVERITY_ORDER],
              "total": sum(by_rule.get(rule, Counter()).values()), "waived": waived.get(rule, 0)}
             for rule in found + rest]

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC
 from typing import Any
 from urllib.parse import quote
 
-from reports.rules import RULES
-from validators.records import RunResult
-from validators.rules import SEVERITY
-from wrqa import __version__
+from validators.catalogue import RULES
+from validators.records import RunResult, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
 def _uri(path: str) -> str:
@@ -27,23 +26,23 @@ def _uri(path: str) -> str:
 
 def run_to_sarif(run: RunResult) -> dict[str, Any]:
     """The SARIF log of ``run`` as plain data."""
-    rule_ids = list(SEVERITY)
+    rule_ids = list(RULES)
     rules = [
         {
-            "id": rule_id,
-            "name": rule_id.replace("-", " ").title().replace(" ", ""),
-            "shortDescription": {"text": RULES.get(rule_id, (rule_id, ""))[0]},
-            "fullDescription": {"text": RULES.get(rule_id, ("", rule_id))[1]},
-            "defaultConfiguration": {"level": LEVELS[SEVERITY[rule_id]]},
+            "id": rule.id,
+            "name": rule.id.replace("-", " ").title().replace(" ", ""),
+            "shortDescription": {"text": rule.name},
+            "fullDescription": {"text": rule.explanation},
+            "help": {"text": f"{rule.explanation}\n\nCatches: {rule.catches}\nSilent on: {rule.silent_on}"},
+            "defaultConfiguration": {"level": LEVELS[rule.severity]},
         }
-        for rule_id in rule_ids
+        for rule in RULES.values()
     ]
     results = []
     for finding in run.findings:
-        data = {key: value for key, value in finding.data.items() if key not in ("end_line", "end_column")}
         results.append({
             "ruleId": finding.rule,
-            "ruleIndex": rule_ids.index(finding.rule),
+            "ruleIndex": rule_ids.index(finding.rule) if finding.rule in rule_ids else -1,
             "level": LEVELS[finding.severity],
             "message": {"text": finding.message},
             "locations": [{
@@ -52,14 +51,16 @@ def run_to_sarif(run: RunResult) -> dict[str, Any]:
                     "region": {
                         "startLine": finding.line,
                         "startColumn": finding.column,
-                        "endLine": finding.data.get("end_line", finding.line),
-                        "endColumn": finding.data.get("end_column", finding.column + 1),
+                        "endLine": finding.end_line,
+                        "endColumn": finding.end_column,
                         "snippet": {"text": finding.excerpt},
                     },
                 }
             }],
             "partialFingerprints": {"wrqaFinding/v1": finding.fingerprint},
-            "properties": {"engine": finding.engine, "data": data},
+            "properties": {"engine": finding.engine, "data": dict(finding.data)},
+            **({"suppressions": [{"kind": "external", "status": "accepted",
+                                  "justification": finding.waiver.reason}]} if finding.waiver else {}),
         })
     notifications = [
         {"level": "error", "message": {"text": error.message},
@@ -70,17 +71,21 @@ def run_to_sarif(run: RunResult) -> dict[str, Any]:
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "wrqa", "version": __version__, "rules": rules}},
+            "tool": {"driver": {"name": "wrqa", "version": run.tool_version, "rules": rules}},
             "columnKind": "unicodeCodePoints",
             "invocations": [{
                 "executionSuccessful": not run.errors,
-                "startTimeUtc": run.started_at.isoformat().replace("+00:00", "Z"),
-                "endTimeUtc": run.finished_at.isoformat().replace("+00:00", "Z"),
+                **_times(run),
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
         }],
     }
+
+
+def _times(run: RunResult) -> dict[str, str]:
+    times = {"startTimeUtc": run.started_at, "endTimeUtc": run.finished_at}
+    return {key: moment.astimezone(UTC).isoformat().replace("+00:00", "Z") for key, moment in times.items() if moment}
 
 
 def render_sarif(run: RunResult) -> str:

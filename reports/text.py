@@ -7,12 +7,11 @@ measured in display columns (a Chinese character is two wide). Colour only when 
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from collections.abc import Iterator
 
-from validators.records import RunResult
+from validators.records import RunResult, Severity
 
-COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 RESET = "\033[0m"
 CONTEXT = 24
 LONGEST = 40
@@ -36,35 +35,47 @@ def _excerpt(line: str, column: int, length: int) -> tuple[str, str]:
     return shown, carets
 
 
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
 def summary_line(run: RunResult) -> str:
-    """One line: documents, findings by severity, unreadable inputs, engines."""
-    severities = Counter(finding.severity for finding in run.findings)
-    parts = ", ".join(f"{severities[s]} {s}{'s' if severities[s] != 1 else ''}"
-                      for s in ("error", "warning", "info") if severities[s])
-    total = sum(severities.values())
-    documents = len(run.documents)
-    line = (f"{documents} document{'s' if documents != 1 else ''}, "
-            f"{total} finding{'s' if total != 1 else ''}{f' ({parts})' if parts else ''}")
+    """One line: documents, findings by severity, findings waived, unreadable inputs, engines."""
+    summary = run.summary
+    parts = ", ".join(_counted(count, severity) for severity, count in summary.by_severity.items() if count)
+    line = f"{_counted(summary.documents, 'document')}, {_counted(summary.findings, 'finding')}"
+    line += f" ({parts})" if parts else ""
+    if summary.waived:
+        line += f", {summary.waived} waived"
     if run.errors:
-        line += f", {len(run.errors)} unreadable input{'s' if len(run.errors) != 1 else ''}"
+        line += f", {_counted(len(run.errors), 'unreadable input')}"
     return f"{line}; judged by {' + '.join(run.engines)}"
 
 
-def render_text(run: RunResult, *, colour: bool = False) -> Iterator[str]:
-    """The lines of the text report of ``run``."""
+def render_text(run: RunResult, *, colour: bool = False, summary: bool = True) -> Iterator[str]:
+    """The lines of the text report of ``run``: each finding with its source line, then the summary line.
+
+    A waived finding is listed as ``waived``, with the waiver's reason and last day, and counted apart;
+    ``summary=False`` leaves the summary out.
+    """
     for error in run.errors:
-        yield _paint(f"{error.message}", "error", colour)
+        yield _paint(f"{error.message}", Severity.ERROR, colour)
     for result in run.documents:
-        lines = result.document.source.lines
         for finding in result.findings:
-            severity = _paint(finding.severity, finding.severity, colour)
+            if finding.waiver is not None:
+                yield (f"{finding.path}:{finding.line}:{finding.column}: waived {finding.rule} {finding.message} "
+                       f"[waived until {finding.waiver.expires}: {finding.waiver.reason}]")
+                continue
+            severity = _paint(finding.severity.value, finding.severity, colour)
             yield f"{finding.path}:{finding.line}:{finding.column}: {severity} {finding.rule} {finding.message}"
-            source_line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else finding.excerpt
-            shown, carets = _excerpt(source_line, finding.column, len(finding.excerpt))
+            source_line = result.source_line(finding.line)
+            shown, carets = _excerpt(source_line if source_line is not None else finding.excerpt,
+                                     finding.column if source_line is not None else 1, len(finding.excerpt))
             yield f"    {shown}"
             yield f"    {_paint(carets, finding.severity, colour)}"
-    yield summary_line(run)
+    if summary:
+        yield summary_line(run)
 
 
-def _paint(text: str, severity: str, colour: bool) -> str:
+def _paint(text: str, severity: Severity, colour: bool) -> str:
     return f"{COLOURS[severity]}{text}{RESET}" if colour else text

@@ -80,7 +80,7 @@ def test_a_document_the_checks_fail_on_is_a_named_tool_error_and_the_others_are_
     [broken] = documents_from_source(source_from_text("broken.txt", "人大杨园街道工委2022年工作报告\n共12件，其中3件。\n"))
     broken = replace(broken, origin=SourceMap((), (), ()))  # a document whose positions cannot be read
     run = validate([*good, broken])
-    assert (["good.txt"], ["broken.txt"]) == ([r.document.path for r in run.documents], [e.path for e in run.errors])
+    assert (["good.txt"], ["broken.txt"]) == ([r.path for r in run.documents], [e.path for e in run.errors])
     assert run.errors[0].message.startswith("broken.txt:1: wrqa failed on this document (IndexError")
     assert "placeholder" in {f.rule for f in run.findings}
 

@@ -1,45 +1,213 @@
-"""The results of a validation run: per document, per expectation, per unreadable input.
+"""The model of a run: what the validators found, as every writer, the job and the history read it.
 
-Frozen dataclasses only; the writers in ``reports/`` turn them into text, JSON, SARIF and HTML.
+``RunResult`` carries a run from the engines to the text, JSON, SARIF and HTML writers and to the main
+job: its documents (each with its place in its file, what the checks read off it and its findings), the
+inputs that could not be judged, and how each pandera check and GX expectation fared. Waivers are applied
+by ``RunResult.waive``, the summary is ``RunResult.summary`` and the exit code ``RunResult.exit_code``:
+each computed here, once. Frozen dataclasses of plain values only: importing this module costs nothing
+(no pandas, no parser), and ``reports.json`` writes a run and reads it back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
-from checks.records import Finding, Heading, PartWhole, Statistic
-from crawler.records import Document
+
+@functools.total_ordering
+class Severity(Enum):
+    """How bad a finding is, in order: ``info`` < ``warning`` < ``error``; compared as such, never as strings."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    @property
+    def label(self) -> str:
+        """The Chinese word a reader sees: 错误, 警告, 提示."""
+        return _LABELS[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """The severity named ``text`` (``error``…); ValueError naming the choices otherwise."""
+        try:
+            return cls(text)
+        except ValueError:
+            raise ValueError(f"unknown severity {text!r}; use one of info, warning, error") from None
+
+    @classmethod
+    def threshold(cls, text: str) -> Severity | None:
+        """The lowest severity that fails a run for ``--fail-on``: a severity, or None for ``never``."""
+        return None if text == "never" else cls.parse(text)
+
+
+_RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+_LABELS = {Severity.INFO: "提示", Severity.WARNING: "警告", Severity.ERROR: "错误"}
+FAIL_ON = ("info", "warning", "error", "never")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A finding a person looked at and accepted: its ``fingerprint``, the ``reason``, the last day it applies."""
+
+    fingerprint: str
+    reason: str
+    expires: date
+
+    def applies_on(self, day: date) -> bool:
+        return day <= self.expires
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in a document, positioned in its source file.
+
+    rule: the stable rule id (``placeholder``…); severity: as configured for the rule.
+    path: the source as people read it; line, column: 1-based, in the source file (columns in characters);
+    end_line, end_column: where the offending words end (end_column exclusive).
+    excerpt: the offending words as they stand in the source (for a document-level finding, its title).
+    message: one sentence, in Chinese, saying what is wrong and what was expected.
+    data: rule-specific details (``section``, ``duplicate_of``, ``expected``, ``stated``, ``kind``…).
+    fingerprint: stable across runs for the same finding in the same text.
+    engine: ``pandera`` or ``gx``, whichever judged it first.
+    waiver: the waiver in force that covers it, or None; new: whether it is new since the last complete run
+        of the main job (None outside the job).
+    """
+
+    rule: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    excerpt: str
+    message: str
+    end_line: int = 0
+    end_column: int = 0
+    data: Mapping[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+    engine: str = "pandera"
+    waiver: Waiver | None = None
+    new: bool | None = None
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None
+
+
+@dataclass(frozen=True)
+class PlacedStatistic:
+    """A figure a document states, where it stands: kind, value, unit, label (see ``checks.records.Statistic``),
+    its 1-based line and column in the source file, and the figure as written."""
+
+    kind: str
+    value: float
+    unit: str
+    label: str
+    line: int
+    column: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PlacedRelation:
+    """A part/whole relation a document states (see ``checks.records.PartWhole``), where it stands, and
+    ``ok``: whether the validators found nothing wrong with it."""
+
+    relation: str
+    part: float
+    whole: float
+    stated: float | None
+    unit: str
+    line: int
+    column: int
+    text: str
+    ok: bool = True
 
 
 @dataclass(frozen=True)
 class DocumentResult:
-    """A document with what the checks made of it and what the validators found.
+    """A judged document: where it is, what the checks read off it, and what the validators found.
 
-    document: the normalized document.
-    headings: its numbered headings; sections: which of ``work``, ``shortcomings``, ``plans`` it has.
-    statistics: every figure it states; relations: the part/whole relations between them.
-    findings: sorted by source line and column.
+    path: its source as people read it (a file, or the URL of a stored page); line, end_line: the lines of
+    that source it takes (a compiled volume holds several documents).
+    title, committee (a street key), year (the work year), kind (``report``, ``article``, ``other``),
+    sections (which of ``work``, ``shortcomings``, ``plans`` it has).
+    url, site, category, published_at, meeting_date, session: what the crawler knew of a stored page.
+    encoding: the codec its file was read with; source: ``file`` or ``store``; warnings: extraction warnings.
+    statistics, relations: the figures it states and their relations; findings: by line and column.
+    lines: its source lines (``line`` to ``end_line``), when the run keeps them (the HTML report shows them).
     """
 
-    document: Document
-    headings: tuple[Heading, ...]
-    sections: tuple[str, ...]
-    statistics: tuple[Statistic, ...]
-    relations: tuple[PartWhole, ...]
-    findings: tuple[Finding, ...]
+    path: str
+    line: int
+    end_line: int
+    title: str
+    committee: str | None
+    year: int | None
+    kind: str
+    sections: tuple[str, ...] = ()
+    url: str | None = None
+    site: str | None = None
+    category: str | None = None
+    published_at: datetime | None = None
+    meeting_date: date | None = None
+    session: str | None = None
+    encoding: str = "utf-8"
+    source: str = "file"
+    warnings: tuple[str, ...] = ()
+    statistics: tuple[PlacedStatistic, ...] = ()
+    relations: tuple[PlacedRelation, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    lines: tuple[str, ...] | None = None
+
+    @property
+    def passed(self) -> bool:
+        """Whether no unwaived error stands in the document."""
+        return not any(f.severity is Severity.ERROR and not f.waived for f in self.findings)
+
+    def source_line(self, number: int) -> str | None:
+        """Line ``number`` of the source (1-based, counted in the whole file), when the run kept the lines."""
+        if self.lines is None or not self.line <= number < self.line + len(self.lines):
+            return None
+        return self.lines[number - self.line]
+
+
+@dataclass(frozen=True)
+class InputError:
+    """An input the tool could not read or judge: the path as people read it, and one sentence with the fix.
+
+    carried: it was reported by an earlier run of the main job, whose report it is kept in.
+    """
+
+    path: str
+    message: str
+    carried: bool = False
 
 
 @dataclass(frozen=True)
 class ExpectationResult:
     """How one pandera check or GX expectation fared over the whole run.
 
-    engine: ``pandera`` or ``gx``; frame: ``documents``, ``lines``, ``headings``, ``statistics``, ``relations``.
+    engine: ``pandera`` or ``gx``; frame: ``documents``, ``lines``, ``headings``, ``statistics``, ``relations``…
     name: the rule's check (``section-missing/work``); rule: the rule id it stands for.
     expectation: how the engine states it (the GX expectation type, or ``Check`` for pandera).
     success: whether every row met it; element_count, unexpected_count: rows judged and rows failed.
-    observed: a few failing values, as the engine reported them.
+    observed: a few failing values, as plain values (one column's value, or a list of the columns').
+    columns: the names of the columns ``observed`` shows.
     """
 
     engine: str
@@ -49,37 +217,115 @@ class ExpectationResult:
     success: bool
     element_count: int
     unexpected_count: int
-    observed: tuple[Any, ...] = field(default=())
+    observed: tuple[Any, ...] = ()
     expectation: str = "Check"
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class InputError:
-    """An input the tool could not read: path as given, and a one-sentence message with the fix."""
+class Summary:
+    """The counts of a run, over unwaived findings: documents, findings, by rule and by severity (ids to
+    counts, most severe first), documents passed and failed, inputs not judged, findings waived."""
 
-    path: str
-    message: str
+    documents: int
+    findings: int
+    by_rule: dict[str, int]
+    by_severity: dict[str, int]
+    passed: int
+    failed: int
+    errors: int
+    waived: int
 
 
 @dataclass(frozen=True)
 class RunResult:
-    """One validation run.
+    """One run, from the engines to every writer and to the job.
 
-    documents: in input order; errors: inputs that could not be read; expectations: per check/expectation.
-    engines: which engines judged (``pandera`` always, ``gx`` on batches or on demand).
-    started_at, finished_at: wall-clock times, timezone-aware.
-    gx_severity: the worst severity among failed GX expectations (``critical``, ``warning``, ``info``),
-        as GX's ``get_max_severity_failure()`` reads it; None when GX did not run or nothing failed.
+    documents: in input order (the job's: by path); errors: inputs that could not be read or judged;
+    expectations: per check/expectation; engines: which engines judged (``pandera`` always, ``gx`` on batches).
+    started_at, finished_at: timezone-aware times; gx_severity: the worst failed GX severity as
+    ``get_max_severity_failure()`` reads it (``critical``, ``warning``, ``info``), None when GX did not run
+    or nothing failed; tool_version: the wrqa version that judged.
+    run_id, trigger, validated: the main job's run number, what started it and how many documents it judged
+    afresh (None outside the job).
     """
 
     documents: tuple[DocumentResult, ...]
-    errors: tuple[InputError, ...]
-    expectations: tuple[ExpectationResult, ...]
-    engines: tuple[str, ...]
-    started_at: datetime
-    finished_at: datetime
+    errors: tuple[InputError, ...] = ()
+    expectations: tuple[ExpectationResult, ...] = ()
+    engines: tuple[str, ...] = ("pandera",)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
     gx_severity: str | None = None
+    tool_version: str = ""
+    run_id: int | None = None
+    trigger: str | None = None
+    validated: int | None = None
 
     @property
     def findings(self) -> list[Finding]:
         return [finding for result in self.documents for finding in result.findings]
+
+    @functools.cached_property
+    def summary(self) -> Summary:
+        """The run's counts, computed once; waived findings are counted apart and nowhere else."""
+        every = self.findings
+        active = [f for f in every if not f.waived]
+        severities = Counter(f.severity for f in active)
+        failed = sum(not result.passed for result in self.documents)
+        return Summary(
+            documents=len(self.documents), findings=len(active),
+            by_rule=dict(Counter(f.rule for f in active).most_common()),
+            by_severity={s.value: severities[s] for s in sorted(severities, reverse=True)},
+            passed=len(self.documents) - failed, failed=failed, errors=len(self.errors),
+            waived=len(every) - len(active),
+        )
+
+    def exit_code(self, fail_on: Severity | None) -> int:
+        """2 when this run could not judge an input, else 1 when an unwaived finding is at or above ``fail_on``
+        (None: never), else 0. Errors carried from an earlier run were told then and do not count again."""
+        if any(not error.carried for error in self.errors):
+            return 2
+        if fail_on is None:
+            return 0
+        return 1 if any(f.severity >= fail_on and not f.waived for f in self.findings) else 0
+
+    def map_findings(self, change: Callable[[Finding], Finding]) -> RunResult:
+        """The run with every finding replaced by ``change(finding)``."""
+        documents = tuple(replace(result, findings=tuple(change(f) for f in result.findings))
+                          for result in self.documents)
+        return replace(self, documents=documents)
+
+    def waive(self, waivers: Mapping[str, Waiver]) -> RunResult:
+        """The run with each finding a waiver in ``waivers`` (by fingerprint) covers marked waived, the others not."""
+        return self.map_findings(lambda f: replace(f, waiver=waivers.get(f.fingerprint)))
+
+    def mark_new(self, seen: Iterable[str]) -> RunResult:
+        """The run with each finding marked new unless its fingerprint is in ``seen`` (the last run's)."""
+        known = set(seen)
+        return self.map_findings(lambda f: replace(f, new=f.fingerprint not in known))
+
+    def merge(self, previous: RunResult | None, judged: set[str], present: set[str]) -> RunResult:
+        """This run's documents for the sources it ``judged``, the ``previous`` run's for the other ``present`` ones.
+
+        Sources are document paths (a page's URL, a file). The expectations are this run's when it judged
+        anything, else the previous run's; errors of sources not judged again are kept, as carried.
+        """
+        earlier = previous.documents if previous else ()
+        kept = [result for result in earlier if result.path not in judged and result.path in present]
+        documents = sorted([*kept, *self.documents], key=lambda result: (result.path, result.line))
+        carried = tuple(replace(error, carried=True) for error in (previous.errors if previous else ())
+                        if error.path not in judged and error.path in present)
+        expectations = self.expectations if self.documents or not previous else previous.expectations
+        return replace(self, documents=tuple(documents), errors=(*self.errors, *carried), expectations=expectations)
+
+
+@functools.cache
+def tool_version() -> str:
+    """The installed wrqa version (``0.0.0`` in a source tree never installed); read once, when first asked."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wrqa")
+    except PackageNotFoundError:
+        return "0.0.0"

@@ -1,7 +1,7 @@
-"""The pandera schemas: the contract every frame must meet, and the rules it is judged by.
+"""The pandera schemas: the contract every frame must meet, and the checks of the run's plan that judge it.
 
 A frame that breaks its contract (a column missing, a kind no check makes, a negative offset) means
-broken code, and raises ``FrameContractError``; a row that breaks a rule is a finding. Both live in one
+broken code, and raises ``FrameContractError``; a row that fails a check is a finding. Both live in one
 ``DataFrameSchema`` per frame, validated lazily so that every failure is collected in one pass.
 """
 
@@ -12,13 +12,18 @@ from collections.abc import Sequence
 import pandas as pd
 import pandera.pandas as pa
 
+from checks.frames import Frames
 from validators.errors import FrameContractError
+from validators.plan import Planned
 from validators.records import ExpectationResult
-from validators.rules import Rule, observed_columns
 
 KINDS = ["report", "article", "other"]
 STATISTIC_KINDS = ["rate", "growth", "fulfilment", "percent", "count", "approx-count"]
 RELATIONS = ["part", "parts-sum", "share"]
+# What a report shows of a failed row when its check names no columns of its own.
+OBSERVE = {"lines": ("text",), "documents": ("title",), "headings": ("ordinal", "expected_ordinal"),
+           "statistics": ("label", "value"), "relations": ("part", "whole", "stated"),
+           "mentions": ("committee", "mentioned")}
 
 
 def _offsets() -> dict[str, pa.Column]:
@@ -29,12 +34,16 @@ def _span() -> dict[str, pa.Column]:
     return {**_offsets(), "end": pa.Column("int64", pa.Check.ge(0))}
 
 
+def _kind() -> pa.Column:
+    return pa.Column(object, pa.Check.isin(KINDS))
+
+
 # Years as the checks read them (19xx or 20xx年), and the year after for plans.
 _YEAR = pa.Column("float64", pa.Check.between(1900, 2100), nullable=True)
 CONTRACT: dict[str, dict[str, pa.Column]] = {
     "documents": {
         "doc": pa.Column("int64", pa.Check.ge(0), unique=True),
-        "kind": pa.Column(object, pa.Check.isin(KINDS)),
+        "kind": _kind(),
         "committee": pa.Column(object),
         "year": _YEAR,
         "title": pa.Column(object),
@@ -50,6 +59,7 @@ CONTRACT: dict[str, dict[str, pa.Column]] = {
     "lines": {**_offsets(), "text": pa.Column(object)},
     "headings": {
         **_span(),
+        "kind": _kind(),
         "level": pa.Column("int64", pa.Check.isin([1, 2])),
         "ordinal": pa.Column("int64", pa.Check.ge(0)),
         "expected_ordinal": pa.Column("int64", pa.Check.ge(0)),
@@ -66,6 +76,7 @@ CONTRACT: dict[str, dict[str, pa.Column]] = {
     },
     "relations": {
         **_span(),
+        "kind": _kind(),
         "relation": pa.Column(object, pa.Check.isin(RELATIONS)),
         "part": pa.Column("float64", pa.Check.ge(0)),
         "whole": pa.Column("float64", pa.Check.ge(0)),
@@ -75,40 +86,46 @@ CONTRACT: dict[str, dict[str, pa.Column]] = {
     },
     "mentions": {
         **_span(),
-        "kind": pa.Column(object, pa.Check.isin(KINDS)),
+        "kind": _kind(),
         "committee": pa.Column(object),
         "mentioned": pa.Column(object),
     },
 }
 
 
-def schema(frame: str, rules: Sequence[Rule]) -> pa.DataFrameSchema:
-    """The schema of ``frame``: its contract columns, and a check per rule that judges it."""
-    checks = [pa.Check(rule.holds, name=rule.name) for rule in rules if rule.frame == frame]
-    return pa.DataFrameSchema(CONTRACT[frame], checks=checks, strict=True, name=frame)
+def observed_columns(item: Planned) -> tuple[str, ...]:
+    """The columns of a failed row worth showing for ``item``."""
+    return item.check.observe or OBSERVE[item.frame]
 
 
-def _observed(frame: pd.DataFrame, rows: list[int], columns: tuple[str, ...]) -> tuple:
+def schema(frame: str, planned: Sequence[Planned], text_rules: Sequence[str] = ()) -> pa.DataFrameSchema:
+    """The schema of ``frame``: its contract columns (with a count per text rule on lines), and its checks."""
+    columns = dict(CONTRACT[frame])
+    if frame == "lines":
+        columns.update({rule: pa.Column("int64", pa.Check.ge(0)) for rule in text_rules})
+    checks = [pa.Check(item.holds, name=item.name) for item in planned if item.frame == frame]
+    return pa.DataFrameSchema(columns, checks=checks, strict=True, name=frame)
+
+
+def observed(frame: pd.DataFrame, rows: list[int], columns: tuple[str, ...]) -> tuple:
     """A few failed rows as plain Python values: the one column's value, or a list of the columns'."""
     subset = frame.loc[rows[:5], list(columns)]
     values = subset.astype(object).where(subset.notna(), None)
     return tuple(row[0] if len(columns) == 1 else row for row in values.values.tolist())
 
 
-def judge(
-    frames: dict[str, pd.DataFrame], rules: Sequence[Rule]
-) -> tuple[list[tuple[Rule, int]], list[ExpectationResult]]:
-    """The (rule, row index) pairs that fail, and a result per check; ``FrameContractError`` on a broken frame."""
-    by_name = {rule.name: rule for rule in rules}
-    failures: list[tuple[Rule, int]] = []
+def judge(frames: Frames, planned: Sequence[Planned]) -> tuple[list[tuple[str, int]], list[ExpectationResult]]:
+    """The (check name, row index) pairs that fail, and a result per check; ``FrameContractError`` on a broken frame."""
+    names = {item.name for item in planned}
+    failures: list[tuple[str, int]] = []
     results: list[ExpectationResult] = []
-    for frame_name, frame in frames.items():
+    for frame_name, frame in frames.tables.items():
         failed: dict[str, list[int]] = {}
         try:
-            schema(frame_name, rules).validate(frame, lazy=True)
+            schema(frame_name, planned, frames.text_rules).validate(frame, lazy=True)
         except pa.errors.SchemaErrors as errors:
             cases = errors.failure_cases
-            broken = cases[~cases["check"].isin(list(by_name))]
+            broken = cases[~cases["check"].isin(list(names))]
             if len(broken):
                 first = broken.iloc[0]
                 raise FrameContractError(
@@ -117,14 +134,15 @@ def judge(
                 ) from None
             for name, group in cases.groupby("check", sort=False):
                 failed[name] = sorted({int(index) for index in group["index"].dropna()})
-        for rule in rules:
-            if rule.frame != frame_name:
+        for item in planned:
+            if item.frame != frame_name:
                 continue
-            rows = failed.get(rule.name, [])
-            failures.extend((rule, row) for row in rows)
+            rows = failed.get(item.name, [])
+            failures.extend((item.name, row) for row in rows)
+            columns = observed_columns(item)
             results.append(ExpectationResult(
-                engine="pandera", frame=frame_name, name=rule.name, rule=rule.id, success=not rows,
+                engine="pandera", frame=frame_name, name=item.name, rule=item.rule.id, success=not rows,
                 element_count=len(frame), unexpected_count=len(rows),
-                observed=_observed(frame, rows, observed_columns(rule)),
+                observed=observed(frame, rows, columns), columns=columns,
             ))
     return failures, results

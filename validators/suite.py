@@ -11,11 +11,13 @@ import logging
 import os
 from collections.abc import Sequence
 
-import pandas as pd
-
+from checks.frames import Frames
 from validators.errors import ExpectationError
-from validators.records import ExpectationResult
-from validators.rules import GX_SEVERITY, Rule
+from validators.plan import Planned
+from validators.records import ExpectationResult, Severity
+from validators.schemas import observed, observed_columns
+
+GX_SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
 def import_gx():
@@ -36,37 +38,30 @@ def _gx():
     return gx, context
 
 
-def _plain(values):
-    """GX's observed values with numpy scalars made Python ones."""
-    if isinstance(values, (list, tuple)):
-        return type(values)(_plain(value) for value in values)
-    return values.item() if hasattr(values, "item") else values
-
-
 def run_suite(
-    frames: dict[str, pd.DataFrame], rules: Sequence[Rule]
-) -> tuple[list[tuple[Rule, int]], list[ExpectationResult], str | None]:
-    """The (rule, row index) pairs GX finds failing, a result per expectation, and the worst failed severity."""
+    frames: Frames, planned: Sequence[Planned]
+) -> tuple[list[tuple[str, int]], list[ExpectationResult], str | None]:
+    """The (check name, row index) pairs GX finds failing, a result per expectation, and the worst failed severity."""
     gx, context = _gx()
-    failures: list[tuple[Rule, int]] = []
+    failures: list[tuple[str, int]] = []
     results: list[ExpectationResult] = []
     worst: str | None = None
     order = {None: 0, "info": 1, "warning": 2, "critical": 3}
-    for frame_name, frame in frames.items():
-        frame_rules = [rule for rule in rules if rule.frame == frame_name]
-        if not frame_rules:
+    for frame_name, frame in frames.tables.items():
+        frame_checks = [item for item in planned if item.frame == frame_name]
+        if not frame_checks:
             continue
         if frame.empty:
-            results.extend(
-                ExpectationResult("gx", frame_name, rule.name, rule.id, True, 0, 0, (), "") for rule in frame_rules)
+            results.extend(ExpectationResult("gx", frame_name, item.name, item.rule.id, True, 0, 0, (), "",
+                                             observed_columns(item)) for item in frame_checks)
             continue
         source = context.data_sources.add_pandas(f"wrqa-{frame_name}")
         batch = source.add_dataframe_asset(frame_name).add_batch_definition_whole_dataframe(frame_name)
         suite = gx.ExpectationSuite(name=f"wrqa-{frame_name}")
-        for rule in frame_rules:
-            expectation = rule.expectation(gx)
-            expectation.meta = {"rule": rule.id, "check": rule.name}
-            expectation.severity = GX_SEVERITY[rule.severity]
+        for item in frame_checks:
+            expectation = item.expectation(gx)
+            expectation.meta = {"rule": item.rule.id, "check": item.name}
+            expectation.severity = GX_SEVERITY[item.severity]
             suite.add_expectation(expectation)
         suite = context.suites.add(suite)
         definition = context.validation_definitions.add(
@@ -76,9 +71,9 @@ def run_suite(
         severity = outcome.get_max_severity_failure()
         if severity is not None and order[severity.value] > order[worst]:
             worst = severity.value
-        by_name = {rule.name: rule for rule in frame_rules}
+        by_name = {item.name: item for item in frame_checks}
         for result in outcome.results:
-            rule = by_name[result.expectation_config.meta["check"]]
+            item = by_name[result.expectation_config.meta["check"]]
             if result.exception_info and result.exception_info.get("raised_exception"):
                 raise ExpectationError(
                     f"GX expectation {result.expectation_config.type} on the {frame_name} frame raised: "
@@ -89,12 +84,12 @@ def run_suite(
                 raise ExpectationError(
                     f"GX expectation {result.expectation_config.type} on the {frame_name} frame failed "
                     "without naming the failing rows")
-            failures.extend((rule, row) for row in rows)
+            failures.extend((item.name, row) for row in rows)
             results.append(ExpectationResult(
-                engine="gx", frame=frame_name, name=rule.name, rule=rule.id,
+                engine="gx", frame=frame_name, name=item.name, rule=item.rule.id,
                 success=bool(result.success), element_count=int(details.get("element_count") or len(frame)),
                 unexpected_count=int(details.get("unexpected_count") or len(rows)),
-                observed=_plain(tuple(details.get("partial_unexpected_list") or ())[:5]),
-                expectation=result.expectation_config.type,
+                observed=observed(frame, rows, observed_columns(item)),
+                expectation=result.expectation_config.type, columns=observed_columns(item),
             ))
     return failures, results, worst

@@ -123,10 +123,9 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
     except ValidatorError as error:
         fail(f"validation could not be completed: {error}")
     write_outputs(run, output_format, output, html_dir, color, config["report.page_size"])
-    if run.errors:
-        sys.exit(2)
-    threshold = SEVERITY_ORDER[fail_on]
-    sys.exit(1 if any(SEVERITY_ORDER[f.severity] >= threshold for f in run.findings) else 0)
+    from validators.records import Severity
+
+    sys.exit(run.exit_code(Severity.threshold(fail_on)))
 
 
 def write_outputs(

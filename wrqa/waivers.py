@@ -14,11 +14,11 @@ This module reads the file and judges dates; it must never touch the store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from validators.records import Waiver
 from wrqa.config import read_toml
 
 WAIVER_KEYS = ("fingerprint", "reason", "expires")
@@ -26,18 +26,6 @@ WAIVER_KEYS = ("fingerprint", "reason", "expires")
 
 class WaiverError(Exception):
     """A waivers file that cannot be used; the message names the file, the entry and the key."""
-
-
-@dataclass(frozen=True)
-class Waiver:
-    """One accepted finding: its ``fingerprint``, the ``reason`` given, and the last day it applies."""
-
-    fingerprint: str
-    reason: str
-    expires: date
-
-    def applies_on(self, day: date) -> bool:
-        return day <= self.expires
 
 
 def _expiry(value: Any, label: str) -> date:

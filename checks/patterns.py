@@ -1,7 +1,8 @@
-"""The patterns of the text rules, shared by the pandera checks and the GX expectations.
+"""The patterns of the text rules: what a placeholder, an artifact or a doubled 街 looks like.
 
-Each alternative is a named group, so a finding can say which kind of placeholder or artifact it is.
+Each alternative is a named group, so a mark can say which kind of placeholder or artifact it is.
 Lines are normalized before they are matched: full-width ASCII is already half-width (＊ → *, Ｘ → X).
+Each pattern runs once per line (``checks.marks``); the engines judge the counts it leaves in the frames.
 """
 
 from __future__ import annotations
@@ -42,12 +43,3 @@ ARTIFACT = re.compile(
 # 杨园街街道 doubles 街; 粮道街街道 does not, because the street's own name ends in 街.
 _STREETS_ENDING_IN_JIE = sorted(street.removesuffix("街") for street in STREETS if street.endswith("街"))
 DOUBLED_STREET = re.compile("(?=街街道)" + "".join(f"(?<!{name})" for name in _STREETS_ENDING_IN_JIE) + "街街道")
-
-PLACEHOLDER_KINDS = {
-    "stars": "星号占位", "x_date": "日期占位", "x_year": "年份占位", "xx": "XX 占位",
-    "times": "×× 占位", "mou": "“某某”占位", "blank": "空白占位",
-}
-ARTIFACT_KINDS = {
-    "marker": "付费墙标记", "mojibake": "乱码", "entity": "HTML 实体", "tag": "HTML 标签",
-    "footer": "页码页脚", "watermark": "转换器水印", "chrome": "网页界面文字", "damage": "镜像站损坏字符",
-}

@@ -1,0 +1,43 @@
+"""Marks: the spans a text rule flags in a document, each pattern run once over each line.
+
+A marker is a callable from a document to its marks; the rule catalogue names the marker of each text rule,
+and the frames count each rule's marks per line for the engines to judge. Plain functions; they judge nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from checks.patterns import ARTIFACT, DOUBLED_STREET, PLACEHOLDER
+from checks.records import Mark
+from crawler.records import Document
+
+Marker = Callable[[Document], Iterable[Mark]]
+"""A text rule's marks in a document, in order."""
+
+
+class PatternMarker:
+    """The marks of a pattern whose alternatives are named groups (the group names the kind); picklable."""
+
+    def __init__(self, pattern: re.Pattern[str], kind: str = "") -> None:
+        self.pattern = pattern
+        self.kind = kind
+
+    def __call__(self, document: Document) -> list[Mark]:
+        # Line by line: the patterns anchor on a line's start and end (a page number alone on its line).
+        marks = []
+        offset = 0
+        for line in document.text.split("\n"):
+            marks.extend(Mark(match.lastgroup or self.kind, offset + match.start(), offset + match.end(),
+                              match.group(0)) for match in self.pattern.finditer(line))
+            offset += len(line) + 1
+        return marks
+
+    def __reduce__(self):
+        return PatternMarker, (self.pattern, self.kind)
+
+
+placeholders = PatternMarker(PLACEHOLDER)
+artifacts = PatternMarker(ARTIFACT)
+doubled_streets = PatternMarker(DOUBLED_STREET, "doubled")
