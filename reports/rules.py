@@ -30,3 +30,10 @@ def rule_explanation(rule: str) -> str:
 def severity_name(severity: str) -> str:
     """The Chinese word for ``severity`` (错误, 警告, 提示), or the severity itself when unknown."""
     return SEVERITIES.get(severity, severity)
+
+
+def rules_table() -> str:
+    """The README's table of rules, in Markdown: id, severity, what each catches and what it stays silent on."""
+    rows = ["| id | severity | catches | stays silent on |", "|---|---|---|---|"]
+    rows += [f"| `{rule.id}` | {rule.severity.value} | {rule.catches} | {rule.silent_on} |" for rule in RULES.values()]
+    return "\n".join(rows) + "\n"

@@ -67,7 +67,11 @@ class Failure:
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule, once. See the module docstring; ``checks`` builds the checks for the run's ``Bounds``."""
+    """A rule, once. See the module docstring; ``checks`` builds the checks for the run's ``Bounds``.
+
+    example, counter_example: a text the rule flags and one it leaves alone; a tuple of texts where the
+    rule compares documents (the last one is flagged, or not).
+    """
 
     id: str
     severity: Severity
@@ -77,8 +81,8 @@ class Rule:
     silent_on: str
     checks: Callable[[Bounds], tuple[Check, ...]]
     describe: Callable[[Failure], tuple[str, dict[str, Any]]]
-    example: str
-    counter_example: str
+    example: str | tuple[str, ...]
+    counter_example: str | tuple[str, ...]
     kinds: tuple[str, ...] | None = None
     marker: Any = None
     locate: Callable[[Any], tuple[int, int] | None] | None = None
@@ -329,6 +333,18 @@ def _mismatch(failure: Failure) -> tuple[str, dict[str, Any]]:
 
 
 REPORT = ("report",)
+_COPIED = ("人大{street}街道工委2022年工作报告\n一、2022年工作完成情况\n"
+           "全年组织代表开展集中视察活动，围绕老旧小区改造、背街小巷整治、社区养老服务等群众关心的问题，"
+           "深入一线察看现场、听取意见，形成视察报告报送街道党工委和办事处，推动解决了一批实际问题。\n"
+           "二、存在不足\n代表履职的常态化机制还不够健全，联系选民的方式还比较单一，建议督办的力度有待加强。\n"
+           "三、2023年工作思路\n坚持以习近平新时代中国特色社会主义思想为指导，进一步加强代表之家建设，"
+           "完善代表联系群众制度，推动民生实事项目落地见效。\n")
+_OTHER = ("人大石洞街道工委2022年工作报告\n一、2022年工作完成情况\n"
+          "工委组织辖区代表分三组走访企业和学校，收集意见二十余条，督促相关部门逐条答复，"
+          "选民对办理结果总体满意；同时组织代表参加区人大常委会组织的执法检查和专题调研。\n"
+          "二、存在不足\n个别代表参加活动不够积极，活动阵地的使用率不高，宣传报道还需加强。\n"
+          "三、2023年工作思路\n围绕街道中心工作，组织代表开展专题视察，持续推动代表建议办理，"
+          "把代表之家打造成群众身边的议事平台。\n")
 _HEAD = "人大紫阳街道工委2022年工作报告\n一、2022年工作完成情况\n"
 _TAIL = "\n二、存在不足\n一是学习不够。\n三、2023年工作思路\n继续努力。\n"
 
@@ -384,7 +400,8 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "与另一份报告高度相似，可能是重复发布，或套用了别的街道的报告。",
          "a near-copy of another document of the same run (`data.duplicate_of`)",
          "reports of different streets sharing stock phrases",
-         _duplicates, _duplicate, "", ""),
+         _duplicates, _duplicate, (_COPIED.format(street="杨园"), _COPIED.format(street="石洞")),
+         (_COPIED.format(street="杨园"), _OTHER)),
     Rule("section-numbering", Severity.WARNING, "序号不连续",
          "标题序号（一、二、三 或（一）（二））跳号、重复或顺序错乱。",
          "a gap or repeat in 一、二、三 or （一）（二）",
