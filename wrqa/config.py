@@ -8,6 +8,7 @@ Nothing here reads configuration at import time.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,37 @@ class Key:
     help: str
     choices: tuple[Any, ...] = ()
     minimum: float | None = None
+    maximum: float | None = None
+    parse: Callable[[Any, str], Any] | None = None
+
+
+def _rule_ids(ids: Any, where: str) -> tuple[str, ...]:
+    """Rule ids, each known to the catalogue."""
+    from validators.catalogue import RULES
+
+    if isinstance(ids, str) or not all(isinstance(rule, str) for rule in ids):
+        raise ConfigError(f"{where} must be a list of rule ids such as [\"placeholder\"]")
+    unknown = [rule for rule in ids if rule not in RULES]
+    if unknown:
+        raise ConfigError(f"{where} names the unknown rule '{unknown[0]}'; 'wrqa rules' lists them: {', '.join(RULES)}")
+    return tuple(ids)
+
+
+def _severities(table: dict[str, Any], where: str) -> dict[str, Any]:
+    """Rule id → severity, both known."""
+    from validators.records import Severity
+
+    _rule_ids(list(table), where)
+    try:
+        return {rule: Severity.parse(value) if isinstance(value, str) else Severity.parse(repr(value))
+                for rule, value in table.items()}
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+
+
+def _per_path(table: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
+    """Glob → rule ids not reported for the files it matches."""
+    return {glob: _rule_ids(ids, f"{where}: '{glob}'") for glob, ids in table.items()}
 
 
 KEYS: tuple[Key, ...] = (
@@ -37,21 +69,25 @@ KEYS: tuple[Key, ...] = (
         "Which engines judge: auto (pandera, plus GX for batches), pandera, or gx (both).",
         choices=("auto", "pandera", "gx")),
     Key("validate.duplicate_threshold", 0.8, (float, int),
-        "Shingle similarity at or above which two documents are near-copies.", minimum=0),
+        "Shingle similarity at or above which two documents are near-copies.", minimum=0, maximum=1),
     Key("validate.rate_tolerance", 1.0, (float, int),
-        "Percentage points a stated share may differ from part/whole before it is flagged.", minimum=0),
+        "Percentage points a stated share may differ from part/whole before it is flagged.", minimum=0,
+        maximum=100),
     Key("store.path", "var/wrqa.sqlite3", (str,), "SQLite store of documents, crawl state and runs."),
     Key("store.warc_dir", "var/warc", (str,), "Folder of the compressed WARC files of every response."),
     Key("report.dir", "out/report", (str,), "Folder the HTML data-quality report is written to."),
-    Key("report.page_size", 200, (int,), "Documents per page of the report's document table.", minimum=1),
+    Key("report.page_size", 200, (int,), "Documents per page of the report's document table.", minimum=1,
+        maximum=100_000),
     Key("crawl.user_agent", "wrqa/0.1 (+data-quality crawler of street NPC committee reports)", (str,),
         "User-Agent sent with every request."),
-    Key("crawl.delay", 2.0, (float, int), "Seconds to pause between requests to the same host.", minimum=0),
-    Key("crawl.timeout", 20.0, (float, int), "Seconds before a request times out.", minimum=0.1),
-    Key("crawl.retries", 3, (int,), "Retries of a request after a timeout, a reset or a 5xx.", minimum=0),
+    Key("crawl.delay", 2.0, (float, int), "Seconds to pause between requests to the same host.", minimum=0,
+        maximum=3600),
+    Key("crawl.timeout", 20.0, (float, int), "Seconds before a request times out.", minimum=0.1, maximum=600),
+    Key("crawl.retries", 3, (int,), "Retries of a request after a timeout, a reset or a 5xx.", minimum=0,
+        maximum=20),
     Key("crawl.max_page_bytes", 5 * 1024 * 1024, (int,), "Largest response body kept, after decompression.",
         minimum=1024),
-    Key("crawl.concurrency", 1, (int,), "Requests under way at once per host.", minimum=1),
+    Key("crawl.concurrency", 1, (int,), "Requests under way at once per host.", minimum=1, maximum=64),
     Key("crawl.max_list_pages", 50, (int,), "Most list pages read per list and run.", minimum=1),
     Key("crawl.obey_robots", True, (bool,), "Honour robots.txt."),
     Key("crawl.backoff", 1.0, (float, int), "Seconds of the first pause before a retry; doubled each time.",
@@ -67,10 +103,17 @@ KEYS: tuple[Key, ...] = (
         choices=("info", "warning", "error")),
     Key("alerts.webhook_url", "", (str,), "URL a JSON alert is POSTed to; empty for none."),
     Key("alerts.smtp_host", "", (str,), "SMTP server for e-mail alerts; empty for none."),
-    Key("alerts.smtp_port", 25, (int,), "SMTP server port.", minimum=1),
+    Key("alerts.smtp_port", 25, (int,), "SMTP server port.", minimum=1, maximum=65535),
     Key("alerts.mail_from", "wrqa@localhost", (str,), "Sender of e-mail alerts."),
     Key("alerts.mail_to", [], (list,), "Recipients of e-mail alerts."),
     Key("waivers.path", "", (str,), "TOML file of waived finding fingerprints; empty for none."),
+    Key("rules.select", [], (list,), "Rule ids judged; empty: every rule ('wrqa rules' lists them).",
+        parse=_rule_ids),
+    Key("rules.ignore", [], (list,), "Rule ids not judged, even when selected.", parse=_rule_ids),
+    Key("rules.severity", {}, (dict,), "A severity per rule id instead of its default: { committee-name = \"info\" }.",
+        parse=_severities),
+    Key("rules.per-path", {}, (dict,), "Rule ids not reported for files whose path matches a glob: "
+        "{ \"drafts/*\" = [\"section-missing\"] }.", parse=_per_path),
 )
 
 SOURCE_KEYS: tuple[Key, ...] = (
@@ -115,6 +158,18 @@ class Config:
             raise KeyError(name)
         return self.values.get(name, _BY_NAME[name].default)
 
+    def rule_selection(self, select=(), ignore=(), severity=None, per_path=None):
+        """The ``validators.plan.RuleSelection`` of ``[rules]``, with the command line's choices on top:
+        ``select`` replaces the configured selection when given; the others add to what is configured."""
+        from validators.plan import RuleSelection
+
+        return RuleSelection(
+            select=tuple(select) or tuple(self["rules.select"]),
+            ignore=(*self["rules.ignore"], *ignore),
+            severity={**self["rules.severity"], **(severity or {})},
+            per_path={**self["rules.per-path"], **(per_path or {})},
+        )
+
     def path_of(self, name: str) -> Path:
         """The setting ``name`` as a path, relative ones taken from the config file's folder."""
         value = Path(self[name])
@@ -132,15 +187,18 @@ def _check(key: Key, value: Any, where: str) -> Any:
         raise ConfigError(f"{where}: '{key.name}' is {value!r}; use one of {choices}")
     if key.minimum is not None and value < key.minimum:
         raise ConfigError(f"{where}: '{key.name}' is {value!r}; it must be at least {key.minimum}")
+    if key.maximum is not None and value > key.maximum:
+        raise ConfigError(f"{where}: '{key.name}' is {value!r}; it must be at most {key.maximum}")
     if isinstance(value, list):
         if not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{where}: '{key.name}' must be a list of strings")
-        return tuple(value)
-    return value
+        value = tuple(value)
+    return key.parse(value, f"{where}: '{key.name}'") if key.parse else value
 
 
 def _type_name(key: Key) -> str:
-    names = {int: "a whole number", float: "a number", str: "a string", bool: "true or false", list: "a list"}
+    names = {int: "a whole number", float: "a number", str: "a string", bool: "true or false", list: "a list",
+             dict: "a table such as { placeholder = \"error\" }"}
     return " or ".join(dict.fromkeys(names[t] for t in key.types))
 
 
