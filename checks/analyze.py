@@ -14,7 +14,7 @@ from checks.sections import headings, sections_of
 from checks.statistics import relations, statistics
 from crawler.committee import KNOWN_COMMITTEE, street_key
 from crawler.errors import InputError
-from crawler.files import iter_inputs, shown
+from crawler.files import find_inputs, shown
 from crawler.local import load_documents
 from crawler.records import Document
 
@@ -80,7 +80,16 @@ def _analyze_files(paths: list[str], max_bytes: int) -> tuple[list[Analysis], li
 def analyze_paths(
     paths: Sequence[str], max_bytes: int, *, workers: int | None = None, meanwhile: Callable[[], object] | None = None
 ) -> tuple[list[Analysis], list[InputError]]:
-    """The analyses of the documents under ``paths`` and the inputs that could not be read, in input order.
+    """The analyses of the documents under ``paths`` and the inputs that could not be read (``analyze_files``)."""
+    inputs = find_inputs(paths)
+    analyses, errors = analyze_files(inputs.files, max_bytes, workers=workers, meanwhile=meanwhile)
+    return analyses, inputs.errors + errors
+
+
+def analyze_files(
+    files: Sequence[str], max_bytes: int, *, workers: int | None = None, meanwhile: Callable[[], object] | None = None
+) -> tuple[list[Analysis], list[InputError]]:
+    """The analyses of the documents in ``files`` and the files that could not be read, in input order.
 
     Reading, normalizing and analysing are independent per file, so a large batch is shared among
     ``workers`` processes (default: one per core); a few files are done here, where a pool would cost more.
@@ -89,10 +98,8 @@ def analyze_paths(
     A worker that dies (killed, out of memory) costs nothing but time: the files it held are read again in
     processes of their own, and only a file that kills its process every time is reported, by name.
     """
-    files: list[str] = []
+    files = list(files)
     errors: list[InputError] = []
-    for item in iter_inputs(paths):
-        (errors if isinstance(item, InputError) else files).append(item)
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(files) < PARALLEL_FROM:
         analyses, failures = _analyze_files(files, max_bytes)

@@ -12,6 +12,7 @@ import codecs
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.errors import InputError
@@ -54,30 +55,88 @@ def shown(path: str) -> str:
     return "/".join(parts)
 
 
-def iter_inputs(paths: Iterable[str]) -> Iterator[str | InputError]:
-    """Each file to read under ``paths`` (folders walked for .txt/.html/.htm, sorted), or the error for a path.
+@dataclass
+class Inputs:
+    """What a set of paths given on the command line holds: the files to read, in order; an error for each
+    path that cannot be walked or read (a missing file, an unreadable folder, a symlink loop); and the files
+    of walked folders that are not of a kind wrqa reads, skipped (counted and named in the run's summary)."""
 
-    A file named on the command line is read whatever its suffix; hidden files and folders are skipped
-    in walks. Paths are yielded as the user wrote them, joined with what the walk found.
+    files: list[str] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def find_inputs(paths: Iterable[str], suffixes: tuple[str, ...] = SUFFIXES) -> Inputs:
+    """The files under ``paths``: folders walked (sorted, links followed, hidden names skipped) for ``suffixes``.
+
+    A file named on the command line is read whatever its suffix. Paths are kept as the user wrote them,
+    joined with what the walk found; messages show them as people read them (``shown``).
     """
+    found = Inputs()
     for path in paths:
         name = shown(path)
         if os.path.isdir(path):
-            found = False
-            for folder, subfolders, files in os.walk(path):
-                subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith(".") and name.lower().endswith(SUFFIXES):
-                        found = True
-                        yield os.path.join(folder, name)
-            if not found:
-                yield InputError(name, f"{name}: no .txt, .html or .htm files in this folder")
+            before = (len(found.files), len(found.errors))
+            _walk(path, suffixes, found, {})
+            if (len(found.files), len(found.errors)) == before:
+                found.errors.append(InputError(name, f"{name}: no {_listed(suffixes)} files in this folder"))
         elif os.path.isfile(path):
-            yield path
+            found.files.append(path)
+        elif os.path.islink(path):
+            found.errors.append(InputError(name, f"{name}: a link to {os.readlink(path)}, which does not exist"))
         elif os.path.exists(path):
-            yield InputError(name, f"{name}: not a regular file or folder; give a report file or a folder of them")
+            found.errors.append(
+                InputError(name, f"{name}: not a regular file or folder; give a report file or a folder of them"))
         else:
-            yield InputError(name, f"{name}: no such file or folder")
+            found.errors.append(InputError(name, f"{name}: no such file or folder"))
+    return found
+
+
+def _listed(suffixes: tuple[str, ...]) -> str:
+    return ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
+
+
+def _walk(folder: str, suffixes: tuple[str, ...], found: Inputs, ancestors: dict[tuple[int, int], str]) -> None:
+    """Walk ``folder`` depth-first; ``ancestors`` are the folders above it (by device and inode), to tell a loop."""
+    try:
+        status = os.stat(folder)
+        with os.scandir(folder) as entries:
+            listing = sorted(entries, key=lambda entry: entry.name)
+    except OSError as error:
+        name = shown(folder)
+        found.errors.append(InputError(name, f"{name}: cannot be read ({error.strerror}); make it readable or "
+                                             "leave it out"))
+        return
+    key = (status.st_dev, status.st_ino)
+    if key in ancestors:
+        name = shown(folder)
+        found.errors.append(InputError(name, f"{name}: a symlink loop (it leads back to {shown(ancestors[key])}); "
+                                             "not walked again"))
+        return
+    inside = {**ancestors, key: folder}
+    for entry in listing:
+        if entry.name.startswith("."):
+            continue
+        path = os.path.join(folder, entry.name)
+        try:
+            is_folder = entry.is_dir()
+            is_file = not is_folder and entry.is_file()
+        except OSError:
+            is_folder = is_file = False
+        if is_folder:
+            _walk(path, suffixes, found, inside)
+        elif is_file:
+            (found.files if entry.name.lower().endswith(suffixes) else found.skipped).append(path)
+        elif entry.is_symlink():
+            name = shown(path)
+            found.errors.append(InputError(name, f"{name}: a link to {os.readlink(path)}, which does not exist"))
+
+
+def iter_inputs(paths: Iterable[str]) -> Iterator[str | InputError]:
+    """Each file to read under ``paths``, then the error of each path that could not be walked (see ``find_inputs``)."""
+    found = find_inputs(paths)
+    yield from found.files
+    yield from found.errors
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:

@@ -29,20 +29,29 @@ class SourceText:
     text: the decoded text with its original line ends.
     encoding: the codec it was decoded with (``utf-8``, ``utf-8-sig``, ``gb18030``, ``utf-16``…).
     lines: the text split on CRLF, CR and LF only, without the line ends; ``lines[0]`` is line 1.
+    pages: for a text read from a PDF, the line (1-based) on which each page starts; empty otherwise.
     """
 
     path: str
     text: str
     encoding: str
     lines: tuple[str, ...]
+    pages: tuple[int, ...] = ()
 
     def __reduce__(self):
         # The lines are the text again: leave them out of pickles sent between processes.
-        return (_rebuild_source, (self.path, self.text, self.encoding))
+        return (_rebuild_source, (self.path, self.text, self.encoding, self.pages))
+
+    def page_line(self, line: int) -> tuple[int | None, int]:
+        """The page (None when the source has no pages) and the line on it of the source's ``line``."""
+        if not self.pages:
+            return None, line
+        page = max(bisect_right(self.pages, line), 1)
+        return page, line - self.pages[page - 1] + 1
 
 
-def _rebuild_source(path: str, text: str, encoding: str) -> SourceText:
-    return SourceText(path, text, encoding, split_lines(text))
+def _rebuild_source(path: str, text: str, encoding: str, pages: tuple[int, ...] = ()) -> SourceText:
+    return SourceText(path, text, encoding, split_lines(text), pages)
 
 
 @dataclass(frozen=True)

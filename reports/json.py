@@ -59,6 +59,8 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         entry["waiver"] = {"reason": f.waiver.reason, "expires": f.waiver.expires.isoformat()}
     if f.new is not None:
         entry["new"] = f.new
+    if f.page is not None:
+        entry["page"] = f.page
     return entry
 
 
@@ -80,6 +82,8 @@ def document_to_dict(result: DocumentResult, *, include_text: bool = False) -> d
     }
     if include_text and result.lines is not None:
         entry["text"] = "\n".join(result.lines)
+    if result.pages:
+        entry["pages"] = list(result.pages)
     return entry
 
 
@@ -109,6 +113,7 @@ def run_to_dict(run: RunResult, *, include_text: bool = False) -> dict[str, Any]
             for e in run.expectations
         ],
         "summary": summary_to_dict(run),
+        **({"skipped": list(run.skipped)} if run.skipped else {}),
     }
 
 
@@ -163,6 +168,7 @@ def finding_from_dict(data: dict, path: str, where: str) -> Finding:
                       _when(waiver.get("expires"), date.fromisoformat, f"{where}: waiver expires"))
         if isinstance(waiver, dict) else None,
         new=data["new"] if isinstance(data.get("new"), bool) else None,
+        page=data["page"] if isinstance(data.get("page"), int) and not isinstance(data.get("page"), bool) else None,
     )
 
 
@@ -196,6 +202,7 @@ def document_from_dict(data: dict, where: str) -> DocumentResult:
         source=str(data.get("source") or "file"), warnings=tuple(str(w) for w in data.get("warnings") or ()),
         statistics=statistics, relations=relations, findings=findings,
         lines=tuple(text.split("\n")) if isinstance(text, str) else None,
+        pages=tuple(page for page in data.get("pages") or () if isinstance(page, int)),
     )
 
 
@@ -224,4 +231,5 @@ def run_from_dict(data: Any) -> RunResult:
         run_id=info.get("id") if isinstance(info.get("id"), int) else None,
         trigger=info.get("trigger") if isinstance(info.get("trigger"), str) else None,
         validated=info.get("validated") if isinstance(info.get("validated"), int) else None,
+        skipped=tuple(str(path) for path in data.get("skipped") or ()),
     )

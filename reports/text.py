@@ -6,8 +6,10 @@ measured in display columns (a Chinese character is two wide). Colour only when 
 
 from __future__ import annotations
 
+import os
 import unicodedata
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 
 from validators.records import RunResult, Severity
 
@@ -49,7 +51,16 @@ def summary_line(run: RunResult) -> str:
         line += f", {summary.waived} waived"
     if run.errors:
         line += f", {_counted(len(run.errors), 'unreadable input')}"
+    if run.skipped:
+        line += f", {skipped_line(run.skipped)}"
     return f"{line}; judged by {' + '.join(run.engines)}"
+
+
+def skipped_line(paths: Sequence[str]) -> str:
+    """``3 files skipped: .xlsx ×2, .jpg ×1``: the files of walked folders wrqa does not read, by suffix."""
+    suffixes = Counter((os.path.splitext(path)[1].lower() or "no suffix") for path in paths)
+    kinds = ", ".join(f"{suffix} ×{count}" for suffix, count in suffixes.most_common())
+    return f"{_counted(len(paths), 'file')} skipped: {kinds}"
 
 
 def render_text(run: RunResult, *, colour: bool = False, summary: bool = True) -> Iterator[str]:
@@ -68,7 +79,7 @@ def render_text(run: RunResult, *, colour: bool = False, summary: bool = True) -
                 continue
             severity = _paint(finding.severity.value, finding.severity, colour)
             yield f"{finding.path}:{finding.line}:{finding.column}: {severity} {finding.rule} {finding.message}"
-            source_line = result.source_line(finding.line)
+            source_line = result.source_line(finding.line, finding.page)
             shown, carets = _excerpt(source_line if source_line is not None else finding.excerpt,
                                      finding.column if source_line is not None else 1, len(finding.excerpt))
             yield f"    {shown}"

@@ -73,8 +73,12 @@ class FindingMaker:
         excerpt = (source_line[column - 1 : stop] or document.text[start:end])[:EXCERPT_MAX]
         context = document.text[max(start - 12, 0) : end + 12]
         key = "\x1f".join((item.name, document.committee or "", str(document.year), document.title, context))
+        page, page_line = document.source.page_line(line)
+        end_page, end_page_line = document.source.page_line(end_line)
+        if end_page != page:  # a span over a page break ends where its page does
+            end_page_line, end_column = page_line, len(source_line)
         return Finding(
-            rule=item.rule.id, severity=item.severity, path=document.path, line=line, column=column,
-            end_line=end_line, end_column=end_column + 1, excerpt=excerpt, message=message, data=data,
-            fingerprint=hashlib.sha256(key.encode()).hexdigest()[:16], engine=engine,
+            rule=item.rule.id, severity=item.severity, path=document.path, line=page_line, column=column,
+            end_line=end_page_line, end_column=end_column + 1, excerpt=excerpt, message=message, data=data,
+            fingerprint=hashlib.sha256(key.encode()).hexdigest()[:16], engine=engine, page=page,
         )

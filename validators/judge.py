@@ -151,7 +151,7 @@ def result_of(analysis: Analysis, findings: tuple[Finding, ...], following: Docu
         meeting_date=document.meeting_date, session=document.session, encoding=source.encoding,
         source="store" if document.url else "file", warnings=document.warnings, statistics=statistics,
         relations=relations, findings=findings,
-        lines=tuple(source.lines[document.line - 1 : end_line]) if keep_lines else None,
+        lines=tuple(source.lines[document.line - 1 : end_line]) if keep_lines else None, pages=source.pages,
     )
 
 

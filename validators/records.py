@@ -77,8 +77,10 @@ class Finding:
     """A problem found in a document, positioned in its source file.
 
     rule: the stable rule id (``placeholder``…); severity: as configured for the rule.
-    path: the source as people read it; line, column: 1-based, in the source file (columns in characters);
-    end_line, end_column: where the offending words end (end_column exclusive).
+    path: the source as people read it; line, column: 1-based, in the source file (columns in characters):
+    in a .docx the line is the paragraph (body paragraphs and table cells, in reading order), in a PDF the
+    line on ``page``; end_line, end_column: where the offending words end (end_column exclusive).
+    page: the PDF page the finding is on (None for other files).
     excerpt: the offending words as they stand in the source (for a document-level finding, its title).
     message: one sentence, in Chinese, saying what is wrong and what was expected.
     data: rule-specific details (``section``, ``duplicate_of``, ``expected``, ``stated``, ``kind``…).
@@ -102,6 +104,7 @@ class Finding:
     engine: str = "pandera"
     waiver: Waiver | None = None
     new: bool | None = None
+    page: int | None = None
 
     @property
     def waived(self) -> bool:
@@ -150,6 +153,7 @@ class DocumentResult:
     encoding: the codec its file was read with; source: ``file`` or ``store``; warnings: extraction warnings.
     statistics, relations: the figures it states and their relations; findings: by line and column.
     lines: its source lines (``line`` to ``end_line``), when the run keeps them (the HTML report shows them).
+    pages: for a PDF, the line of the file on which each page starts (findings count lines per page).
     """
 
     path: str
@@ -173,14 +177,17 @@ class DocumentResult:
     relations: tuple[PlacedRelation, ...] = ()
     findings: tuple[Finding, ...] = ()
     lines: tuple[str, ...] | None = None
+    pages: tuple[int, ...] = ()
 
     @property
     def passed(self) -> bool:
         """Whether no unwaived error stands in the document."""
         return not any(f.severity is Severity.ERROR and not f.waived for f in self.findings)
 
-    def source_line(self, number: int) -> str | None:
-        """Line ``number`` of the source (1-based, counted in the whole file), when the run kept the lines."""
+    def source_line(self, number: int, page: int | None = None) -> str | None:
+        """Line ``number`` of the source (1-based, in the whole file, or on ``page`` of a PDF), when kept."""
+        if page is not None and self.pages:
+            number = self.pages[page - 1] + number - 1 if 0 < page <= len(self.pages) else 0
         if self.lines is None or not self.line <= number < self.line + len(self.lines):
             return None
         return self.lines[number - self.line]
@@ -248,6 +255,7 @@ class RunResult:
     or nothing failed; tool_version: the wrqa version that judged.
     run_id, trigger, validated: the main job's run number, what started it and how many documents it judged
     afresh (None outside the job).
+    skipped: files of walked folders that are not of a kind wrqa reads (a spreadsheet, a picture).
     """
 
     documents: tuple[DocumentResult, ...]
@@ -261,6 +269,7 @@ class RunResult:
     run_id: int | None = None
     trigger: str | None = None
     validated: int | None = None
+    skipped: tuple[str, ...] = ()
 
     @property
     def findings(self) -> list[Finding]:

@@ -86,7 +86,9 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
     fail_on = fail_on or config["validate.fail_on"]
     suite = suite or config["validate.suite"]
 
-    from checks.analyze import analyze, analyze_paths
+    waivers = _waivers(config)
+    from checks.analyze import analyze, analyze_files
+    from crawler.files import find_inputs, shown
     from validators import ValidatorError, engines_for, validate_analyses
     from validators.records import InputError
 
@@ -95,13 +97,9 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
     meanwhile = None
     if "gx" in engines:
         from validators.suite import import_gx as meanwhile
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        analyses, failures = analyze_paths(paths, config["validate.max_file_bytes"], meanwhile=meanwhile)
-    except BrokenProcessPool:
-        fail("a worker process died while reading the files (out of memory?); validate fewer files at a time")
-    errors = [InputError(path=failure.path, message=str(failure)) for failure in failures]
+    found = find_inputs(paths)
+    analyses, failures = analyze_files(found.files, config["validate.max_file_bytes"], meanwhile=meanwhile)
+    errors = [InputError(path=failure.path, message=str(failure)) for failure in found.errors + failures]
     if stored:
         from crawler.errors import StoreError
         from crawler.store import Store
@@ -118,14 +116,29 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
         run = validate_analyses(
             analyses, engines=engines, errors=errors,
             duplicate_threshold=config["validate.duplicate_threshold"],
-            rate_tolerance=config["validate.rate_tolerance"],
+            rate_tolerance=config["validate.rate_tolerance"], selection=config.rule_selection(),
         )
     except ValidatorError as error:
         fail(f"validation could not be completed: {error}")
+    from dataclasses import replace
+
+    run = replace(run.waive(waivers), skipped=tuple(shown(path) for path in found.skipped))
     write_outputs(run, output_format, output, html_dir, color, config["report.page_size"])
     from validators.records import Severity
 
     sys.exit(run.exit_code(Severity.threshold(fail_on)))
+
+
+def _waivers(config) -> dict:
+    """The waivers in force today from ``waivers.path``, by fingerprint; a bad file ends the command."""
+    from datetime import date
+
+    from wrqa.waivers import WaiverError, in_force, load_waivers
+
+    try:
+        return in_force(load_waivers(config.path_of("waivers.path") if config["waivers.path"] else None), date.today())
+    except WaiverError as error:
+        fail(str(error))
 
 
 def write_outputs(
