@@ -82,7 +82,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="write the report here and keep it")
     args = parser.parse_args()
 
-    from reports.html import MANIFEST, write_report
+    from reports.folder import MANIFEST
+    from reports.html import write_report
 
     report = synthesize(seeds_report(), args.documents)
     size = len(json.dumps(report, ensure_ascii=False).encode())
@@ -103,7 +104,7 @@ def main() -> int:
         write_report(again, out)
         print(f"written again unchanged in {time.perf_counter() - start:.2f} s (pages skipped by digest)")
         # Without the digests every page is rendered and compared with the file there, but none written.
-        (out / MANIFEST).unlink()
+        (out / MANIFEST).write_text("{}", encoding="utf-8")
         start = time.perf_counter()
         write_report(again, out)
         print(f"written again unchanged without digests in {time.perf_counter() - start:.2f} s "

@@ -15,7 +15,10 @@ Layout of ``out_dir``::
 
     index.html              overview, changes since the previous run, expectations, document table
     documents/00001.html    one page per document: metadata, statistics, highlighted text, findings
-    .pages.json             a digest of what each page was written from, so unchanged pages are not written again
+    .wrqa-manifest.json     what wrqa wrote there: each file's digest and, for a page, its inputs' digest
+
+The folder is written through ``reports.folder.ReportFolder`` and nothing else: it is refused unless it
+is wrqa's, and every file is replaced by rename.
 
 A document page depends only on its document, its place in the list, the links of its duplicates, the
 engines and tool version, and the templates; not on the time of the run, so a run that changed nothing
@@ -41,6 +44,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from reports.folder import ReportFolder
 from reports.rules import SEVERITIES, rule_explanation, rule_ids, rule_name, severity_name
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -50,14 +54,13 @@ UNKNOWN_COMMITTEE = "（未识别）"
 UNKNOWN_YEAR = "（未知）"
 # How many new or resolved findings the overview lists before it only counts the rest.
 CHANGES_LISTED = 200
-MANIFEST = ".pages.json"
 
 # Reports of this many documents or more are written by forked processes, at most MAX_WORKERS of them.
 PARALLEL_FROM = 1000
 MAX_WORKERS = 4
 
 _environment: Environment | None = None
-_job: tuple[list[dict], Path, dict, dict] | None = None  # what forked page writers inherit
+_job: tuple[list[dict], ReportFolder, dict, dict, list[str]] | None = None  # what forked page writers inherit
 
 
 def write_report(
@@ -73,69 +76,57 @@ def write_report(
     history: summaries of past runs, oldest first (``started_at``, ``documents``, ``findings``,
         ``by_severity``), drawn as a trend with this run as the last point.
     page_size: rows per page of the document table.
+    Raises ``FolderError`` for a folder wrqa must not write into (see ``reports.folder``), ``OSError``
+    for one it cannot.
     """
     out_dir = Path(out_dir)
-    (out_dir / DOCUMENT_DIR).mkdir(parents=True, exist_ok=True)
-    environment = _templates()
-    documents = [_DocumentView.of(index, data) for index, data in enumerate(report.get("documents", []))]
-    run = report.get("run", {})
-    tool = report.get("tool", {})
+    with ReportFolder(out_dir, (DOCUMENT_DIR,)) as folder:
+        environment = _templates()
+        documents = [_DocumentView.of(index, data) for index, data in enumerate(report.get("documents", []))]
+        run = report.get("run", {})
+        tool = report.get("tool", {})
 
-    _write_all_pages(report.get("documents", []), out_dir, run, tool)
+        _write_all_pages(report.get("documents", []), folder, run, tool)
 
-    script = environment.get_template("table.js").render()
-    overview = _overview(report, documents, previous, history)
-    html = environment.get_template("index.html").render(
-        overview=overview,
-        run=run,
-        tool=tool,
-        rows=_rows_json(documents),
-        page_size=page_size,
-        script=Markup(script),
-        csp=_csp(scripts=(script,)),
-    )
-    index = out_dir / "index.html"
-    index.write_text(html, encoding="utf-8")
-    return index
-
-
-def _remove_stale_pages(folder: Path, documents: int) -> None:
-    """Remove the pages an earlier, larger report left in ``folder``; files of other names stay."""
-    for path in folder.iterdir():
-        if re.fullmatch(r"\d{5,}\.html", path.name) and int(path.stem) > documents:
-            path.unlink()
+        script = environment.get_template("table.js").render()
+        overview = _overview(report, documents, previous, history)
+        html = environment.get_template("index.html").render(
+            overview=overview,
+            run=run,
+            tool=tool,
+            rows=_rows_json(documents),
+            page_size=page_size,
+            script=Markup(script),
+            csp=_csp(scripts=(script,)),
+        )
+        folder.write("index.html", html.encode("utf-8"))
+    return out_dir / "index.html"
 
 
-def _write_all_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict) -> None:
-    """Write the document pages whose inputs changed, in forked processes when there are many."""
-    folder = out_dir / DOCUMENT_DIR
+def _write_all_pages(documents: list[dict], folder: ReportFolder, run: dict, tool: dict) -> None:
+    """Write the document pages whose inputs changed, in forked processes when there are many.
+
+    The pages of documents no longer in the report are not written again, so closing the folder removes them.
+    """
     page_of = _page_links(documents)
     digests = [_page_digest(index, documents, run, tool, page_of) for index in range(len(documents))]
-    written = _read_manifest(out_dir)
-    stale = [index for index, digest in enumerate(digests)
-             if written.get(_page_file(index), (None,))[0] != digest
-             or written[_page_file(index)][1:] != _stamp(folder / _page_file(index))]
-    # Forget the pages about to be written first: a run cut short must not vouch for half-written files.
-    _save_manifest(out_dir, {name: entry for name, entry in written.items()
-                             if name not in {_page_file(index) for index in stale}})
-    _remove_stale_pages(folder, len(documents))
+    stale = [index for index, digest in enumerate(digests) if not folder.reuse(_page_name(index), digest)]
     workers = _workers(len(stale))
     if workers == 1:
-        _write_pages(documents, out_dir, run, tool, stale)
-    else:
-        global _job
-        _job = (documents, out_dir, run, tool)
-        try:
-            chunk = -(-len(stale) // (workers * 4))
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                pending = [pool.submit(_write_job_pages, stale[start:start + chunk])
-                           for start in range(0, len(stale), chunk)]
-                for done in pending:
-                    done.result()
-        finally:
-            _job = None
-    _save_manifest(out_dir, {_page_file(index): [digest, *_stamp(folder / _page_file(index))]
-                             for index, digest in enumerate(digests)})
+        _write_pages(documents, folder, run, tool, digests, stale)
+        return
+    global _job
+    _job = (documents, folder, run, tool, digests)
+    try:
+        chunk = -(-len(stale) // (workers * 4))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending = [pool.submit(_write_job_pages, stale[start:start + chunk])
+                       for start in range(0, len(stale), chunk)]
+            for done in pending:
+                for name, entry in done.result():
+                    folder.record(name, entry)
+    finally:
+        _job = None
 
 
 def _page_links(documents: list[dict]) -> dict[tuple, str]:
@@ -165,32 +156,6 @@ def _template_version() -> str:
     return digest.hexdigest()
 
 
-def _stamp(path: Path) -> list[int]:
-    """Size and modification time of a page, to notice one changed or removed by hand."""
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        return [-1, -1]
-    return [status.st_size, status.st_mtime_ns]
-
-
-def _read_manifest(out_dir: Path) -> dict[str, list]:
-    try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    pages = manifest.get("pages") if isinstance(manifest, dict) else None
-    return {name: entry for name, entry in (pages or {}).items() if isinstance(entry, list) and len(entry) == 3} \
-        if isinstance(pages, dict) else {}
-
-
-def _save_manifest(out_dir: Path, pages: dict[str, list]) -> None:
-    path = out_dir / MANIFEST
-    part = path.with_name(path.name + ".part")
-    part.write_text(json.dumps({"pages": pages}, separators=(",", ":")), encoding="utf-8")
-    os.replace(part, path)
-
-
 def _workers(documents: int) -> int:
     """How many processes write the pages: one for a small report, or where forking could deadlock."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -198,13 +163,15 @@ def _workers(documents: int) -> int:
     return min(cpus, MAX_WORKERS) if documents >= PARALLEL_FROM and forkable else 1
 
 
-def _write_job_pages(indices: list[int]) -> None:
+def _write_job_pages(indices: list[int]) -> list[tuple[str, dict]]:
     # Runs in a forked child: the report came along with the fork, so nothing large is pickled.
     assert _job is not None
-    _write_pages(*_job, indices)
+    return _write_pages(*_job, indices)
 
 
-def _write_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict, indices: list[int]) -> None:
+def _write_pages(documents: list[dict], folder: ReportFolder, run: dict, tool: dict, digests: list[str],
+                 indices: list[int]) -> list[tuple[str, dict]]:
+    """Write the pages of ``indices``; the manifest entry of each, for the process that owns the folder."""
     page = _templates().get_template("document.html")
     policy = _csp(scripts=())
     page_of = _page_links(documents)
@@ -217,25 +184,18 @@ def _write_pages(documents: list[dict], out_dir: Path, run: dict, tool: dict, in
             after = _page_file(index + 1) if index + 1 < len(documents) else None
             html = page.render(doc=view, before=before, after=after, run=run, tool=tool, csp=policy,
                                page_of=page_of)
-            writes.append(writers.submit(_write, out_dir / DOCUMENT_DIR / view.file, html))
-        for write in writes:
-            write.result()
+            name = _page_name(index)
+            writes.append((name, writers.submit(folder.write, name, html.encode("utf-8"), digests[index])))
+        return [(name, write.result()) for name, write in writes]
 
 
 def _page_file(index: int) -> str:
     return f"{index + 1:05d}.html"
 
 
-def _write(path: Path, html: str) -> None:
-    """Write ``html`` to ``path`` unless the file already holds exactly these bytes."""
-    data = html.encode("utf-8")
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
-    except FileNotFoundError:
-        pass
-    with open(path, "wb") as handle:
-        handle.write(data)
+def _page_name(index: int) -> str:
+    """The page of document ``index`` as its report folder names it."""
+    return f"{DOCUMENT_DIR}/{_page_file(index)}"
 
 
 def _templates() -> Environment:

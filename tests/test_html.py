@@ -409,7 +409,7 @@ def test_a_page_changed_or_removed_by_hand_is_written_again(tmp_path, tamper):
         page.unlink()
     else:
         page.write_text("<p>edited</p>", encoding="utf-8")
-        (tmp_path / ".pages.json").write_text("{not json", encoding="utf-8")
+        (tmp_path / ".wrqa-manifest.json").write_text("{not json", encoding="utf-8")
     write_report(report, tmp_path)
     assert expected == page.read_bytes()
 

@@ -161,11 +161,14 @@ def write_outputs(
         text = "".join(f"{line}\n" for line in render_text(run, colour=colour))
     emit(text, output, "the report")
     if html_dir:
+        from reports.folder import FolderError
         from reports.html import write_report
         from reports.json import run_to_dict
 
         try:
             index = write_report(run_to_dict(run, include_text=True), Path(html_dir), page_size=page_size)
+        except FolderError as error:
+            fail(str(error))
         except OSError as error:
             fail(f"{html_dir}: cannot write the HTML report ({error.strerror})")
         click.echo(f"HTML report: {index}", err=True)

@@ -121,11 +121,14 @@ def report(input_path, previous_path, history_path, out_dir, page_size, config_p
         click.echo(f"wrqa: {missing} document(s) of {input_path} have no text to show; "
                    "'wrqa validate --html DIR' writes the report with every text", err=True)
 
+    from reports.folder import FolderError
     from reports.html import write_report
 
     try:
         index = write_report(results, out, previous=previous, history=history,
                              page_size=page_size or config["report.page_size"])
+    except FolderError as error:
+        fail(str(error))
     except OSError as error:
         fail(f"{out}: cannot write the HTML report ({error.strerror}); choose another folder with --out")
     click.echo(f"HTML report: {index}")

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.records import SEVERITIES
+from reports.folder import FolderError
 from wrqa import history
 from wrqa.alerts import Alert, due, send_alerts
 from wrqa.waivers import Waiver, WaiverError, in_force, load_waivers
@@ -338,6 +339,8 @@ class _Run:
         out_dir = self.config.path_of("report.dir")
         try:
             index = _write_report(report, out_dir, previous, trend, self.config["report.page_size"])
+        except FolderError as error:  # a folder that is not wrqa's: the findings are stored all the same
+            return {"report": None, "problems": (f"Cannot write the HTML report: {error}; check 'report.dir'",)}
         except OSError as error:  # the findings are stored; the next run writes the report again
             return {"report": None, "problems": (
                 f"Cannot write the HTML report to {out_dir} ({error.strerror}); check 'report.dir'",)}
