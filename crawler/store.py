@@ -142,7 +142,7 @@ _SQLITE_KINDS = {
     sqlite3.SQLITE_NOTADB: "not a database", sqlite3.SQLITE_CORRUPT: "not a database",
 }
 _OS_KINDS = {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EROFS: "read-only", errno.EACCES: "read-only",
-             errno.EPERM: "read-only"}
+             errno.EPERM: "read-only", errno.EFBIG: "too large"}
 
 
 def is_storage_failure(error: BaseException) -> bool:
@@ -166,6 +166,9 @@ def storage_problem(path: Path, error: BaseException, key: str = "store.path") -
         return f"disk full: cannot write '{path}'; free space on the disk holding '{folder}' or move {key}"
     if kind == "read-only":
         return f"read-only: cannot write '{path}' ({detail}); make '{folder}' writable for this user or move {key}"
+    if kind == "too large":  # a size limit: FAT32's 4 GB, or ulimit -f
+        return (f"file too large: cannot write '{path}' beyond the size this system allows a file; "
+                f"move {key} to a disk without that limit")
     if kind == "locked":
         return (f"locked: '{path}' is being written by another process; let it finish (see 'wrqa status') "
                 "and try again")
