@@ -1,6 +1,7 @@
 """The ``wrqa run``, ``daemon`` and ``status`` commands: thin layers over ``wrqa.job`` and ``wrqa.daemon``.
 
-Cheap to import: the job, the scheduler and the HTTP client are imported inside the command bodies.
+Cheap to import: the job, the scheduler and the HTTP client are imported inside the command bodies,
+and ``run`` imports nothing heavy itself, so that the job takes its lock before pandas is loaded.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ def run(config_path: str | None, validate_all: bool) -> None:
     Ctrl-C stops after the page under way; the next run picks up from there.
     """
     from crawler.errors import CrawlerError
-    from validators import ValidatorError
     from wrqa.job import JobError, run_once
 
     config = _config(config_path)
@@ -63,8 +63,6 @@ def run(config_path: str | None, validate_all: bool) -> None:
         outcome = run_once(config, validate_all=validate_all, stop=stop)
     except (JobError, CrawlerError) as error:
         _fail(str(error))
-    except ValidatorError as error:
-        _fail(f"validation could not be completed: {error}")
     finally:
         signal.signal(signal.SIGINT, previous)
     for message in outcome.crawl_errors[:MAX_MESSAGES]:

@@ -2,8 +2,9 @@
 
 ``run_once(config)`` is the one function behind ``wrqa run`` and every run of the daemon. One run:
 
-1. refuses at once when another run holds ``<store>.run.lock``; marks runs a crash left ``running``
-   as ``interrupted`` (the crawler resumes from its store, so nothing fetched is lost);
+1. takes ``<store>.run.lock`` before anything heavy is imported, so that a second run is refused at
+   once; marks runs a crash left ``running`` as ``interrupted`` (the crawler resumes from its store,
+   so nothing fetched is lost);
 2. crawls every configured source (``crawler.crawl.crawl``); a stop request ends the crawl after the
    page under way and the run is recorded ``stopped``, with nothing half-written;
 3. validates the stored documents whose source is new or changed since it was last validated
@@ -185,12 +186,15 @@ def _stored_documents(config) -> list:
 
 def _validate(documents: list, config) -> dict[str, Any]:
     from reports.json import run_to_dict
-    from validators import engines_for, validate
+    from validators import ValidatorError, engines_for, validate
 
     sources = len({document.path for document in documents})
-    run = validate(documents, engines=engines_for(config["validate.suite"], sources),
-                   duplicate_threshold=float(config["validate.duplicate_threshold"]),
-                   rate_tolerance=float(config["validate.rate_tolerance"]))
+    try:
+        run = validate(documents, engines=engines_for(config["validate.suite"], sources),
+                       duplicate_threshold=float(config["validate.duplicate_threshold"]),
+                       rate_tolerance=float(config["validate.rate_tolerance"]))
+    except ValidatorError as error:
+        raise JobError(f"validation could not be completed: {error}") from None
     return run_to_dict(run, include_text=True)
 
 
@@ -224,17 +228,16 @@ def run_once(config, *, validate_all: bool = False, stop: threading.Event | None
     """Run the main job once over ``config``; see the module docstring for the steps."""
     store = config.path_of("store.path")
     try:
-        waivers = load_waivers(config.path_of("waivers.path") if config["waivers.path"] else None)
-    except WaiverError as error:
-        raise JobError(str(error)) from None
-    try:
         with history.exclusive(history.beside(store, "run.lock")):
+            waivers = load_waivers(config.path_of("waivers.path") if config["waivers.path"] else None)
             with history.opened(store) as conn:
                 return _Run(config, conn, waivers, trigger, stop, progress, validate_all)()
     except history.Held as held:
         raise JobError(
             f"Another run of the main job is under way on the store {store} ({held}); let it finish first"
         ) from None
+    except WaiverError as error:
+        raise JobError(str(error)) from None
 
 
 class _Run:
