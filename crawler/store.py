@@ -142,7 +142,8 @@ _SQLITE_KINDS = {
     sqlite3.SQLITE_NOTADB: "not a database", sqlite3.SQLITE_CORRUPT: "not a database",
 }
 _OS_KINDS = {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EROFS: "read-only", errno.EACCES: "read-only",
-             errno.EPERM: "read-only", errno.EFBIG: "too large"}
+             errno.EPERM: "read-only", errno.EFBIG: "too large", errno.EEXIST: "not a folder",
+             errno.ENOTDIR: "not a folder"}
 
 
 def is_storage_failure(error: BaseException) -> bool:
@@ -166,6 +167,9 @@ def storage_problem(path: Path, error: BaseException, key: str = "store.path") -
         return f"disk full: cannot write '{path}'; free space on the disk holding '{folder}' or move {key}"
     if kind == "read-only":
         return f"read-only: cannot write '{path}' ({detail}); make '{folder}' writable for this user or move {key}"
+    if kind == "not a folder":
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        return f"not a folder: '{blocker}' is a file where the folder of '{path}' should be; move it or change {key}"
     if kind == "too large":  # a size limit: FAT32's 4 GB, or ulimit -f
         return (f"file too large: cannot write '{path}' beyond the size this system allows a file; "
                 f"move {key} to a disk without that limit")

@@ -92,6 +92,7 @@ def daemon(config_path: str | None, cron: str | None, every: int | None, log_for
     SIGTERM/SIGINT let a running job finish its current page, then exit 0.
     """
     from wrqa.daemon import Daemon, DaemonError, EventLog, schedule_of
+    from wrqa.history import HistoryError
 
     config = _config(config_path)
     if cron and every:
@@ -99,7 +100,7 @@ def daemon(config_path: str | None, cron: str | None, every: int | None, log_for
     try:
         schedule = schedule_of(config, cron=cron, every=every)
         code = Daemon(config, schedule, EventLog(log_format)).run()
-    except DaemonError as error:
+    except (DaemonError, HistoryError) as error:
         _fail(str(error))
     sys.exit(code)
 
@@ -111,11 +112,12 @@ def status(config_path: str | None, as_json: bool) -> None:
     """Tell whether the daemon runs, the last run and its result, and the next run time."""
     from wrqa.daemon import DaemonError
     from wrqa.daemon import status as daemon_status
+    from wrqa.history import HistoryError
 
     config = _config(config_path)
     try:
         state = daemon_status(config)
-    except DaemonError as error:
+    except (DaemonError, HistoryError) as error:
         _fail(str(error))
     if as_json:
         click.echo(json.dumps(state, ensure_ascii=False, indent=2))

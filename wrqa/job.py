@@ -236,7 +236,7 @@ def run_once(config, *, validate_all: bool = False, stop: threading.Event | None
         raise JobError(
             f"Another run of the main job is under way on the store {store} ({held}); let it finish first"
         ) from None
-    except WaiverError as error:
+    except (WaiverError, history.HistoryError) as error:
         raise JobError(str(error)) from None
 
 
