@@ -250,3 +250,34 @@ def test_a_second_run_is_refused_before_the_validators_are_imported(tmp_path):
                 set())
     assert expected == (child.returncode, lines, imported & {"pandas", "pandera", "great_expectations", "validators"})
 
+
+CRASHING_RUN = """
+import sys
+from wrqa.config import load_config
+from wrqa.job import run_once
+
+def progress(source, done, total):
+    raise RuntimeError("the progress display broke")
+
+run_once(load_config(sys.argv[1]), progress=progress)
+"""
+
+
+def test_a_run_that_crashes_is_recorded_with_the_exit_code_its_process_ends_with(tmp_path, replica):
+    """A crash ends the process with Python's exit code 1 and its traceback; the history says failed, exit 1."""
+    import subprocess
+    import sys
+
+    config = make_config(tmp_path, replica)
+    path = tmp_path / "config.toml"
+    path.write_text(f'[store]\npath = "{config.path_of("store.path")}"\n[crawl]\ndelay = 0\n'
+                    f'[[sources]]\nname = "wcrd"\nkind = "epoint"\nbase_url = "{config.sources[0].base_url}"\n'
+                    'lists = ["zyfb/003005"]\n', encoding="utf-8")
+
+    child = subprocess.run([sys.executable, "-c", CRASHING_RUN, str(path)], capture_output=True, text=True,
+                           timeout=120)
+    with history.opened(config.path_of("store.path")) as conn:
+        last = history.runs(conn, 1)[0]
+
+    expected = (1, "RuntimeError: the progress display broke", ("failed", 1))
+    assert expected == (child.returncode, child.stderr.splitlines()[-1], (last.status, last.exit_code))

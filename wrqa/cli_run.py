@@ -30,9 +30,9 @@ def _config(path: str | None):
         _fail(str(error))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, exit_code: int = 2) -> None:
     click.echo(f"wrqa: {message}", err=True)
-    sys.exit(2)
+    sys.exit(exit_code)
 
 
 @main.command()
@@ -46,7 +46,6 @@ def run(config_path: str | None, validate_all: bool) -> None:
     validate.fail_on that no waiver covers, 2 an input or setting that cannot be used.
     Ctrl-C stops after the page under way; the next run picks up from there.
     """
-    from crawler.errors import CrawlerError
     from wrqa.job import JobError, run_once
 
     config = _config(config_path)
@@ -61,8 +60,8 @@ def run(config_path: str | None, validate_all: bool) -> None:
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
         outcome = run_once(config, validate_all=validate_all, stop=stop)
-    except (JobError, CrawlerError) as error:
-        _fail(str(error))
+    except JobError as error:
+        _fail(str(error), error.exit_code)  # the code the history recorded for the run
     finally:
         signal.signal(signal.SIGINT, previous)
     for message in outcome.crawl_errors[:MAX_MESSAGES]:

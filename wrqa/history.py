@@ -209,12 +209,13 @@ def end_run(conn: sqlite3.Connection, run_id: int, status: str, exit_code: int, 
 
 
 @_guarded
-def fail_run(conn: sqlite3.Connection, run_id: int, summary: str) -> None:
-    """Record that run ``run_id`` failed, unless it already ended (its findings stored)."""
+def fail_run(conn: sqlite3.Connection, run_id: int, summary: str, exit_code: int) -> None:
+    """Record that run ``run_id`` failed, with the exit code its process ends with, unless it already ended
+    (its findings stored)."""
     conn.execute(
-        "UPDATE job_runs SET finished_at = ?, status = 'failed', exit_code = 2, summary = ? "
+        "UPDATE job_runs SET finished_at = ?, status = 'failed', exit_code = ?, summary = ? "
         "WHERE id = ? AND status = 'running'",
-        (now(), summary, run_id),
+        (now(), exit_code, summary, run_id),
     )
 
 

@@ -16,7 +16,10 @@
    is retried by the next run), and writes the HTML report to ``report.dir``.
 
 The exit code is that of ``wrqa validate``: 0 clean, 1 a finding at or above ``validate.fail_on``
-that no waiver covers, 2 an input that could not be read. This module has no scheduling of its own.
+that no waiver covers, 2 an input that could not be read. A run that cannot go on (a full or read-only
+store, validation that cannot complete) raises ``JobError``, one line with exit code 2; a crash (a
+bug) keeps its exception, which ends ``wrqa run`` with exit code 1. The history records either as
+``failed`` with the exit code the process ends with. This module has no scheduling of its own.
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ import hashlib
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from checks.records import SEVERITIES
+from crawler.errors import CrawlerError
 from wrqa import history
 from wrqa.alerts import Alert, due, send_alerts
 from wrqa.waivers import Waiver, WaiverError, in_force, load_waivers
@@ -39,7 +44,10 @@ HISTORY_RUNS = 30  # runs drawn in the report's trend
 
 
 class JobError(Exception):
-    """A run that cannot start or go on: a bad waivers file, a store in use, a store that cannot be read."""
+    """A run that cannot start or go on: a bad waivers file, a store in use, a store that cannot be read or
+    written, validation that cannot complete. The message is one line; ``wrqa run`` exits ``exit_code``."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -259,10 +267,19 @@ class _Run:
         run_id = history.start_run(self.conn, self.trigger)
         try:
             return self._run(run_id, interrupted)
+        except (JobError, CrawlerError, history.HistoryError) as error:
+            self._failed(run_id, error, JobError.exit_code)
+            raise JobError(str(error)) from None
         except BaseException as error:
-            message = f"failed: {type(error).__name__}: {error}".splitlines()[0]
-            history.fail_run(self.conn, run_id, message)
+            self._failed(run_id, error, 1)  # a crash: Python ends the process with 1 and the traceback
             raise
+
+    def _failed(self, run_id: int, error: BaseException, exit_code: int) -> None:
+        """Record the run as failed; a history that cannot take it (a full disk) leaves the run
+        ``running``, for the next run to mark ``interrupted``, and must not hide ``error``."""
+        message = f"failed: {type(error).__name__}: {error}".splitlines()[0]
+        with suppress(history.HistoryError):
+            history.fail_run(self.conn, run_id, message, exit_code)
 
     def _run(self, run_id: int, interrupted: int) -> RunOutcome:
         fetched, crawl_errors = _crawl(self.config, self.stop, self.progress)
