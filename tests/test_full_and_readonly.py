@@ -168,6 +168,40 @@ def exported(folder: Path) -> list[dict]:
     return [json.loads(line) for line in child.stdout.splitlines()]
 
 
+def without_next_run(child: subprocess.CompletedProcess) -> tuple:
+    """A command's exit code, output and errors; for 'status --json', without the next run's time."""
+    import json
+
+    if child.args[3:5] == ["status", "--json"] and child.returncode == 0:
+        state = json.loads(child.stdout)
+        state.pop("next_run")
+        return child.returncode, state, child.stderr
+    return child.returncode, child.stdout, child.stderr
+
+
+@pytest.mark.parametrize(("args", "leftovers"), [
+    pytest.param(("status", "--json"), False, id="status"),
+    pytest.param(("export",), False, id="export"),
+    pytest.param(("export",), True, id="export, with the -shm and -wal a reader leaves"),
+    pytest.param(("validate", "--stored"), False, id="validate --stored"),
+    pytest.param(("report", "-i", "results.json", "-o", "{out}"), False, id="report"),
+])
+def test_a_reading_command_answers_on_a_read_only_store_as_on_a_writable_one(folder, tmp_path, args, leftovers):
+    """The same exit code, output and (empty) errors, in a folder that cannot be written."""
+    import shutil
+
+    out = tmp_path / "out"  # where 'wrqa report' writes, outside the read-only folder
+    args = tuple(arg.format(out=out) for arg in args)
+    writable = without_next_run(wrqa(folder, *args))
+    if not leftovers:
+        for extra in folder.glob("var/store.sqlite3-*"):
+            extra.unlink()
+    shutil.rmtree(out, ignore_errors=True)
+    make_read_only(folder)
+
+    assert writable == without_next_run(wrqa(folder, *args, read_only=True))
+
+
 @pytest.mark.parametrize(("args", "written", "reason"), [
     pytest.param(("crawl",), "store.sqlite3", "attempt to write a readonly database", id="crawl"),
     pytest.param(("run",), "store.sqlite3.run.lock", "Permission denied", id="run"),

@@ -12,6 +12,7 @@ Three tables live beside the crawler's own, in the same file (``store.path``):
 
 A run's findings, digests and end are written in one transaction: a run killed half-way leaves
 only its ``running`` row, which the next run marks ``interrupted``, and nothing else.
+``connect(path, read_only=True)`` writes nothing on the store (``crawler.store.connect_read_only``).
 
     HistoryError   the history or a lock beside the store cannot be read or written (disk full,
                    read-only, locked, not a database): one sentence naming the file and the fix
@@ -34,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.store import guarded, rollback, storage_problem
+from crawler.store import connect_read_only, guarded, rollback, storage_problem
 
 # Statuses of runs whose findings were stored; the others (running, stopped, interrupted, failed) have none.
 COMPLETE = ("clean", "findings", "errors")
@@ -150,8 +151,11 @@ _guarded = guarded(HistoryError, _path_of)
 
 
 @guarded(HistoryError, Path)
-def connect(store_path: Path) -> sqlite3.Connection:
-    """A connection to the store at ``store_path`` with the history tables in place."""
+def connect(store_path: Path, read_only: bool = False) -> sqlite3.Connection:
+    """A connection to the store at ``store_path`` with the history tables in place (``read_only``:
+    an existing store, opened for reading without writing anything on it)."""
+    if read_only:
+        return connect_read_only(store_path, SCHEMA)
     store_path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(store_path, timeout=30, isolation_level=None)
     try:
@@ -164,9 +168,9 @@ def connect(store_path: Path) -> sqlite3.Connection:
 
 
 @contextmanager
-def opened(store_path: Path) -> Iterator[sqlite3.Connection]:
+def opened(store_path: Path, read_only: bool = False) -> Iterator[sqlite3.Connection]:
     """``connect`` for the length of a block, closed after it."""
-    conn = connect(store_path)
+    conn = connect(store_path, read_only)
     try:
         yield conn
     finally:
@@ -366,10 +370,10 @@ def exclusive(path: Path) -> Iterator[None]:
 
 
 def is_held(path: Path) -> bool:
-    """Whether another process holds the lock on ``path`` now."""
+    """Whether another process holds the lock on ``path`` now; reads only, so it works on a read-only store."""
     if not path.exists():
         return False
-    with open(path, "a+") as handle:
+    with open(path) as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
