@@ -210,7 +210,8 @@ def connect_read_only(path: Path, schema: str) -> sqlite3.Connection:
     opened ``immutable``, which needs none. A ``-wal`` left there keeps the refusal: skipping it would
     hide committed changes.
     """
-    uri = f"{Path(path).absolute().as_uri()}?mode=ro"
+    path = Path(path)
+    uri = f"{path.absolute().as_uri()}?mode=ro"
     try:
         db = _probed(sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None))
     except sqlite3.OperationalError as error:
@@ -218,12 +219,16 @@ def connect_read_only(path: Path, schema: str) -> sqlite3.Connection:
         if not unwritable or path.with_name(path.name + "-wal").exists():
             raise
         db = _probed(sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None))
-    present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    db.execute("PRAGMA temp_store = MEMORY")
-    for statement in filter(str.strip, schema.split(";")):
-        if statement.split("EXISTS", 1)[1].split("(", 1)[0].strip() not in present:
-            db.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
-    db.execute("PRAGMA query_only = ON")
+    try:
+        present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        db.execute("PRAGMA temp_store = MEMORY")
+        for statement in filter(str.strip, schema.split(";")):
+            if statement.split("EXISTS", 1)[1].split("(", 1)[0].strip() not in present:
+                db.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        db.execute("PRAGMA query_only = ON")
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
