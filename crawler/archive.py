@@ -4,6 +4,8 @@ One ``.warc.gz`` file a run; every record is its own gzip member, so a record is
 to the offset the store keeps beside the document version. The body is stored decompressed, with the
 headers that described the transfer (Content-Encoding, Transfer-Encoding, Content-Length) replaced by
 the stored length. Records carry the source, category and charset as ``WARC-Wrqa-*`` headers.
+A record the disk could take only part of is cut off again, so a file always ends with whole
+records; a full or read-only disk is a ``StoreError`` naming the file (``crawler.store.storage_problem``).
 It must never decide what a page means; that is the adapters' work.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -23,6 +26,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.errors import StoreError
 from crawler.http import Response
+from crawler.store import storage_problem
 
 
 @dataclass(frozen=True)
@@ -85,22 +89,39 @@ class Archive:
         if self._file is None:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                self._file = open(self.folder / self.name, "ab")  # noqa: SIM115 - closed in close()
+                # unbuffered: every record reaches the OS at once, and a failed one leaves nothing pending
+                self._file = open(self.folder / self.name, "ab", buffering=0)  # noqa: SIM115 - closed in close()
             except OSError as error:
-                raise StoreError(
-                    f"Cannot write the WARC archive in '{self.folder}' ({error.strerror}); check store.warc_dir"
-                ) from None
+                raise self._error(error) from None
         offset = self._file.tell()
-        self._file.write(record)
-        self._file.flush()
+        try:
+            rest = memoryview(record)
+            while rest:
+                rest = rest[self._file.write(rest):]
+        except OSError as error:
+            self._take_back(offset)
+            raise self._error(error) from None
         return self.name, offset
+
+    def _take_back(self, offset: int) -> None:
+        """Cut off the part of a record the disk took, so the file ends with whole records, and close it."""
+        with suppress(OSError):  # /dev/full and its like cannot be truncated; they hold nothing either
+            os.ftruncate(self._file.fileno(), offset)
+        self._file.close()
+        self._file = None
+
+    def _error(self, error: OSError) -> StoreError:
+        return StoreError(storage_problem(self.folder / self.name, error, "store.warc_dir"))
 
     def close(self) -> None:
         if self._file is not None:
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
-            self._file = None
+            try:
+                os.fsync(self._file.fileno())
+            except OSError as error:
+                raise self._error(error) from None
+            finally:
+                self._file.close()
+                self._file = None
 
 
 def read(folder: Path, name: str, offset: int) -> Record:

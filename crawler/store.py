@@ -8,21 +8,28 @@ Tables:
     versions   every distinct extraction of a URL: the ``Page`` fields as JSON and where its raw
                responses lie in the WARC archive
 
-Each page is saved in one transaction, so a process killed at any moment leaves every document
-stored once or not at all; a version is added only when the extracted content changed. The store
-never fetches and never parses HTML.
+Each page is saved in one transaction, so a process killed at any moment, or a disk that fills up,
+leaves every document stored once or not at all; a version is added only when the extracted content
+changed. A failing disk or database (full, read-only, locked, not a database) is a ``StoreError``
+whose one sentence names the file and the fix (``storage_problem``, shared with the archive and the
+job's history). ``Store(path, read_only=True)`` reads without writing anything on the store, also in
+a folder this user cannot write. The store never fetches and never parses HTML.
 """
 
 from __future__ import annotations
 
+import errno
+import functools
 import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from crawler.errors import StoreError
 from crawler.records import Document, Page
@@ -128,23 +135,140 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class Store:
-    """The SQLite store at ``path``, created with its folder on first use. Use from one thread."""
+# What a failing disk or database means, by SQLite's primary result code and by errno.
+_SQLITE_KINDS = {
+    sqlite3.SQLITE_FULL: "full", sqlite3.SQLITE_READONLY: "read-only", sqlite3.SQLITE_PERM: "read-only",
+    sqlite3.SQLITE_BUSY: "locked", sqlite3.SQLITE_LOCKED: "locked",
+    sqlite3.SQLITE_NOTADB: "not a database", sqlite3.SQLITE_CORRUPT: "not a database",
+}
+_OS_KINDS = {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EROFS: "read-only", errno.EACCES: "read-only",
+             errno.EPERM: "read-only", errno.EFBIG: "too large", errno.EEXIST: "not a folder",
+             errno.ENOTDIR: "not a folder"}
 
-    def __init__(self, path: str | Path) -> None:
+
+def is_storage_failure(error: BaseException) -> bool:
+    """Whether ``error`` is the disk's or the database's doing, not a bug (a constraint, a closed connection)."""
+    return isinstance(error, OSError | sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
+
+
+def storage_problem(path: Path, error: BaseException, key: str = "store.path") -> str:
+    """The one sentence saying why ``path`` (the store, a file beside it, or one in ``key``'s folder) could not
+    be used, and what to do about it."""
+    path = Path(path)
+    folder = path.parent
+    detail = (error.strerror if isinstance(error, OSError) else None) or str(error)
+    if isinstance(error, sqlite3.Error):
+        kind = _SQLITE_KINDS.get((error.sqlite_errorcode or 0) & 0xFF)
+        if error.sqlite_errorcode == sqlite3.SQLITE_CANTOPEN and folder.is_dir() and not os.access(folder, os.W_OK):
+            kind = "read-only"
+    else:
+        kind = _OS_KINDS.get(getattr(error, "errno", None))
+    if kind == "full":
+        return f"disk full: cannot write '{path}'; free space on the disk holding '{folder}' or move {key}"
+    if kind == "read-only":
+        return f"read-only: cannot write '{path}' ({detail}); make '{folder}' writable for this user or move {key}"
+    if kind == "not a folder":
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        return f"not a folder: '{blocker}' is a file where the folder of '{path}' should be; move it or change {key}"
+    if kind == "too large":  # a size limit: FAT32's 4 GB, or ulimit -f
+        return (f"file too large: cannot write '{path}' beyond the size this system allows a file; "
+                f"move {key} to a disk without that limit")
+    if kind == "locked":
+        return (f"locked: '{path}' is being written by another process; let it finish (see 'wrqa status') "
+                "and try again")
+    if kind == "not a database":
+        return f"not a database: '{path}' is no wrqa store or is damaged ({detail}); check {key} or restore a copy"
+    return f"cannot use '{path}' ({detail}); check {key}"
+
+
+def guarded(error_type: type[Exception], path_of: Callable[[Any], Path], key: str = "store.path"):
+    """A decorator: a failing disk or database in the call becomes ``error_type`` with the sentence of
+    ``storage_problem`` for the file ``path_of(first argument)``; a bug keeps its own exception."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def call(first, *args, **kwargs):
+            try:
+                return function(first, *args, **kwargs)
+            except (sqlite3.DatabaseError, OSError) as error:
+                if not is_storage_failure(error):
+                    raise
+                raise error_type(storage_problem(path_of(first), error, key)) from None
+
+        return call
+
+    return decorate
+
+
+def connect_read_only(path: Path, schema: str) -> sqlite3.Connection:
+    """``path`` opened for reading only: no table, journal mode or file of wrqa's is made on it, and
+    writing fails (``query_only``). The tables of ``schema`` it lacks are empty TEMP tables of this
+    connection, so reading a store never crawled finds nothing instead of failing.
+
+    A WAL database needs its ``-shm`` index to be read, which SQLite makes beside it; where this user
+    cannot write, a store with no ``-wal`` file (every change folded into the file, no writer on it) is
+    opened ``immutable``, which needs none. A ``-wal`` left there keeps the refusal: skipping it would
+    hide committed changes.
+    """
+    path = Path(path)
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    try:
+        db = _probed(sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None))
+    except sqlite3.OperationalError as error:
+        unwritable = error.sqlite_errorcode in (sqlite3.SQLITE_READONLY_DIRECTORY, sqlite3.SQLITE_CANTOPEN)
+        if not unwritable or path.with_name(path.name + "-wal").exists():
+            raise
+        db = _probed(sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None))
+    try:
+        present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        db.execute("PRAGMA temp_store = MEMORY")
+        for statement in filter(str.strip, schema.split(";")):
+            if statement.split("EXISTS", 1)[1].split("(", 1)[0].strip() not in present:
+                db.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        db.execute("PRAGMA query_only = ON")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _probed(db: sqlite3.Connection) -> sqlite3.Connection:
+    """``db`` once SQLite has really opened its file (it does so at the first statement); closed if it cannot."""
+    try:
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+_guarded = guarded(StoreError, lambda store: store.path)
+
+
+class Store:
+    """The SQLite store at ``path``, created with its folder on first use. Use from one thread.
+
+    ``read_only``: open an existing store for reading only (see ``connect_read_only``).
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.db = self._open(read_only)
+
+    @_guarded
+    def _open(self, read_only: bool) -> sqlite3.Connection:
+        if read_only:
+            return connect_read_only(self.path, SCHEMA)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"Cannot open the store '{self.path}' ({error}); check store.path") from None
-        except OSError as error:
-            raise StoreError(
-                f"Cannot create the store '{self.path}' ({error.strerror}); check store.path"
-            ) from None
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         self.db.close()
@@ -160,6 +284,7 @@ class Store:
 
     # Runs ---------------------------------------------------------------------------------------
 
+    @_guarded
     def start_run(self, sources: Iterable[str]) -> int:
         """A new run's id; runs left 'running' by a process that no longer exists become 'interrupted'."""
         with self._transaction():
@@ -174,6 +299,7 @@ class Store:
             )
             return cursor.lastrowid
 
+    @_guarded
     def finish_run(self, run_id: int, status: str, stats: dict) -> None:
         with self._transaction():
             self.db.execute(
@@ -181,6 +307,7 @@ class Store:
                 (_now(), status, json.dumps(stats, ensure_ascii=False), run_id),
             )
 
+    @_guarded
     def runs(self) -> list[dict]:
         """Every run, oldest first, with its stats decoded."""
         rows = self.db.execute(
@@ -200,12 +327,14 @@ class Store:
 
     # Crawl state ---------------------------------------------------------------------------------
 
+    @_guarded
     def caught_up(self, source: str, list_path: str) -> bool:
         row = self.db.execute(
             "SELECT caught_up FROM lists WHERE source = ? AND list = ?", (source, list_path)
         ).fetchone()
         return bool(row and row[0])
 
+    @_guarded
     def mark_caught_up(self, source: str, list_path: str) -> None:
         with self._transaction():
             self.db.execute(
@@ -214,6 +343,7 @@ class Store:
                 (source, list_path),
             )
 
+    @_guarded
     def add_links(
         self, source: str, category: str | None, links: Iterable[tuple[str, str, bool]], run_id: int
     ) -> int:
@@ -229,6 +359,7 @@ class Store:
                 added += cursor.rowcount
         return added
 
+    @_guarded
     def pending(self, source: str) -> list[tuple[str, str | None]]:
         """Wanted links of ``source`` never stored: failed before, or left behind by an interrupted run."""
         rows = self.db.execute(
@@ -243,6 +374,7 @@ class Store:
         )
         return [tuple(row) for row in rows] + [tuple(row) for row in failed_seeds]
 
+    @_guarded
     def state(self, url: str) -> State | None:
         row = self.db.execute(
             "SELECT status, version, content_hash, etag, last_modified FROM documents WHERE url = ?", (url,)
@@ -251,6 +383,7 @@ class Store:
 
     # Documents ------------------------------------------------------------------------------------
 
+    @_guarded
     def save(
         self,
         page: Page,
@@ -290,6 +423,7 @@ class Store:
             )
             return "new" if version == 1 else "changed"
 
+    @_guarded
     def mark_unchanged(self, url: str, etag: str | None, last_modified: str | None) -> None:
         """Records a 304 answer: the stored version still holds; fresh validators are kept."""
         with self._transaction():
@@ -299,6 +433,7 @@ class Store:
                 (etag, last_modified, _now(), url),
             )
 
+    @_guarded
     def record_failure(self, url: str, source: str, category: str | None, error: str) -> None:
         """Records why ``url`` failed; a stored version stays as it was and the URL is retried next run."""
         with self._transaction():
@@ -310,6 +445,7 @@ class Store:
                 (url, source, category, error, _now()),
             )
 
+    @_guarded
     def failures(self) -> list[tuple[str, str]]:
         """(url, error) of every URL whose last fetch failed."""
         return [
@@ -319,6 +455,7 @@ class Store:
             )
         ]
 
+    @_guarded
     def stored(self, source: str | None = None) -> Iterator[Stored]:
         """The current version of every stored document (of ``source``), in URL order."""
         query = (
@@ -329,12 +466,11 @@ class Store:
         if source:
             query += " AND d.source = ?"
             params = (source,)
-        for page, version, fetched_at, src, warc in self.db.execute(
-            query + " ORDER BY d.url", params
-        ).fetchall():
-            yield Stored(
-                page_from_json(page), version, fetched_at, src, tuple(tuple(ref) for ref in json.loads(warc))
-            )
+        rows = self.db.execute(query + " ORDER BY d.url", params).fetchall()
+        return (
+            Stored(page_from_json(page), version, fetched_at, src, tuple(tuple(ref) for ref in json.loads(warc)))
+            for page, version, fetched_at, src, warc in rows
+        )
 
     def pages(self, source: str | None = None) -> list[Page]:
         """The current ``Page`` of every stored document."""
@@ -346,6 +482,7 @@ class Store:
 
         return [document_from_page(page) for page in self.pages(source)]
 
+    @_guarded
     def version_counts(self) -> dict[str, int]:
         """How many versions each URL has (for checks that nothing was stored twice)."""
         return dict(self.db.execute("SELECT url, COUNT(*) FROM versions GROUP BY url").fetchall())
@@ -361,7 +498,22 @@ class _Transaction:
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, kind, value, traceback) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        if kind is None:
+            try:
+                self.db.execute("COMMIT")
+                return
+            except sqlite3.DatabaseError:
+                rollback(self.db)
+                raise
+        rollback(self.db)
+
+
+def rollback(db: sqlite3.Connection) -> None:
+    """Roll back the transaction under way, if SQLite has not already (it may, on a full disk or an I/O
+    error); a failure of the rollback itself must not hide the error that called for it."""
+    if db.in_transaction:
+        with suppress(sqlite3.DatabaseError):
+            db.execute("ROLLBACK")
 
 
 def _alive(pid: int) -> bool:
@@ -375,9 +527,9 @@ def _alive(pid: int) -> bool:
 
 
 def stored_documents(config) -> list[Document]:
-    """The documents stored under ``config``'s ``store.path`` (none when there is no store yet)."""
+    """The documents stored under ``config``'s ``store.path``, read only (none when there is no store yet)."""
     path = config.path_of("store.path")
     if not path.exists():
         return []
-    with Store(path) as store:
+    with Store(path, read_only=True) as store:
         return store.documents()

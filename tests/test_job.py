@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 
@@ -228,3 +229,55 @@ def test_wrqa_run_names_the_pages_it_could_not_fetch(tmp_path, make_replica):
     actual = (result.exit_code, len(problems), "/dbgz/004002/1.html" in problems[0],
               "1 could not be fetched" in result.output)
     assert expected == actual
+
+
+def test_a_second_run_is_refused_before_the_validators_are_imported(tmp_path):
+    """With the run lock held, 'wrqa run' says so in one line and exits 2 without importing pandas or pandera."""
+    import subprocess
+    import sys
+
+    store = tmp_path / "var" / "store.sqlite3"
+    (tmp_path / "config.toml").write_text(f'[store]\npath = "{store}"\n', encoding="utf-8")
+    with history.exclusive(history.beside(store, "run.lock")):
+        child = subprocess.run([sys.executable, "-X", "importtime", "-m", "wrqa", "run", "--config",
+                                str(tmp_path / "config.toml")], capture_output=True, text=True, timeout=60)
+    lines = [line for line in child.stderr.splitlines() if not line.startswith("import time:")]
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in child.stderr.splitlines()
+                if line.startswith("import time:")}
+
+    expected = (2, [f"wrqa: Another run of the main job is under way on the store {store} "
+                    f"({history.beside(store, 'run.lock')} is held by process {os.getpid()}); let it finish first"],
+                set())
+    assert expected == (child.returncode, lines, imported & {"pandas", "pandera", "great_expectations", "validators"})
+
+
+CRASHING_RUN = """
+import sys
+from wrqa.config import load_config
+from wrqa.job import run_once
+
+def progress(source, done, total):
+    raise RuntimeError("the progress display broke")
+
+run_once(load_config(sys.argv[1]), progress=progress)
+"""
+
+
+def test_a_run_that_crashes_is_recorded_with_the_exit_code_its_process_ends_with(tmp_path, replica):
+    """A crash ends the process with Python's exit code 1 and its traceback; the history says failed, exit 1."""
+    import subprocess
+    import sys
+
+    config = make_config(tmp_path, replica)
+    path = tmp_path / "config.toml"
+    path.write_text(f'[store]\npath = "{config.path_of("store.path")}"\n[crawl]\ndelay = 0\n'
+                    f'[[sources]]\nname = "wcrd"\nkind = "epoint"\nbase_url = "{config.sources[0].base_url}"\n'
+                    'lists = ["zyfb/003005"]\n', encoding="utf-8")
+
+    child = subprocess.run([sys.executable, "-c", CRASHING_RUN, str(path)], capture_output=True, text=True,
+                           timeout=120)
+    with history.opened(config.path_of("store.path")) as conn:
+        last = history.runs(conn, 1)[0]
+
+    expected = (1, "RuntimeError: the progress display broke", ("failed", 1))
+    assert expected == (child.returncode, child.stderr.splitlines()[-1], (last.status, last.exit_code))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -104,3 +105,84 @@ def test_stored_pages_become_documents_through_normalize(store):
     assert (PAGE.url, "wcrd", "003005", "紫阳", 2018, "report", PAGE.published_at) == (
         document.url, document.site, document.category, document.committee, document.year, document.kind,
         document.published_at)
+
+
+def capped(store: Store, spare_pages: int) -> None:
+    """Let the store's file grow by ``spare_pages`` pages only: SQLite then answers SQLITE_FULL, as on a full disk.
+
+    SQLite keeps ``max_page_count`` per connection, so it is set on the store's own.
+    """
+    (pages,) = store.db.execute("PRAGMA page_count").fetchone()
+    store.db.execute(f"PRAGMA max_page_count = {pages + spare_pages}")
+
+
+def numbered(number: int) -> Page:
+    return replace(PAGE, url=f"http://wcrd.example/zyfb/003005/{number:03d}.html",
+                   paragraphs=(*PAGE.paragraphs, "正文。" * 400 + str(number)))
+
+
+def test_a_full_disk_keeps_every_document_stored_before_it_whole_and_once(store):
+    """Saving into a full store ends with one sentence naming the file; the pages saved before stay whole, once."""
+    pages = [numbered(number) for number in range(40)]
+    capped(store, 8)
+    saved = []
+    with pytest.raises(StoreError) as raised:
+        for page in pages:
+            store.save(page, "wcrd", 1)
+            saved.append(page)
+    with Store(store.path) as reopened:
+        kept, versions = reopened.pages(), reopened.version_counts()
+
+    expected = (f"disk full: cannot write '{store.path}'; free space on the disk holding "
+                f"'{store.path.parent}' or move store.path", saved, {page.url: 1 for page in saved}, True)
+    assert expected == (str(raised.value), kept, versions, 0 < len(saved) < len(pages))
+
+
+def fill_up(store: Store) -> None:
+    capped(store, 0)
+    store.save(numbered(1), "wcrd", 1)
+
+
+def write_while_another_process_writes(store: Store) -> None:
+    other = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        store.db.execute("PRAGMA busy_timeout = 0")  # the store waits 30 s; the test has no such patience
+        store.start_run(["wcrd"])
+    finally:
+        other.close()
+
+
+def write_a_store_opened_read_only(store: Store) -> None:
+    with Store(store.path, read_only=True) as reader:
+        reader.save(PAGE, "wcrd", 1)
+
+
+@pytest.mark.parametrize(("fault", "expected"), [
+    pytest.param(fill_up, "disk full: cannot write '{path}'; free space on the disk holding '{folder}' "
+                 "or move store.path", id="full"),
+    pytest.param(write_while_another_process_writes, "locked: '{path}' is being written by another process; "
+                 "let it finish (see 'wrqa status') and try again", id="locked"),
+    pytest.param(write_a_store_opened_read_only, "read-only: cannot write '{path}' (attempt to write a readonly "
+                 "database); make '{folder}' writable for this user or move store.path", id="read-only"),
+])
+def test_a_store_that_cannot_be_written_says_why_in_one_sentence(store, fault, expected):
+    """A full disk, a store another process holds and a read-only store each end with the file and the fix."""
+    with pytest.raises(StoreError) as raised:
+        fault(store)
+
+    assert expected.format(path=store.path, folder=store.path.parent) == str(raised.value)
+
+
+def test_a_store_opened_read_only_creates_no_table_and_holds_nothing(tmp_path):
+    """Another program's SQLite file, opened read-only, gains no table and reads as a store with no documents."""
+    path = tmp_path / "notes.sqlite3"
+    with closing(sqlite3.connect(path)) as other:
+        other.execute("CREATE TABLE notes (text TEXT)")
+
+    with Store(path, read_only=True) as reader:
+        documents, runs = reader.documents(), reader.runs()
+    with closing(sqlite3.connect(path)) as other:
+        tables = [row[0] for row in other.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+    assert ([], [], ["notes"]) == (documents, runs, tables)

@@ -108,7 +108,7 @@ def validate(paths, stored, output_format, output, fail_on, suite, html_dir, col
         if not store_path.exists():
             fail(f"{store_path}: no store yet; run 'wrqa crawl' first or set store.path in the config")
         try:
-            with Store(store_path) as store:
+            with Store(store_path, read_only=True) as store:
                 analyses.extend(analyze(document) for document in store.documents())
         except StoreError as error:
             fail(str(error))

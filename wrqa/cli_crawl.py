@@ -103,7 +103,7 @@ def export(output_format, output, source, config_path) -> None:
     if not path.exists():
         fail(f"{path}: no store yet; run 'wrqa crawl' first or set store.path in the config")
     try:
-        with Store(path) as store:
+        with Store(path, read_only=True) as store:
             lines = [json.dumps(_exported(stored), ensure_ascii=False) for stored in store.stored(source)]
     except StoreError as error:
         fail(str(error))

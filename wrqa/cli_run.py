@@ -1,6 +1,7 @@
 """The ``wrqa run``, ``daemon`` and ``status`` commands: thin layers over ``wrqa.job`` and ``wrqa.daemon``.
 
-Cheap to import: the job, the scheduler and the HTTP client are imported inside the command bodies.
+Cheap to import: the job, the scheduler and the HTTP client are imported inside the command bodies,
+and ``run`` imports nothing heavy itself, so that the job takes its lock before pandas is loaded.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ def _config(path: str | None):
         _fail(str(error))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, exit_code: int = 2) -> None:
     click.echo(f"wrqa: {message}", err=True)
-    sys.exit(2)
+    sys.exit(exit_code)
 
 
 @main.command()
@@ -45,8 +46,6 @@ def run(config_path: str | None, validate_all: bool) -> None:
     validate.fail_on that no waiver covers, 2 an input or setting that cannot be used.
     Ctrl-C stops after the page under way; the next run picks up from there.
     """
-    from crawler.errors import CrawlerError
-    from validators import ValidatorError
     from wrqa.job import JobError, run_once
 
     config = _config(config_path)
@@ -61,10 +60,8 @@ def run(config_path: str | None, validate_all: bool) -> None:
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
         outcome = run_once(config, validate_all=validate_all, stop=stop)
-    except (JobError, CrawlerError) as error:
-        _fail(str(error))
-    except ValidatorError as error:
-        _fail(f"validation could not be completed: {error}")
+    except JobError as error:
+        _fail(str(error), error.exit_code)  # the code the history recorded for the run
     finally:
         signal.signal(signal.SIGINT, previous)
     for message in outcome.crawl_errors[:MAX_MESSAGES]:
@@ -94,6 +91,7 @@ def daemon(config_path: str | None, cron: str | None, every: int | None, log_for
     SIGTERM/SIGINT let a running job finish its current page, then exit 0.
     """
     from wrqa.daemon import Daemon, DaemonError, EventLog, schedule_of
+    from wrqa.history import HistoryError
 
     config = _config(config_path)
     if cron and every:
@@ -101,7 +99,7 @@ def daemon(config_path: str | None, cron: str | None, every: int | None, log_for
     try:
         schedule = schedule_of(config, cron=cron, every=every)
         code = Daemon(config, schedule, EventLog(log_format)).run()
-    except DaemonError as error:
+    except (DaemonError, HistoryError) as error:
         _fail(str(error))
     sys.exit(code)
 
@@ -113,11 +111,12 @@ def status(config_path: str | None, as_json: bool) -> None:
     """Tell whether the daemon runs, the last run and its result, and the next run time."""
     from wrqa.daemon import DaemonError
     from wrqa.daemon import status as daemon_status
+    from wrqa.history import HistoryError
 
     config = _config(config_path)
     try:
         state = daemon_status(config)
-    except DaemonError as error:
+    except (DaemonError, HistoryError) as error:
         _fail(str(error))
     if as_json:
         click.echo(json.dumps(state, ensure_ascii=False, indent=2))

@@ -337,7 +337,8 @@ def _parse(stamp: str) -> datetime:
 
 
 def status(config) -> dict[str, Any]:
-    """The health of the job on the store of ``config``: daemon, last run, next run."""
+    """The health of the job on the store of ``config``: daemon, last run, next run. It writes nothing, so
+    it works on a store in a read-only folder."""
     store = config.path_of("store.path")
     running = history.is_held(history.beside(store, "daemon.lock"))
     saved: dict[str, Any] = {}
@@ -349,7 +350,7 @@ def status(config) -> dict[str, Any]:
             saved = {}
     last = None
     if store.exists():
-        with history.opened(store) as conn:
+        with history.opened(store, read_only=True) as conn:
             records = history.runs(conn, 1)
             last = records[0] if records else None
     if running and saved.get("next_run"):

@@ -12,6 +12,12 @@ Three tables live beside the crawler's own, in the same file (``store.path``):
 
 A run's findings, digests and end are written in one transaction: a run killed half-way leaves
 only its ``running`` row, which the next run marks ``interrupted``, and nothing else.
+``connect(path, read_only=True)`` writes nothing on the store (``crawler.store.connect_read_only``).
+
+    HistoryError   the history or a lock beside the store cannot be read or written (disk full,
+                   read-only, locked, not a database): one sentence naming the file and the fix
+    Held           a lock beside the store is held by another process
+
 This module must never crawl, validate or decide what a finding means.
 """
 
@@ -28,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from crawler.store import connect_read_only, guarded, rollback, storage_problem
 
 # Statuses of runs whose findings were stored; the others (running, stopped, interrupted, failed) have none.
 COMPLETE = ("clean", "findings", "errors")
@@ -123,23 +131,46 @@ _FINDING_COLUMNS = (
 )
 
 
+class HistoryError(Exception):
+    """The history in the store, or a lock file beside it, cannot be used; the message names the file and the fix."""
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def connect(store_path: Path) -> sqlite3.Connection:
-    """A connection to the store at ``store_path`` with the history tables in place."""
+def _path_of(conn: sqlite3.Connection) -> Path:
+    """The file of ``conn``'s main database (the store), for messages."""
+    try:
+        return Path(conn.execute("PRAGMA database_list").fetchone()[2])
+    except sqlite3.Error:  # a connection too broken to say: the message still names the kind of trouble
+        return Path("the store")
+
+
+_guarded = guarded(HistoryError, _path_of)
+
+
+@guarded(HistoryError, Path)
+def connect(store_path: Path, read_only: bool = False) -> sqlite3.Connection:
+    """A connection to the store at ``store_path`` with the history tables in place (``read_only``:
+    an existing store, opened for reading without writing anything on it)."""
+    if read_only:
+        return connect_read_only(store_path, SCHEMA)
     store_path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(store_path, timeout=30, isolation_level=None)
-    conn.execute("PRAGMA busy_timeout = 30000")
-    conn.executescript(SCHEMA)
+    try:
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.executescript(SCHEMA)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
 @contextmanager
-def opened(store_path: Path) -> Iterator[sqlite3.Connection]:
+def opened(store_path: Path, read_only: bool = False) -> Iterator[sqlite3.Connection]:
     """``connect`` for the length of a block, closed after it."""
-    conn = connect(store_path)
+    conn = connect(store_path, read_only)
     try:
         yield conn
     finally:
@@ -150,6 +181,7 @@ def _record(row: tuple) -> RunRecord:
     return RunRecord(*row[:7], counts=json.loads(row[7] or "{}"))
 
 
+@_guarded
 def mark_interrupted(conn: sqlite3.Connection) -> int:
     """Mark runs left ``running`` by a crash or a kill as ``interrupted``; how many there were."""
     cursor = conn.execute(
@@ -160,6 +192,7 @@ def mark_interrupted(conn: sqlite3.Connection) -> int:
     return cursor.rowcount
 
 
+@_guarded
 def start_run(conn: sqlite3.Connection, trigger: str) -> int:
     """Record the start of a run; its id."""
     cursor = conn.execute(
@@ -168,6 +201,7 @@ def start_run(conn: sqlite3.Connection, trigger: str) -> int:
     return int(cursor.lastrowid)
 
 
+@_guarded
 def end_run(conn: sqlite3.Connection, run_id: int, status: str, exit_code: int, summary: str,
             counts: dict[str, Any]) -> None:
     """Record the end of a run that stored no findings (stopped or failed)."""
@@ -178,15 +212,18 @@ def end_run(conn: sqlite3.Connection, run_id: int, status: str, exit_code: int, 
     )
 
 
-def fail_run(conn: sqlite3.Connection, run_id: int, summary: str) -> None:
-    """Record that run ``run_id`` failed, unless it already ended (its findings stored)."""
+@_guarded
+def fail_run(conn: sqlite3.Connection, run_id: int, summary: str, exit_code: int) -> None:
+    """Record that run ``run_id`` failed, with the exit code its process ends with, unless it already ended
+    (its findings stored)."""
     conn.execute(
-        "UPDATE job_runs SET finished_at = ?, status = 'failed', exit_code = 2, summary = ? "
+        "UPDATE job_runs SET finished_at = ?, status = 'failed', exit_code = ?, summary = ? "
         "WHERE id = ? AND status = 'running'",
-        (now(), summary, run_id),
+        (now(), exit_code, summary, run_id),
     )
 
 
+@_guarded
 def finish_run(conn: sqlite3.Connection, run_id: int, status: str, exit_code: int, summary: str,
                counts: dict[str, Any], findings: Iterable[StoredFinding], digests: dict[str, str],
                report: dict[str, Any]) -> None:
@@ -221,10 +258,11 @@ def finish_run(conn: sqlite3.Connection, run_id: int, status: str, exit_code: in
         end_run(conn, run_id, status, exit_code, summary, counts)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
 
 
+@_guarded
 def mark_alerted(conn: sqlite3.Connection, run_id: int, fingerprints: Iterable[str]) -> None:
     """Record that alerts about ``fingerprints`` of run ``run_id`` were delivered."""
     conn.executemany(
@@ -233,6 +271,7 @@ def mark_alerted(conn: sqlite3.Connection, run_id: int, fingerprints: Iterable[s
     )
 
 
+@_guarded
 def runs(conn: sqlite3.Connection, limit: int = 20) -> list[RunRecord]:
     """The latest ``limit`` runs, newest first."""
     rows = conn.execute(
@@ -243,6 +282,7 @@ def runs(conn: sqlite3.Connection, limit: int = 20) -> list[RunRecord]:
     return [_record(row) for row in rows]
 
 
+@_guarded
 def last_complete(conn: sqlite3.Connection, before: int | None = None) -> RunRecord | None:
     """The newest run whose findings were stored (before run ``before``, when given), or None."""
     marks = ", ".join("?" * len(COMPLETE))
@@ -254,6 +294,7 @@ def last_complete(conn: sqlite3.Connection, before: int | None = None) -> RunRec
     return _record(row) if row else None
 
 
+@_guarded
 def findings_of(conn: sqlite3.Connection, run_id: int) -> list[StoredFinding]:
     """The findings stored with run ``run_id``, by path, line and column."""
     rows = conn.execute(
@@ -267,18 +308,21 @@ def findings_of(conn: sqlite3.Connection, run_id: int) -> list[StoredFinding]:
     ]
 
 
+@_guarded
 def report_of(conn: sqlite3.Connection, run_id: int) -> dict[str, Any] | None:
     """The report data stored with run ``run_id``, or None when it was not kept."""
     row = conn.execute("SELECT report FROM run_reports WHERE run_id = ?", (run_id,)).fetchone()
     return json.loads(zlib.decompress(row[0]).decode("utf-8")) if row else None
 
 
+@_guarded
 def set_summary(conn: sqlite3.Connection, run_id: int, summary: str, counts: dict[str, Any]) -> None:
     """Replace a run's summary and counts (after its alerts went out)."""
     conn.execute("UPDATE job_runs SET summary = ?, counts = ? WHERE id = ?",
                  (summary, json.dumps(counts, ensure_ascii=False), run_id))
 
 
+@_guarded
 def digests(conn: sqlite3.Connection) -> dict[str, str]:
     """The digest of every source when it was last validated."""
     return dict(conn.execute("SELECT source, digest FROM validated_sources"))
@@ -298,10 +342,14 @@ def exclusive(path: Path) -> Iterator[None]:
     """Hold an OS lock (``flock``) on ``path`` for the block; ``Held`` at once when another process has it.
 
     The kernel drops the lock when its holder dies, even by SIGKILL, so a crash never leaves it stale.
-    The file keeps the holder's pid for the message.
+    The file keeps the holder's pid for the message. A lock file that cannot be made or written (a
+    read-only folder, a full disk) is a ``HistoryError`` naming it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")  # noqa: SIM115 - the lock lives as long as the open file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")  # noqa: SIM115 - the lock lives as long as the open file
+    except OSError as error:
+        raise HistoryError(storage_problem(path, error)) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -309,20 +357,23 @@ def exclusive(path: Path) -> Iterator[None]:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             raise Held(f"{path} is held by process {holder}") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+        except OSError as error:
+            raise HistoryError(storage_problem(path, error)) from None
         yield
     finally:
         handle.close()
 
 
 def is_held(path: Path) -> bool:
-    """Whether another process holds the lock on ``path`` now."""
+    """Whether another process holds the lock on ``path`` now; reads only, so it works on a read-only store."""
     if not path.exists():
         return False
-    with open(path, "a+") as handle:
+    with open(path) as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

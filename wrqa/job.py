@@ -2,8 +2,9 @@
 
 ``run_once(config)`` is the one function behind ``wrqa run`` and every run of the daemon. One run:
 
-1. refuses at once when another run holds ``<store>.run.lock``; marks runs a crash left ``running``
-   as ``interrupted`` (the crawler resumes from its store, so nothing fetched is lost);
+1. takes ``<store>.run.lock`` before anything heavy is imported, so that a second run is refused at
+   once; marks runs a crash left ``running`` as ``interrupted`` (the crawler resumes from its store,
+   so nothing fetched is lost);
 2. crawls every configured source (``crawler.crawl.crawl``); a stop request ends the crawl after the
    page under way and the run is recorded ``stopped``, with nothing half-written;
 3. validates the stored documents whose source is new or changed since it was last validated
@@ -15,7 +16,10 @@
    is retried by the next run), and writes the HTML report to ``report.dir``.
 
 The exit code is that of ``wrqa validate``: 0 clean, 1 a finding at or above ``validate.fail_on``
-that no waiver covers, 2 an input that could not be read. This module has no scheduling of its own.
+that no waiver covers, 2 an input that could not be read. A run that cannot go on (a full or read-only
+store, validation that cannot complete) raises ``JobError``, one line with exit code 2; a crash (a
+bug) keeps its exception, which ends ``wrqa run`` with exit code 1. The history records either as
+``failed`` with the exit code the process ends with. This module has no scheduling of its own.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ import hashlib
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from checks.records import SEVERITIES
+from crawler.errors import CrawlerError
 from reports.folder import FolderError
 from wrqa import history
 from wrqa.alerts import Alert, due, send_alerts
@@ -39,7 +45,10 @@ HISTORY_RUNS = 30  # runs drawn in the report's trend
 
 
 class JobError(Exception):
-    """A run that cannot start or go on: a bad waivers file, a store in use, a store that cannot be read."""
+    """A run that cannot start or go on: a bad waivers file, a store in use, a store that cannot be read or
+    written, validation that cannot complete. The message is one line; ``wrqa run`` exits ``exit_code``."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -186,12 +195,15 @@ def _stored_documents(config) -> list:
 
 def _validate(documents: list, config) -> dict[str, Any]:
     from reports.json import run_to_dict
-    from validators import engines_for, validate
+    from validators import ValidatorError, engines_for, validate
 
     sources = len({document.path for document in documents})
-    run = validate(documents, engines=engines_for(config["validate.suite"], sources),
-                   duplicate_threshold=float(config["validate.duplicate_threshold"]),
-                   rate_tolerance=float(config["validate.rate_tolerance"]))
+    try:
+        run = validate(documents, engines=engines_for(config["validate.suite"], sources),
+                       duplicate_threshold=float(config["validate.duplicate_threshold"]),
+                       rate_tolerance=float(config["validate.rate_tolerance"]))
+    except ValidatorError as error:
+        raise JobError(f"validation could not be completed: {error}") from None
     return run_to_dict(run, include_text=True)
 
 
@@ -225,17 +237,16 @@ def run_once(config, *, validate_all: bool = False, stop: threading.Event | None
     """Run the main job once over ``config``; see the module docstring for the steps."""
     store = config.path_of("store.path")
     try:
-        waivers = load_waivers(config.path_of("waivers.path") if config["waivers.path"] else None)
-    except WaiverError as error:
-        raise JobError(str(error)) from None
-    try:
         with history.exclusive(history.beside(store, "run.lock")):
+            waivers = load_waivers(config.path_of("waivers.path") if config["waivers.path"] else None)
             with history.opened(store) as conn:
                 return _Run(config, conn, waivers, trigger, stop, progress, validate_all)()
     except history.Held as held:
         raise JobError(
             f"Another run of the main job is under way on the store {store} ({held}); let it finish first"
         ) from None
+    except (WaiverError, history.HistoryError) as error:
+        raise JobError(str(error)) from None
 
 
 class _Run:
@@ -257,10 +268,19 @@ class _Run:
         run_id = history.start_run(self.conn, self.trigger)
         try:
             return self._run(run_id, interrupted)
+        except (JobError, CrawlerError, history.HistoryError) as error:
+            self._failed(run_id, error, JobError.exit_code)
+            raise JobError(str(error)) from None
         except BaseException as error:
-            message = f"failed: {type(error).__name__}: {error}".splitlines()[0]
-            history.fail_run(self.conn, run_id, message)
+            self._failed(run_id, error, 1)  # a crash: Python ends the process with 1 and the traceback
             raise
+
+    def _failed(self, run_id: int, error: BaseException, exit_code: int) -> None:
+        """Record the run as failed; a history that cannot take it (a full disk) leaves the run
+        ``running``, for the next run to mark ``interrupted``, and must not hide ``error``."""
+        message = f"failed: {type(error).__name__}: {error}".splitlines()[0]
+        with suppress(history.HistoryError):
+            history.fail_run(self.conn, run_id, message, exit_code)
 
     def _run(self, run_id: int, interrupted: int) -> RunOutcome:
         fetched, crawl_errors = _crawl(self.config, self.stop, self.progress)
