@@ -2,7 +2,8 @@
 
 One row per thing, with ``doc`` (the document's index in the run), its ``kind`` where a rule may apply to
 some kinds only, and, where it has one, its span (``offset``, ``end``) in that document's normalized text,
-so that every failed row can be traced back to a position in the source file. Optional numbers are floats
+so that every failed row can be traced back to a position in the source file; a note (what normalization
+took out of the text, placed in the source) is a row of its own. Optional numbers are floats
 with NaN for "not stated". The lines frame holds, per text rule, how many marks its marker left on the line:
 each pattern runs once, and the engines judge the counts. It judges nothing.
 """
@@ -21,7 +22,7 @@ from checks.sections import expected_ordinals, expected_year
 from checks.terms import TERMS
 
 NAN = math.nan
-FRAMES = ("documents", "lines", "headings", "statistics", "relations", "mentions")
+FRAMES = ("documents", "lines", "notes", "headings", "statistics", "relations", "mentions")
 
 
 def _day(value) -> float:
@@ -100,6 +101,8 @@ def document_rows(
             counts.append(index - first)
         rows["lines"].append((doc, offset, text, *counts))
         offset = stop
+    for index, note in enumerate(document.notes):
+        rows["notes"].append((doc, kind, note.rule, note.kind, index))
     for heading, ordinal in zip(analysis.headings, expected_ordinals(analysis.headings), strict=True):
         expected = expected_year(heading, document.year)
         rows["headings"].append((
@@ -130,13 +133,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": ("doc", "kind", "committee", "year", "title", "has_work", "has_shortcomings", "has_plans",
                   "similarity", "duplicate_of", "meeting_day", "term_start", "term_end"),
     "lines": ("doc", "offset", "text"),
+    "notes": ("doc", "kind", "rule", "form", "index"),
     "headings": ("doc", "kind", "level", "ordinal", "expected_ordinal", "section", "year", "expected_year",
                  "offset", "end"),
     "statistics": ("doc", "kind", "value", "unit", "label", "offset", "end"),
     "relations": ("doc", "kind", "relation", "part", "whole", "stated", "gap", "unit", "offset", "end"),
     "mentions": ("doc", "kind", "committee", "mentioned", "offset", "end"),
 }
-_TYPES = {"doc": "int64", "offset": "int64", "end": "int64", "level": "int64", "ordinal": "int64",
+_TYPES = {"doc": "int64", "index": "int64", "offset": "int64", "end": "int64", "level": "int64", "ordinal": "int64",
           "expected_ordinal": "int64", "has_work": "bool", "has_shortcomings": "bool", "has_plans": "bool"}
 _FLOATS = {"year", "similarity", "duplicate_of", "meeting_day", "term_start", "term_end", "expected_year",
            "value", "part", "whole", "stated", "gap"}

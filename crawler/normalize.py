@@ -17,7 +17,7 @@ from datetime import date, datetime
 from crawler import committee as committees
 from crawler.extract import CHINA, meeting_of
 from crawler.files import source_from_text
-from crawler.records import Document, Page, SourceMap, SourceText
+from crawler.records import Document, Note, Page, SourceMap, SourceText
 
 # Full-width ASCII to half-width, and every space variant to a plain space: one character for one.
 FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -223,12 +223,29 @@ def documents_from_source(source: SourceText, raw_lines: Sequence[Sequence[Piece
     if not titles:
         body = [paragraph for paragraph in paragraphs if not CHROME.match(paragraph.text)]
         title = source.path.replace("\\", "/").rsplit("/", 1)[-1]
-        return [_document(source, title, body, published, line=body[0].line if body else 1)]
+        return [_document(source, title, body, published, line=body[0].line if body else 1,
+                          notes=_chrome_notes(paragraphs))]
     for number, start in enumerate(titles):
         end = titles[number + 1] if number + 1 < len(titles) else len(paragraphs)
+        # The page chrome above the first title belongs to the first document: it was saved with it.
+        taken = paragraphs[0 if number == 0 else start:end]
         body = [paragraph for paragraph in paragraphs[start:end] if not CHROME.match(paragraph.text)]
-        documents.append(_document(source, paragraphs[start].text, body, published, line=paragraphs[start].line))
+        documents.append(_document(source, paragraphs[start].text, body, published, line=paragraphs[start].line,
+                                   notes=_chrome_notes(taken)))
     return documents
+
+
+def _chrome_notes(paragraphs: Sequence[Paragraph]) -> tuple[Note, ...]:
+    """The page chrome normalization keeps out of the checks, as artifacts placed where it stands."""
+    return tuple(_note(paragraph, "artifact", "chrome") for paragraph in paragraphs if CHROME.match(paragraph.text))
+
+
+def _note(paragraph: Paragraph, rule: str, kind: str) -> Note:
+    """A note covering ``paragraph``, from its first character to its last."""
+    last = len(paragraph.starts) - 1
+    end_column = paragraph.columns[last] + len(paragraph.text) - paragraph.starts[last]
+    return Note(rule, kind, paragraph.lines[0], paragraph.columns[0], paragraph.lines[last], end_column,
+                paragraph.text)
 
 
 def _author(body: Sequence[Paragraph]) -> str | None:
@@ -247,6 +264,7 @@ def _document(
     *,
     line: int,
     page: Page | None = None,
+    notes: tuple[Note, ...] = (),
 ) -> Document:
     text, origin = _join(body)
     head = "\n".join(paragraph.text for paragraph in body[:6])
@@ -276,7 +294,7 @@ def _document(
         year = published.year
     return Document(
         source=source, line=line, title=title, committee=committee, year=year, kind=kind,
-        text=text, origin=origin, published_at=published, meeting_date=meeting_date, session=session,
+        text=text, origin=origin, published_at=published, meeting_date=meeting_date, session=session, notes=notes,
     )
 
 

@@ -73,6 +73,23 @@ class SourceMap:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something of a source a rule reports that is not (or not only) in the normalized text, placed in the source.
+
+    rule: the rule it is a finding of (``artifact``); kind: which form it takes (``chrome``, ``revision``…).
+    line, column, end_line, end_column: 1-based, in the source file (end_column exclusive); text: the words.
+    """
+
+    rule: str
+    kind: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Document:
     """One report or article, normalized for the checks.
 
@@ -87,6 +104,8 @@ class Document:
     origin: maps offsets in ``text`` back to source lines and columns.
     url, site, category, published_at, meeting_date, session: what the crawler knew of the page.
     warnings: extraction warnings (a layout the adapter did not recognise, a date it could not read).
+    notes: what reading or normalizing took out of ``text`` or found around it and a reader should still be
+        told of (page chrome dropped, a Word document's unaccepted changes), placed in the source.
     """
 
     source: SourceText
@@ -104,6 +123,7 @@ class Document:
     meeting_date: date | None = None
     session: str | None = None
     warnings: tuple[str, ...] = field(default=())
+    notes: tuple[Note, ...] = field(default=())
 
     @property
     def path(self) -> str:

@@ -105,14 +105,20 @@ def both(first, second):
 # --- the text rules: counts of marks per line ---------------------------------------------------------
 
 
-def _count_is_zero(rule_id: str) -> Callable[[Bounds], tuple[Check, ...]]:
+def _count_is_zero(rule_id: str, noted: bool = False) -> Callable[[Bounds], tuple[Check, ...]]:
+    """A text rule's checks: no mark of it on any line, and (``noted``) no note of it, such as the page chrome
+    normalization took out of the text."""
     def checks(_bounds: Bounds) -> tuple[Check, ...]:
-        return (Check(
-            rule_id, "lines", lambda frame: frame[rule_id] == 0,
-            lambda gx, applies: gx.expectations.ExpectColumnValuesToBeBetween(
-                column=rule_id, min_value=0, max_value=0, row_condition=applies),
-            observe=("text",),
-        ),)
+        marked = Check(rule_id, "lines", lambda frame: frame[rule_id] == 0,
+                       lambda gx, applies: gx.expectations.ExpectColumnValuesToBeBetween(
+                           column=rule_id, min_value=0, max_value=0, row_condition=applies),
+                       observe=("text",))
+        if not noted:
+            return (marked,)
+        return (marked, Check(f"{rule_id}/noted", "notes", lambda frame: frame["rule"] != rule_id,
+                              lambda gx, applies: gx.expectations.ExpectColumnValuesToNotBeInSet(
+                                  column="rule", value_set=[rule_id], row_condition=applies),
+                              observe=("rule", "form")))
     return checks
 
 
@@ -393,7 +399,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "`##paidbegin##` markers, mojibake (`锟斤拷`, U+FFFD), HTML entities and tags, page footers, converter "
          "watermarks, page chrome (`扫一扫在手机打开当前页`, `[图片]`), mirror damage (`武大?智谷`, `區(qū)`)",
          "a paragraph cut at a page end (repaired), U+3000 indents",
-         _count_is_zero("artifact"), _artifact,
+         _count_is_zero("artifact", noted=True), _artifact,
          _HEAD + "##paidbegin##组织代表述职。" + _TAIL, _HEAD + "\u3000\u3000正文缩进不是残留。" + _TAIL,
          marker=markers.artifacts),
     Rule("duplicate-report", Severity.WARNING, "疑似重复报告",

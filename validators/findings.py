@@ -50,6 +50,10 @@ class FindingMaker:
             marks = [mark for mark in self.frames.marks[doc].get(item.rule.id, ()) if start <= mark.offset < stop]
             return [self._finding(item, analysis, mark.offset, mark.end, *item.rule.describe(
                 Failure(record, failure.data, analysis.document, self._other, mark)), engine) for mark in marks]
+        if item.frame == "notes":
+            note = analysis.document.notes[int(record["index"])]
+            return [self._noted(item, analysis, note, *item.rule.describe(
+                Failure(record, failure.data, analysis.document, self._other, note)), engine)]
         if item.frame == "documents":
             document = analysis.document
             span = item.rule.locate(document) if item.rule.locate else None
@@ -58,6 +62,21 @@ class FindingMaker:
         else:
             start, end = int(record["offset"]), int(record["end"])
         return [self._finding(item, analysis, start, end, *item.rule.describe(failure), engine)]
+
+    def _noted(self, item: Planned, analysis: Analysis, note, message: str, data: dict, engine: str) -> Finding:
+        document = analysis.document
+        key = "\x1f".join((item.name, document.committee or "", str(document.year), document.title, note.text))
+        lines = document.source.lines
+        source_line = lines[note.line - 1] if 0 < note.line <= len(lines) else ""
+        stop = note.end_column - 1 if note.end_line == note.line else len(source_line)
+        page, line = document.source.page_line(note.line)
+        end_page, end_line = document.source.page_line(note.end_line)
+        return Finding(
+            rule=item.rule.id, severity=item.severity, path=document.path, line=line, column=note.column,
+            end_line=end_line if end_page == page else line, end_column=note.end_column,
+            excerpt=(source_line[note.column - 1 : stop] or note.text)[:EXCERPT_MAX], message=message, data=data,
+            fingerprint=hashlib.sha256(key.encode()).hexdigest()[:16], engine=engine, page=page,
+        )
 
     def _other(self, doc: int):
         return self.analyses[doc].document

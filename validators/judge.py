@@ -138,6 +138,8 @@ def result_of(analysis: Analysis, findings: tuple[Finding, ...], following: Docu
     document = analysis.document
     source = document.source
     end_line = following.line - 1 if following is not None and following.source is source else len(source.lines)
+    # A document starts at its title, or at the page chrome saved above it.
+    start = min([document.line, *(note.line for note in document.notes)])
     position = document.origin.position
     flagged = {(f.line, f.column) for f in findings if f.rule == "stat-part-whole"}
     statistics = tuple(PlacedStatistic(s.kind, s.value, s.unit, s.label, *position(s.offset), s.text)
@@ -145,13 +147,13 @@ def result_of(analysis: Analysis, findings: tuple[Finding, ...], following: Docu
     relations = tuple(PlacedRelation(r.relation, r.part, r.whole, r.stated, r.unit, *position(r.offset), r.text,
                                      ok=position(r.offset) not in flagged) for r in analysis.relations)
     return DocumentResult(
-        path=document.path, line=document.line, end_line=max(end_line, document.line), title=document.title,
+        path=document.path, line=start, end_line=max(end_line, document.line), title=document.title,
         committee=document.committee, year=document.year, kind=document.kind, sections=analysis.sections,
         url=document.url, site=document.site, category=document.category, published_at=document.published_at,
         meeting_date=document.meeting_date, session=document.session, encoding=source.encoding,
         source="store" if document.url else "file", warnings=document.warnings, statistics=statistics,
         relations=relations, findings=findings,
-        lines=tuple(source.lines[document.line - 1 : end_line]) if keep_lines else None, pages=source.pages,
+        lines=tuple(source.lines[start - 1 : end_line]) if keep_lines else None, pages=source.pages,
     )
 
 

@@ -21,7 +21,8 @@ KINDS = ["report", "article", "other"]
 STATISTIC_KINDS = ["rate", "growth", "fulfilment", "percent", "count", "approx-count"]
 RELATIONS = ["part", "parts-sum", "share"]
 # What a report shows of a failed row when its check names no columns of its own.
-OBSERVE = {"lines": ("text",), "documents": ("title",), "headings": ("ordinal", "expected_ordinal"),
+OBSERVE = {"lines": ("text",), "notes": ("rule", "form"), "documents": ("title",),
+           "headings": ("ordinal", "expected_ordinal"),
            "statistics": ("label", "value"), "relations": ("part", "whole", "stated"),
            "mentions": ("committee", "mentioned")}
 
@@ -57,6 +58,8 @@ CONTRACT: dict[str, dict[str, pa.Column]] = {
         "term_end": pa.Column("float64", nullable=True),
     },
     "lines": {**_offsets(), "text": pa.Column(object)},
+    "notes": {"doc": pa.Column("int64", pa.Check.ge(0)), "kind": _kind(), "rule": pa.Column(object),
+              "form": pa.Column(object), "index": pa.Column("int64", pa.Check.ge(0))},
     "headings": {
         **_span(),
         "kind": _kind(),

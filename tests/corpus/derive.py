@@ -131,6 +131,8 @@ VOLUME_DEFECTS = (
     ("committee-name", "街街道工委充分践行"), ("artifact", "##paidbegin##"), ("artifact", "##paidend##"),
     # The 2018 report's 其中 list sums to 29 of 16 submissions.
     ("stat-part-whole", "目前投稿数16篇"),
+    # The 2018 report was saved with the district site's breadcrumb and its toolbar on the date line.
+    ("artifact", "首页 > 重要发布 > 常委会会议文件"), ("artifact", "发布时间:2018-12-27 15:41"),
 )
 # Findings that follow from an edit elsewhere: removing 二、 leaves 一、 then 三、.
 CONSEQUENCES = {
@@ -141,8 +143,9 @@ CONSEQUENCES = {
 # The real defects the seeds hold, found by reading them: (rule, line).
 SEED_LABELS = {
     "wuchang-2022-street-reports-volume.txt": [("committee-name", 38), ("artifact", 40), ("artifact", 464)],
-    "wcrd-2018-ziyang-report.txt": [("stat-part-whole", 63)],
-    "hppc-2024-xujiapeng-article.txt": [],
+    "wcrd-2018-ziyang-report.txt": [("artifact", 1), ("artifact", 3), ("stat-part-whole", 63)],
+    # The article was saved with the provincial site's login bar, breadcrumb, source line and editor footer.
+    "hppc-2024-xujiapeng-article.txt": [("artifact", 1), ("artifact", 3), ("artifact", 7), ("artifact", 43)],
 }
 
 
