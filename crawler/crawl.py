@@ -3,7 +3,8 @@
 Incremental: a list is paged until a page brings no link the store has not seen (once the list has
 been read to its end), articles already stored are asked for with their ETag / Last-Modified, and only
 changed content makes a new version. Links of an interrupted or failed run are fetched on the next.
-``stop``, a ``threading.Event``, ends the crawl gracefully after the pages under way.
+``stop``, a ``threading.Event``, ends the crawl within seconds: the pages under way are interrupted and
+recorded as failed, so the next run fetches them.
 It must never decide whether a report is good; that is the validator's work.
 """
 
@@ -105,7 +106,7 @@ def crawl(
     with Store(config.path_of("store.path")) as store:
         run_id = store.start_run(source.name for source in chosen)
         archive = Archive(config.path_of("store.warc_dir"), run_id)
-        client = Client(settings, [source.base_url for source in chosen])
+        client = Client(settings, [source.base_url for source in chosen], stop=stop)
         status = "failed"
         try:
             crawler = _SourceCrawler(config, store, archive, client, run_id, tally, progress, stop)

@@ -5,11 +5,16 @@ It is polite to small government servers and wary of what they send back:
   (``crawl.delay``, or the robots.txt Crawl-delay when longer), a clear User-Agent;
 - robots.txt honoured through Protego; ``Retry-After`` on 429/503 obeyed;
 - retries with exponential backoff on timeouts, connection errors, 5xx, 408 and 429, never on other 4xx;
+- every request bounded: ``crawl.timeout`` of silence per read, ``crawl.max_page_seconds`` in all, from the
+  connect to the last byte; a stop (``threading.Event``) interrupts a request or a pause within half a second;
 - bodies streamed with a size cap, gzip/deflate decompressed here with the same cap (httpx alone would
   expand a small gzip bomb without limit);
 - the charset decided from the bytes; gb2312 and gbk decoded as gb18030;
 - only configured hosts fetched, redirects to any other host refused;
 - an anti-bot JavaScript challenge page raised as ``ChallengeError``, never returned as content.
+
+Pages are fetched through httpcore, httpx's own engine, over ``crawler.network``: the network backend
+every wait on a socket passes through, so that a deadline and a stop can cut any of them short.
 
 It must never parse pages or touch the store.
 """
@@ -26,15 +31,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 from charset_normalizer import from_bytes
 from protego import Protego
 
 from crawler.errors import ChallengeError, FetchError, UnreachableError
+from crawler.network import Network, stopped
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
-CHUNK = 64 * 1024
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
@@ -42,6 +48,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I
 _CHALLENGE = re.compile(r"""<meta[^>]+content\s*=\s*["']\{qt|<script[^>]+\br\s*=\s*["']m["']""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _GB = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+_TRANSIENT = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError)
 
 
 @dataclass(frozen=True)
@@ -50,12 +57,14 @@ class Settings:
 
     delay: seconds between requests to one host; concurrency: requests under way at once per host;
     retries and backoff: attempts after a transient failure and the first pause (doubled each time);
-    max_retry_after: the longest Retry-After obeyed before the page is given up for this run.
+    max_retry_after: the longest Retry-After obeyed before the page is given up for this run;
+    timeout: the longest silence of a server within a request; max_page_seconds: the longest request in all.
     """
 
     user_agent: str = "wrqa/0.1"
     delay: float = 2.0
     timeout: float = 20.0
+    max_page_seconds: float = 30.0
     retries: int = 3
     backoff: float = 1.0
     max_retry_after: float = 300.0
@@ -69,6 +78,7 @@ class Settings:
             user_agent=config["crawl.user_agent"],
             delay=float(config["crawl.delay"]),
             timeout=float(config["crawl.timeout"]),
+            max_page_seconds=float(config["crawl.max_page_seconds"]),
             retries=config["crawl.retries"],
             backoff=float(config["crawl.backoff"]),
             max_retry_after=float(config["crawl.max_retry_after"]),
@@ -220,26 +230,29 @@ class Client:
     """Fetches pages from a fixed set of hosts, politely; thread-safe, one per crawl.
 
     ``hosts`` are the base URLs (or netlocs) of the configured sources; any other host is refused.
+    ``stop``, when set, interrupts the requests and pauses under way: they raise ``FetchError``.
     Use as a context manager, or call ``close``.
     """
 
-    def __init__(self, settings: Settings, hosts: Iterable[str]) -> None:
+    def __init__(self, settings: Settings, hosts: Iterable[str], stop: threading.Event | None = None) -> None:
         self.settings = settings
         self.allowed = {urlsplit(h).netloc.lower() if "//" in h else h.lower() for h in hosts}
+        self.stop = stop or threading.Event()
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
         self.requests = 0
         self.bytes = 0
         self._count_lock = threading.Lock()
         self._crawl_delays: dict[str, float] = {}
-        self._http = httpx.Client(
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-            timeout=settings.timeout,
-            follow_redirects=False,
-            limits=httpx.Limits(
-                max_connections=max(settings.concurrency * 4, 10),
-                max_keepalive_connections=max(settings.concurrency * 4, 10),
-            ),
+        self._network = Network(self.stop)
+        self._headers = [("User-Agent", settings.user_agent), ("Accept", "*/*"),
+                         ("Accept-Encoding", "gzip, deflate")]
+        self._timeouts = dict.fromkeys(("connect", "read", "write", "pool"), settings.timeout)
+        self._pool = httpcore.ConnectionPool(
+            max_connections=max(settings.concurrency * 4, 10),
+            max_keepalive_connections=max(settings.concurrency * 4, 10),
+            keepalive_expiry=5.0,  # httpx's default: a kept-alive connection older than this is not reused
+            network_backend=self._network,
         )
 
     def __enter__(self) -> Client:
@@ -249,7 +262,7 @@ class Client:
         self.close()
 
     def close(self) -> None:
-        self._http.close()
+        self._pool.close()
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
         """The page at ``url``; with ``etag``/``last_modified`` a conditional GET that may answer 304.
@@ -356,12 +369,13 @@ class Client:
             last = attempt == attempts - 1
             try:
                 response = self._polite_fetch(host, netloc, url, headers)
-            except (httpx.TimeoutException, httpx.TransportError) as error:
+            except _TRANSIENT as error:
                 if last:
-                    kind = "timed out" if isinstance(error, httpx.TimeoutException) else "failed"
+                    kind = "timed out" if isinstance(error, httpcore.TimeoutException) else "failed"
+                    detail = f": {error}" if str(error) else ""
                     raise FetchError(
                         f"'{url}' {kind} after {attempts} attempt{'s' if attempts > 1 else ''} "
-                        f"({type(error).__name__})"
+                        f"({type(error).__name__}{detail})"
                     ) from None
                 self._pause(host, self.settings.backoff * 2**attempt)
                 continue
@@ -395,7 +409,8 @@ class Client:
                         host.next_start = now + delay
                         break
                     wait = host.next_start - now
-                time.sleep(wait)
+                if self.stop.wait(wait):
+                    raise stopped(url)
             try:
                 return self._fetch(url, headers)
             finally:
@@ -405,8 +420,10 @@ class Client:
 
     def _fetch(self, url: str, headers: dict[str, str]) -> Response:
         limit = self.settings.max_page_bytes
-        with self._http.stream("GET", url, headers=headers) as response:
-            names = {name.lower(): value for name, value in response.headers.items()}
+        with self._network.exchange(url, self.settings.max_page_seconds), self._pool.stream(
+            "GET", _target(url), headers=[*self._headers, *headers.items()], extensions={"timeout": self._timeouts}
+        ) as response:
+            names = _header_table(response.headers)
             declared = names.get("content-length", "")
             encoding = names.get("content-encoding", "identity").strip().lower()
             if encoding in ("identity", ""):
@@ -421,7 +438,7 @@ class Client:
                 raise FetchError(f"'{url}' uses the unsupported content encoding '{encoding}'; skipped")
             body = bytearray()
             received = 0
-            for chunk in response.iter_raw(CHUNK):
+            for chunk in response.iter_stream():
                 received += len(chunk)
                 if inflater is not None:
                     body += inflater.feed(chunk)
@@ -434,7 +451,23 @@ class Client:
                 self.bytes += received
             for name in ("content-encoding", "transfer-encoding", "content-length"):
                 names.pop(name, None)
-            return Response(url, url, response.status_code, names, bytes(body), "", "", response.http_version)
+            version = response.extensions.get("http_version", b"HTTP/1.1").decode("ascii", "replace")
+            return Response(url, url, response.status, names, bytes(body), "", "", version)
+
+
+def _target(url: str) -> httpcore.URL:
+    """``url`` for httpcore, its path and query percent-encoded as httpx encodes them."""
+    parts = httpx.URL(url)
+    return httpcore.URL(scheme=parts.raw_scheme, host=parts.raw_host, port=parts.port, target=parts.raw_path)
+
+
+def _header_table(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Response headers by lower-case name, repeated ones joined by ', ' (as httpx's ``Headers`` does)."""
+    table: dict[str, str] = {}
+    for name, value in raw:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        table[key] = f"{table[key]}, {text}" if key in table else text
+    return table
 
 
 def post_json(url: str, payload: object, *, user_agent: str, timeout: float) -> int:

@@ -61,17 +61,25 @@ def test_a_retry_after_beyond_the_limit_leaves_the_page_for_the_next_run(make_re
     assert (1, True) == (replica.paths("epoint").count(ZIYANG), "max_retry_after" in failures(config)[ZIYANG])
 
 
-def test_a_slow_page_times_out_is_recorded_and_is_stored_by_a_later_run(make_replica, crawl_config):
-    """A page slower than crawl.timeout fails after its retries; once the server is quick it is stored."""
-    replica = make_replica(faults={"epoint": {ZIYANG: "slow:1.5"}})
-    config = crawl_config(replica, sources=("epoint",), crawl={"timeout": 0.3, "retries": 1})
+@pytest.mark.parametrize(("fault", "settings", "words"), [
+    ("slow:1.5", {"timeout": 0.3, "retries": 1}, "timed out"),
+    # a byte every 0.05 s: never silent for crawl.timeout, and the deadline is not retried
+    ("trickle:0.05", {"max_page_seconds": 1, "retries": 2}, "crawl.max_page_seconds=1"),
+])
+def test_a_slow_page_fails_at_its_bound_and_is_stored_by_a_later_run(make_replica, crawl_config, fault, settings,
+                                                                     words):
+    """A page silent for longer than crawl.timeout (after its retries), or trickling in for longer than
+    crawl.max_page_seconds, fails within seconds naming the bound; once the server is quick it is stored."""
+    replica = make_replica(faults={"epoint": {ZIYANG: fault}})
+    config = crawl_config(replica, sources=("epoint",), crawl=settings)
 
     first = crawl(config)
     error = failures(config)[ZIYANG]
     replica.sites["epoint"].faults.clear()
     crawl(config)
 
-    assert (1, True, WANTED_DISTRICT - {ZIYANG}) == (first.failed, "timed out" in error, stored(config) - {ZIYANG})
+    assert (1, True, True, WANTED_DISTRICT - {ZIYANG}) == (
+        first.failed, first.seconds < 5, words in error, stored(config) - {ZIYANG})
     assert ZIYANG in stored(config) and ZIYANG not in failures(config)
 
 

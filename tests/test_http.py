@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import socket
+import threading
+import time
 
 import pytest
 
@@ -146,3 +149,49 @@ def test_a_robots_txt_that_cannot_be_read_forbids_the_host(make_replica):
         client.get(f"{base}/zyfb/003005/1.html")
 
     assert ({"/robots.txt"}, True) == (set(replica.paths("epoint")), "HTTP 503" in str(raised.value))
+
+
+# --- every wait bounded, and cut short by a stop ----------------------------------------------------
+
+ZIYANG = site.epoint_articles()[0].path
+
+
+@pytest.fixture
+def full_backlog():
+    """A server on 127.0.0.1 that never accepts: its listen queue is full, so a new connect waits for ever."""
+    with socket.socket() as server, socket.socket() as queued:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        queued.connect(server.getsockname())
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+
+
+def test_a_page_trickling_in_fails_at_crawl_max_page_seconds(make_replica):
+    """A server sending one byte every 0.05 s never falls silent for crawl.timeout, yet the request ends at its
+    deadline with a message naming the setting, and is not retried."""
+    replica = make_replica(faults={"epoint": {ZIYANG: "trickle:0.05"}})
+    base = replica.base_urls["epoint"]
+    started = time.monotonic()
+    with Client(Settings(delay=0, timeout=5, max_page_seconds=1, retries=2), [base]) as client, \
+            pytest.raises(FetchError) as raised:
+        client.get(base + ZIYANG)
+
+    assert (True, True, 1) == (time.monotonic() - started < 3, "crawl.max_page_seconds=1" in str(raised.value),
+                               replica.paths("epoint").count(ZIYANG))
+
+
+@pytest.mark.parametrize("wait", ["connect", "answer", "pause"])
+def test_a_stop_interrupts_a_request_in_any_of_its_waits(make_replica, full_backlog, wait):
+    """A stop 0.5 s into a connect that never completes, an answer trickling in, or a Retry-After pause of 30 s
+    ends the request within 2 s with a FetchError saying it was interrupted."""
+    faults = {"answer": "trickle:0.05", "pause": "429:1:30"}
+    replica = make_replica(faults={"epoint": {ZIYANG: faults[wait]}} if wait in faults else {})
+    url = full_backlog + ZIYANG if wait == "connect" else replica.base_urls["epoint"] + ZIYANG
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    started = time.monotonic()
+    with Client(Settings(delay=0, timeout=20, obey_robots=False), [url], stop) as client, \
+            pytest.raises(FetchError) as raised:
+        client.get(url)
+
+    assert (True, True) == (time.monotonic() - started < 2, "interrupted by a stop request" in str(raised.value))
