@@ -8,7 +8,9 @@ It is polite to small government servers and wary of what they send back:
 - every request bounded: ``crawl.timeout`` of silence per read, ``crawl.max_page_seconds`` in all, from the
   connect to the last byte; a stop (``threading.Event``) interrupts a request or a pause within half a second;
 - bodies streamed with a size cap, gzip/deflate decompressed here with the same cap (httpx alone would
-  expand a small gzip bomb without limit);
+  expand a small gzip bomb without limit); a body is a page only when it came whole: the compressed
+  stream ended, the bytes on the connection match the framing (or the connection is closed before another
+  request can read them), and a body without a length ends its HTML;
 - the charset decided from the bytes; gb2312 and gbk decoded as gb18030;
 - only configured hosts fetched, redirects to any other host refused;
 - an anti-bot JavaScript challenge page raised as ``ChallengeError``, never returned as content.
@@ -37,7 +39,7 @@ from charset_normalizer import from_bytes
 from protego import Protego
 
 from crawler.errors import ChallengeError, FetchError, UnreachableError
-from crawler.network import Network, stopped
+from crawler.network import Exchange, Network, stopped
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
@@ -216,6 +218,14 @@ class _Inflater:
             out += piece
             data = self.inflater.unconsumed_tail
         return bytes(out)
+
+    def finish(self) -> None:
+        """Raises ``FetchError`` unless the compressed stream reached its end: a body cut short is no page."""
+        if not self.inflater.eof:
+            raise FetchError(
+                f"'{self.url}' sent a compressed body that stops before its end (cut short on the way); "
+                "not stored, it is fetched again on the next run"
+            )
 
     def _grow(self, count: int) -> None:
         self.size += count
@@ -420,7 +430,7 @@ class Client:
 
     def _fetch(self, url: str, headers: dict[str, str]) -> Response:
         limit = self.settings.max_page_bytes
-        with self._network.exchange(url, self.settings.max_page_seconds), self._pool.stream(
+        with self._network.exchange(url, self.settings.max_page_seconds) as exchange, self._pool.stream(
             "GET", _target(url), headers=[*self._headers, *headers.items()], extensions={"timeout": self._timeouts}
         ) as response:
             names = _header_table(response.headers)
@@ -446,6 +456,9 @@ class Client:
                     body += chunk
                 if len(body) > limit:
                     raise FetchError(f"'{url}' is larger than crawl.max_page_bytes={limit}; skipped")
+            _check_framing(url, names, exchange, received)
+            if 200 <= response.status < 300:  # the bodies that are stored; an error page may be cut for all it matters
+                _check_ended(url, names, inflater, received, body)
             with self._count_lock:
                 self.requests += 1
                 self.bytes += received
@@ -468,6 +481,44 @@ def _header_table(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
         key, text = name.decode("latin-1").lower(), value.decode("latin-1")
         table[key] = f"{table[key]}, {text}" if key in table else text
     return table
+
+
+def _check_framing(url: str, names: dict[str, str], exchange: Exchange, received: int) -> None:
+    """Closes the connection and raises ``FetchError`` when the network gave this answer more (or fewer)
+    bytes than its head and body. h11 already refuses a body shorter than its Content-Length or its chunks."""
+    if "chunked" in names.get("transfer-encoding", "").lower():
+        return  # chunk sizes are bytes h11 does not yield, so the count cannot tell; h11 checks the chunks
+    extra = exchange.unframed(received)
+    if extra and exchange.stream is not None:
+        # The bytes beyond sit in h11's buffer; on a kept-alive connection they would be read as the answer to
+        # the next request. Closed, the connection is dropped by the pool before it is used again.
+        exchange.stream.close()
+    if extra > 0:
+        raise FetchError(
+            f"'{url}' sent {extra} bytes more than its Content-Length of {names.get('content-length')}; "
+            "the page may be cut, so it is not stored and is fetched again on the next run"
+        )
+    if extra < 0:
+        raise FetchError(
+            f"'{url}' was answered with {-extra} bytes left on the connection by the previous answer; "
+            "not stored, it is fetched again on the next run"
+        )
+
+
+def _check_ended(url: str, names: dict[str, str], inflater: _Inflater | None, received: int,
+                 body: bytearray) -> None:
+    """Raises ``FetchError`` unless the body reached its end: a compressed stream its last block, and a body
+    without a length or chunks the closing tag of its HTML."""
+    if inflater is not None and received:
+        inflater.finish()
+    # Without a length or chunks, a body ends where the server closed the connection, and a cut on the way does
+    # the same: that cannot be proven at the HTTP level, so an HTML page must at least reach its end tag.
+    if "content-length" not in names and "chunked" not in names.get("transfer-encoding", "").lower() \
+            and b"<html" in body[:2048].lower() and b"</html" not in body[-4096:].lower():
+        raise FetchError(
+            f"'{url}' ended when the server closed the connection, before its closing </html> and with no "
+            "Content-Length to say how long it is: probably cut; not stored, it is fetched again on the next run"
+        )
 
 
 def post_json(url: str, payload: object, *, user_agent: str, timeout: float) -> int:

@@ -5,7 +5,8 @@ httpcore (httpx's own engine) lets a client bring its own network backend, as pu
 the one place the client's connects, reads and writes go through, so each waits in ``STOP_CHECK`` slices
 and between them looks at the request's deadline (``crawl.max_page_seconds``) and at the stop: a server
 trickling a byte a second, or a stop, ends a request within the slice, where httpx's own timeouts bound
-each read only. A name lookup is the one wait it cannot cut short.
+each read only. It also counts the raw bytes of each answer, so the client can tell an answer overrunning
+its framing. A name lookup is the one wait it cannot cut short.
 
 It must never speak HTTP itself, nor know pages, charsets or the store.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import re
 import select
 import socket
 import ssl
@@ -28,7 +30,10 @@ import httpcore
 from crawler.errors import FetchError
 
 STOP_CHECK = 0.5  # seconds a wait on the network or a pause runs before it looks at the stop and the deadline
+HEAD_BYTES = 128 * 1024  # raw bytes kept of each answer to measure its head (h11 refuses heads over 100 KiB)
 
+_HEAD_END = re.compile(rb"\n\r?\n")
+_INTERIM = re.compile(rb"HTTP/\d\.\d 1(?!01)\d\d")  # httpcore skips interim answers, but stops at 101
 _IN_PROGRESS = {errno.EINPROGRESS, errno.EWOULDBLOCK, getattr(errno, "WSAEWOULDBLOCK", errno.EWOULDBLOCK)}
 
 
@@ -38,11 +43,15 @@ def stopped(url: str) -> FetchError:
 
 
 class Exchange:
-    """One request under way in one thread: its URL, when it must be over, and the stop."""
+    """One request under way in one thread: its URL, when it must be over, the stop, and the raw bytes the
+    network gave it (their count, and the first ``HEAD_BYTES`` to measure its head)."""
 
     def __init__(self, url: str, seconds: float, stop: threading.Event) -> None:
         self.url, self.seconds, self.stop = url, seconds, stop
         self.deadline = time.monotonic() + seconds
+        self.stream: Stream | None = None
+        self.received = 0
+        self.head = bytearray()
 
     def slice(self, until: float) -> float:
         """Seconds the next wait may last, up to ``until`` (0 when it has passed) and ``STOP_CHECK``;
@@ -61,6 +70,25 @@ class Exchange:
         """``timeout`` cut to what is left before the deadline."""
         left = max(self.deadline - time.monotonic(), 0.001)
         return min(timeout, left) if timeout is not None else (left if left < math.inf else None)
+
+    def took(self, data: bytes) -> None:
+        self.received += len(data)
+        if len(self.head) < HEAD_BYTES:
+            self.head += data[: HEAD_BYTES - len(self.head)]
+
+    def unframed(self, body: int) -> int:
+        """Bytes read for this answer beyond its head and its ``body`` bytes (negative: bytes of it read before)."""
+        return self.received - _head_length(bytes(self.head)) - body
+
+
+def _head_length(raw: bytes) -> int:
+    """Where the head of the final answer in ``raw`` ends, after any interim 1xx answers."""
+    at = 0
+    while (end := _HEAD_END.search(raw, at)) is not None:
+        if not _INTERIM.match(raw, at):
+            return end.end()
+        at = end.end()
+    return len(raw)
 
 
 def _waiting(exchange: Exchange, timeout: float | None, act: Callable[[float], object],
@@ -96,8 +124,11 @@ class Network(httpcore.NetworkBackend):
         finally:
             self._local.exchange = None
 
-    def current(self) -> Exchange:
-        return getattr(self._local, "exchange", None) or Exchange("a connection", math.inf, self.stop)
+    def current(self, stream: Stream | None = None) -> Exchange:
+        exchange = getattr(self._local, "exchange", None) or Exchange("a connection", math.inf, self.stop)
+        if stream is not None:
+            exchange.stream = stream
+        return exchange
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None) -> Stream:
         exchange = self.current()
@@ -141,21 +172,25 @@ def _connected(sock: socket.socket, seconds: float) -> None:
 
 
 class Stream(httpcore.NetworkStream):
-    """A TCP (or TLS) connection whose reads and writes wait in ``STOP_CHECK`` slices of the exchange under way."""
+    """A TCP (or TLS) connection whose reads and writes wait in ``STOP_CHECK`` slices of the exchange under way
+    and count what they read for it."""
 
     def __init__(self, sock: socket.socket, network: Network) -> None:
         self.sock, self.network = sock, network
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return _waiting(self.network.current(), timeout, lambda seconds: self._recv(max_bytes, seconds),
+        exchange = self.network.current(self)
+        data = _waiting(exchange, timeout, lambda seconds: self._recv(max_bytes, seconds),
                         httpcore.ReadTimeout, httpcore.ReadError)
+        exchange.took(data)
+        return data
 
     def _recv(self, max_bytes: int, seconds: float) -> bytes:
         self.sock.settimeout(seconds)
         return self.sock.recv(max_bytes)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        exchange = self.network.current()
+        exchange = self.network.current(self)
         while buffer:
             sent = _waiting(exchange, timeout, lambda seconds, buffer=buffer: self._send(buffer, seconds),
                             httpcore.WriteTimeout, httpcore.WriteError)
@@ -170,7 +205,7 @@ class Stream(httpcore.NetworkStream):
 
     def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> Stream:
         # The handshake runs in one go, bounded by the timeout and the deadline: a stop waits for it.
-        self.sock.settimeout(self.network.current().bounded(timeout))
+        self.sock.settimeout(self.network.current(self).bounded(timeout))
         try:
             self.sock = ssl_context.wrap_socket(self.sock, server_hostname=server_hostname)
         except OSError as error:

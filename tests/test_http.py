@@ -195,3 +195,37 @@ def test_a_stop_interrupts_a_request_in_any_of_its_waits(make_replica, full_back
         client.get(url)
 
     assert (True, True) == (time.monotonic() - started < 2, "interrupted by a stop request" in str(raised.value))
+
+
+# --- a body is a page only when it came whole ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("fault", "words"), [
+    ("cut:gzip", "compressed body that stops before its end"),
+    ("cut:close", "before its closing </html>"),
+])
+def test_a_body_cut_short_is_a_fetch_error(make_replica, fault, words):
+    """A gzip stream that stops early (its Content-Length matching the cut) and a body without a length that
+    stops before </html> are refused, with a message saying how they were cut."""
+    replica = make_replica(faults={"epoint": {ZIYANG: fault}})
+    base = replica.base_urls["epoint"]
+    with Client(Settings(delay=0), [base]) as client, pytest.raises(FetchError) as raised:
+        client.get(base + ZIYANG)
+
+    assert words in str(raised.value)
+
+
+@pytest.mark.parametrize("fault", ["overlong:chars", "overlong:twice"])
+def test_bytes_beyond_the_content_length_are_never_read_as_the_next_answer(make_replica, fault):
+    """The page whose server sends more than its Content-Length fails, and the next page asked for on the same
+    kept-alive connection is its own page, not the bytes left over."""
+    replica = make_replica(faults={"epoint": {ZIYANG: fault}})
+    base = replica.base_urls["epoint"]
+    other = site.epoint_articles()[1].path
+    with Client(Settings(delay=0), [base]) as client:
+        with pytest.raises(FetchError) as raised:
+            client.get(base + ZIYANG)
+        answer = client.get(base + other)
+
+    assert (True, site.epoint_page(site.epoint_articles()[1]).encode()) == (
+        "more than its Content-Length" in str(raised.value), answer.content)
