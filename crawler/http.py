@@ -11,7 +11,8 @@ It is polite to small government servers and wary of what they send back:
   expand a small gzip bomb without limit); a body is a page only when it came whole: the compressed
   stream ended, the bytes on the connection match the framing (or the connection is closed before another
   request can read them), and a body without a length ends its HTML;
-- the charset decided from the bytes; gb2312 and gbk decoded as gb18030;
+- the charset decided from the bytes; gb2312 and gbk decoded as gb18030; a declared UTF-8 trusted over a
+  few invalid bytes, which are replaced and reported in ``Response.warnings``;
 - only configured hosts fetched, redirects to any other host refused;
 - an anti-bot JavaScript challenge page raised as ``ChallengeError``, never returned as content.
 
@@ -43,6 +44,7 @@ from crawler.network import Exchange, Network, stopped
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
+UTF8_TOLERANCE = 1000  # bytes per invalid UTF-8 sequence up to which UTF-8 bytes are still read as UTF-8
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
@@ -50,6 +52,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I
 _CHALLENGE = re.compile(r"""<meta[^>]+content\s*=\s*["']\{qt|<script[^>]+\br\s*=\s*["']m["']""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _GB = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]{3,}")
+_WIDE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")  # CJK punctuation, ideographs, full-width forms
 _TRANSIENT = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError)
 
 
@@ -93,8 +97,8 @@ class Settings:
 @dataclass(frozen=True)
 class Response:
     """A fetched page: the URL asked for and the one answered (after same-host redirects), status,
-    headers (lower-case names), the decompressed body, its text and the charset it was decoded with.
-    ``content`` and ``text`` are empty for a 304."""
+    headers (lower-case names), the decompressed body, its text and the charset it was decoded with, and
+    warnings about the text (bytes the charset could not read). ``content`` and ``text`` are empty for a 304."""
 
     url: str
     final_url: str
@@ -104,6 +108,7 @@ class Response:
     text: str
     encoding: str
     http_version: str = "HTTP/1.1"
+    warnings: tuple[str, ...] = ()
 
     @property
     def etag(self) -> str | None:
@@ -131,34 +136,76 @@ def decide_charset(content: bytes, header: str | None = None) -> str:
     """The codec to decode ``content`` with, decided from the bytes.
 
     Order: a BOM; bytes that are valid UTF-8 (legacy encodings hardly ever produce it by chance, and
-    servers send wrong headers); the HTTP header's charset; ``<meta charset>``; detection. gb2312 and
-    gbk are widened to gb18030, of which they are subsets.
+    servers send wrong headers); a UTF-8 that the HTTP header or ``<meta charset>`` declares, when the bytes
+    are overwhelmingly valid UTF-8 (at most one invalid sequence per ``UTF8_TOLERANCE`` bytes: a stray byte
+    must not turn the whole page into GB18030 mojibake); another declared charset that reads every byte;
+    overwhelmingly valid UTF-8 again, declared or not; detection. gb2312 and gbk are widened to gb18030,
+    of which they are subsets.
     """
     for bom, codec in _BOMS:
         if content.startswith(bom):
             return codec
-    try:
-        content.decode("utf-8")
+    invalid = _invalid_utf8(content)
+    if invalid == 0:
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    mostly_utf8 = invalid * UTF8_TOLERANCE <= len(content)
     declared = []
     if header and (match := _HEADER_CHARSET.search(header)):
         declared.append(match[1])
     if match := _META_CHARSET.search(content[:4096]):
         declared.append(match[1].decode("ascii", "replace"))
-    for name in declared:
-        codec = _codec(name)
-        if codec and codec != "utf-8":
+    named = [codec for codec in map(_codec, declared) if codec]
+    if mostly_utf8 and "utf-8" in named:
+        return "utf-8"
+    for codec in named:
+        if codec != "utf-8":
             try:
                 content.decode(codec)
                 return codec
             except UnicodeDecodeError:
                 continue
+    if mostly_utf8:
+        return "utf-8"  # no declared charset reads the bytes, and they are UTF-8 but for a few: a guess does worse
     best = from_bytes(content[:200_000]).best()
     if best is not None:
         return _codec(best.encoding) or "gb18030"
     return "gb18030"
+
+
+def _invalid_utf8(content: bytes) -> int:
+    """How many invalid UTF-8 sequences ``content`` holds (the decoder puts one U+FFFD for each)."""
+    return content.decode("utf-8", "replace").count("\ufffd") - content.count("\ufffd".encode())
+
+
+def decode(content: bytes, encoding: str, url: str) -> tuple[str, tuple[str, ...]]:
+    """The text of ``content`` in ``encoding``, bytes it cannot read replaced by U+FFFD, and a warning naming
+    their count and the offset of the first, so a replaced character is never silent."""
+    try:
+        return content.decode(encoding), ()
+    except UnicodeDecodeError as error:
+        first = error.start
+    text = content.decode(encoding, errors="replace")
+    count = text.count("\ufffd") - content.decode(encoding, errors="ignore").count("\ufffd")
+    return text, (
+        f"'{url}' has {count} byte sequence{'s' if count > 1 else ''} that {encoding} cannot read, the first at "
+        f"byte {first}; each was replaced by U+FFFD (\ufffd) and the rest read as {encoding}",
+    )
+
+
+def mojibake(text: str) -> tuple[str, str] | None:
+    """The first stretch of ``text`` that reads as UTF-8 bytes decoded as GB18030 (``浜哄ぇ`` for ``人大``),
+    with what it reads as once re-encoded; None when there is none.
+
+    A stretch is mojibake when its GB18030 bytes, read as UTF-8, give more than twice as many Chinese
+    characters as invalid sequences: genuine Chinese text gives almost only invalid ones (none of the
+    replica's and the corpus's texts has such a stretch; every one of them, so garbled, has).
+    """
+    for stretch in _NOT_ASCII.findall(text):
+        fixed = stretch.encode("gb18030", errors="replace").decode("utf-8", errors="replace")
+        readable = sum(map(len, _WIDE.findall(fixed)))
+        if readable >= 2 and readable > 2 * fixed.count("\ufffd"):
+            return stretch[:12], _WIDE.search(fixed)[0][:8]
+    return None
 
 
 def _codec(name: str) -> str | None:
@@ -301,7 +348,7 @@ class Client:
             if response.status == 304:
                 return Response(url, current, 304, response.headers, b"", "", "")
             encoding = decide_charset(response.content, response.headers.get("content-type"))
-            text = response.content.decode(encoding, errors="replace")
+            text, warnings = decode(response.content, encoding, url)
             # Challenge pages come with 200 or with an error status such as 412: look before judging the status.
             if is_challenge(text):
                 raise ChallengeError(
@@ -319,6 +366,7 @@ class Client:
                 text,
                 encoding,
                 response.http_version,
+                warnings,
             )
         raise FetchError(f"'{url}' redirects more than {MAX_REDIRECTS} times; skipped")
 

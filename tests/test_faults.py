@@ -171,3 +171,20 @@ def test_a_site_whose_robots_txt_fails_is_skipped_with_one_message(make_replica,
     wanted_provincial = {a.path for a in site.hppc_articles() if committee.document_kind(a.title) != "other"}
     district = [m for m in stats.messages if m.startswith("wcrd:")]
     assert (wanted_provincial, 1, {"/robots.txt"}) == (stored(config), len(district), set(replica.paths("epoint")))
+
+
+@pytest.mark.parametrize(("fault", "title", "words"), [
+    ("badbyte", PUBLISHED[ZIYANG], "has 1 byte sequence that utf-8 cannot read, the first at byte "),
+    ("mojibake", "浜哄ぇ绱\ue0a6槼琛楀伐濮\ufffd2018骞村伐浣滄姤鍛\ufffd", "reads as UTF-8 decoded as GB18030"),
+])
+def test_a_page_with_bytes_wrong_is_stored_as_served_and_says_so(make_replica, crawl_config, fault, title, words):
+    """One invalid byte in a UTF-8 page leaves its title as published, with a warning naming the byte; a page
+    served as mojibake is stored as served, with a warning that it is."""
+    replica = make_replica(faults={"epoint": {ZIYANG: fault}})
+    config = crawl_config(replica, sources=("epoint",))
+
+    crawl(config)
+
+    with Store(config.path_of("store.path")) as store:
+        page = next(page for page in store.pages() if urlsplit(page.url).path == ZIYANG)
+    assert (title, 1) == (page.title, sum(words in warning for warning in page.warnings))

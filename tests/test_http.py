@@ -10,7 +10,7 @@ import time
 import pytest
 
 from crawler.errors import ChallengeError, FetchError
-from crawler.http import Client, Settings, decide_charset, is_challenge
+from crawler.http import Client, Settings, decide_charset, decode, is_challenge, mojibake
 from crawler.replica import site
 
 TEXT = "人大紫阳街工委2018年工作报告，主任、各位副主任、各位委员："
@@ -229,3 +229,45 @@ def test_bytes_beyond_the_content_length_are_never_read_as_the_next_answer(make_
 
     assert (True, site.epoint_page(site.epoint_articles()[1]).encode()) == (
         "more than its Content-Length" in str(raised.value), answer.content)
+
+
+# --- the stored text is the text that was served -----------------------------------------------------
+
+PAGE = ("<html><head><meta charset='utf-8'></head><body><p>" + TEXT * 40 + "</p></body></html>").encode("utf-8")
+AT = PAGE.index("，".encode(), 500)
+ONE_BAD = PAGE[:AT] + b"\xff" + PAGE[AT:]  # a stray byte between two characters, in 4 KB of UTF-8
+
+
+@pytest.mark.parametrize(("content", "header", "expected"), [
+    (ONE_BAD, "text/html; charset=utf-8", "utf-8"),
+    (ONE_BAD.replace(b"<meta charset='utf-8'>", b""), "text/html; charset=UTF-8", "utf-8"),
+    (ONE_BAD, "text/html", "utf-8"),  # <meta> only
+    (ONE_BAD, "text/html; charset=gbk", "utf-8"),  # the wrong header some servers send
+    (ONE_BAD.replace(b"<meta charset='utf-8'>", b""), None, "utf-8"),  # nothing declared, no guess
+    (PAGE.replace(TEXT.encode(), TEXT.encode("gbk")), "text/html; charset=utf-8", "gb18030"),  # not UTF-8 at all
+])
+def test_a_few_invalid_bytes_do_not_turn_utf8_into_gb18030(content, header, expected):
+    """UTF-8 bytes with at most one invalid sequence per 1,000 bytes are read as UTF-8, above all when a header
+    or <meta> declares it; bytes that are mostly not UTF-8 are not."""
+    assert expected == decide_charset(content, header)
+
+
+def test_bytes_the_charset_cannot_read_are_replaced_and_named_in_a_warning():
+    """The stray byte becomes U+FFFD, the text around it is intact, and one warning gives the count and offset."""
+    text, warnings = decode(ONE_BAD, "utf-8", "http://wcrd.example/a.html")
+
+    assert (PAGE[:AT].decode() + "\ufffd" + PAGE[AT:].decode(), (
+        f"'http://wcrd.example/a.html' has 1 byte sequence that utf-8 cannot read, the first at byte {AT}; "
+        "each was replaced by U+FFFD (\ufffd) and the rest read as utf-8",)) == (text, warnings)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("人大紫阳街工委2018年工作报告".encode().decode("gb18030", "replace"), ("浜哄ぇ绱\ue0a6槼琛楀伐濮\ufffd", "人大紫阳街工姄")),
+    ("主任、各位副主任、各位委员：".encode().decode("gb18030", "replace"), ("涓讳换銆佸悇浣嶅壇涓讳换", "主任、各位副主任")),
+    ("人大紫阳街工委2018年工作报告，主任、各位副主任、各位委员：", None),
+    ("徐家棚街道工委凝聚代表力量 缔造幸福生活", None),
+    ("Report 2018", None),
+])
+def test_mojibake_is_told_from_chinese(text, expected):
+    """UTF-8 read as GB18030 (浜哄ぇ for 人大) is found, with what it should read; real Chinese and ASCII are not."""
+    assert expected == mojibake(text)
