@@ -1,6 +1,7 @@
 """Getting documents in: local files and the two sites, fetched, adapted, normalized and stored.
 
 The road: ``files``/``htmltext`` (local inputs) or ``http`` → ``epoint``/``hppc`` (site adapters) →
-``normalize`` → ``store``/``archive``; ``crawl`` drives a run. Only ``http`` imports httpx. Nothing
-here judges a document; errors are drawn in ``crawler.errors``.
+``normalize`` → ``store``/``archive``; ``crawl`` drives a run. Only ``http`` imports httpx (its sockets are
+``network``'s, where every wait is bounded). Nothing here judges a document; errors are drawn in
+``crawler.errors``.
 """

@@ -3,7 +3,8 @@
 Incremental: a list is paged until a page brings no link the store has not seen (once the list has
 been read to its end), articles already stored are asked for with their ETag / Last-Modified, and only
 changed content makes a new version. Links of an interrupted or failed run are fetched on the next.
-``stop``, a ``threading.Event``, ends the crawl gracefully after the pages under way.
+``stop``, a ``threading.Event``, ends the crawl within seconds: the pages under way are interrupted and
+recorded as failed, so the next run fetches them.
 It must never decide whether a report is good; that is the validator's work.
 """
 
@@ -15,14 +16,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from types import ModuleType
 from urllib.parse import urljoin
 
 from crawler import committee, epoint, extract, hppc
 from crawler.archive import Archive, encode, read
 from crawler.errors import ChallengeError, CrawlerError, FetchError, UnreachableError
-from crawler.http import Client, Response, Settings
+from crawler.http import Client, Response, Settings, decode, mojibake
 from crawler.records import Page
 from crawler.store import Store
 
@@ -105,7 +106,7 @@ def crawl(
     with Store(config.path_of("store.path")) as store:
         run_id = store.start_run(source.name for source in chosen)
         archive = Archive(config.path_of("store.warc_dir"), run_id)
-        client = Client(settings, [source.base_url for source in chosen])
+        client = Client(settings, [source.base_url for source in chosen], stop=stop)
         status = "failed"
         try:
             crawler = _SourceCrawler(config, store, archive, client, run_id, tally, progress, stop)
@@ -266,13 +267,13 @@ class _SourceCrawler:
             if response.status == 304:
                 return _Fetched(url, category, not_modified=response)
             responses = [response]
-            page = adapter.parse_article(response.text, url, source.name, category)
+            page = _read(adapter, response.text, url, source.name, category, response.warnings)
             parts = []
             following = adapter.continuation(response.text, url)
             while following and len(responses) < MAX_PARTS and following not in {r.url for r in responses}:
                 part = self.client.get(following)
                 responses.append(part)
-                parts.append(adapter.parse_article(part.text, following, source.name, category))
+                parts.append(_read(adapter, part.text, following, source.name, category, part.warnings))
                 following = adapter.continuation(part.text, following)
             records = tuple(encode(r, source.name, category) for r in responses)
             return _Fetched(url, category, tuple(responses), records, extract.merge(page, *parts) if parts else page)
@@ -306,6 +307,19 @@ class _SourceCrawler:
         self.tally.messages.append(message)
 
 
+def _read(adapter: ModuleType, text: str, url: str, site: str, category: str | None,
+          warnings: tuple[str, ...] = ()) -> Page:
+    """The page ``adapter`` reads off ``text``, with the decoding's ``warnings``, and one more for a title or
+    body that is mojibake."""
+    page = adapter.parse_article(text, url, site, category)
+    if garbled := mojibake("\n".join((page.title, *page.paragraphs))):
+        warnings += (
+            f"Title or body of '{url}' reads as UTF-8 decoded as GB18030 ('{garbled[0]}' for '{garbled[1]}'); "
+            "the page itself is garbled or its charset was misread: check it in a browser",
+        )
+    return replace(page, warnings=page.warnings + warnings) if warnings else page
+
+
 def reextract(config, source: str | None = None) -> dict[str, int]:
     """Parses every stored document again from its archived responses, without fetching; a page whose
     extraction changed (a better adapter) gets a new version. Returns counts of ``changed``/``unchanged``."""
@@ -320,12 +334,10 @@ def reextract(config, source: str | None = None) -> dict[str, int]:
                 continue
             records = [read(folder, name, offset) for name, offset in stored.warc]
             old = stored.page
-            pages = [
-                adapter.parse_article(
-                    r.content.decode(r.encoding or "utf-8", errors="replace"), r.url, old.site, old.category
-                )
-                for r in records
-            ]
+            pages = []
+            for r in records:
+                text, warnings = decode(r.content, r.encoding or "utf-8", r.url)
+                pages.append(_read(adapter, text, r.url, old.site, old.category, warnings))
             page = extract.merge(pages[0], *pages[1:])
             state = store.state(old.url)
             outcome = store.save(page, stored.source, None, state.etag, state.last_modified, stored.warc)

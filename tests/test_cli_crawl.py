@@ -7,7 +7,9 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -15,6 +17,7 @@ from click.testing import CliRunner
 
 from crawler import committee
 from crawler.replica import site
+from crawler.store import Store
 from wrqa.cli import main
 
 WANTED = [a for a in site.epoint_articles() + site.hppc_articles() if committee.document_kind(a.title) != "other"]
@@ -129,3 +132,33 @@ def test_demo_sites_serves_both_sites_until_interrupted():
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=10)
     assert ([200, 200], 0) == (statuses, code)
+
+
+def test_sigterm_interrupts_the_page_under_way_and_the_next_crawl_fetches_it(make_replica, tmp_path):
+    """One SIGTERM while a page trickles in (a byte a second) ends 'wrqa crawl' within 10 s with exit code 1 and
+    the page named as interrupted; the store records it as failed, and the next crawl stores it."""
+    ziyang = site.epoint_articles()[0].path
+    replica = make_replica(faults={"epoint": {ziyang: "trickle:1"}})
+    config = write_config(tmp_path, replica)
+    process = subprocess.Popen([sys.executable, "-c", "from wrqa.cli import main; main()", "crawl", "--config",
+                                config, "--once"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while ziyang not in replica.paths("epoint") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+        seconds = time.monotonic() - started
+    finally:
+        process.kill()
+    with Store(tmp_path / "var" / "store.sqlite3") as store:
+        failed = {urlsplit(url).path: error for url, error in store.failures()}
+    replica.sites["epoint"].faults.clear()
+    again = CliRunner().invoke(main, ["crawl", "--config", config, "--once"])
+    with Store(tmp_path / "var" / "store.sqlite3") as store:
+        stored = {urlsplit(page.url).path for page in store.pages()}
+
+    assert (1, True, True, True) == (process.returncode, seconds < 10, "interrupted by a stop request" in stderr,
+                                     "interrupted by a stop request" in failed.get(ziyang, ""))
+    assert (0, True) == (again.exit_code, ziyang in stored)

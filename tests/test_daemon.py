@@ -236,7 +236,7 @@ def test_the_daemon_runs_on_its_schedule_and_exits_cleanly_on_sigterm(tmp_path, 
     assert expected == actual
 
 
-def test_sigterm_during_a_run_finishes_the_page_records_the_stop_and_exits_0(tmp_path, slow_replica):
+def test_sigterm_during_a_run_records_the_stop_and_exits_0(tmp_path, slow_replica):
     config = write_config(tmp_path, slow_replica)
     store = tmp_path / "var" / "store.sqlite3"
     log = tmp_path / "daemon.log"
@@ -331,3 +331,49 @@ def test_status_without_a_daemon_or_a_run_says_so_and_gives_the_scheduled_time(t
     expected = (0, "daemon:   not running", "last run: none yet",
                 f"next run: {upcoming} (by the schedule; no daemon is running)")
     assert expected == (result.exit_code, lines[1], lines[2], lines[3])
+
+
+ZIYANG = "/zyfb/003005/20190531/bd41259e-860a-4f08-81e1-a8a0d2257ca8.html"
+RUN = [sys.executable, "-c", "from wrqa.cli import main; main()", "run"]
+
+
+@pytest.fixture
+def trickling_replica():
+    with serve(faults={"epoint": {ZIYANG: "trickle:1"}}) as running:  # a byte a second: never done in a test
+        yield running
+
+
+def failure_of(store: Path, path: str) -> str:
+    return next((error for url, error in query(store, "SELECT url, error FROM documents") if url.endswith(path)), "")
+
+
+@pytest.mark.parametrize(("command", "expected_code"), [("daemon", 0), ("run", 130)])
+def test_sigterm_interrupts_a_page_trickling_in_and_the_next_crawl_fetches_it(tmp_path, trickling_replica,
+                                                                              command, expected_code):
+    """SIGTERM while a page trickles in ends the daemon (exit 0) or 'wrqa run' (exit 130) within 10 s, the run
+    recorded as stopped and the page as failed; once the server is quick, the next crawl stores it."""
+    config = write_config(tmp_path, trickling_replica)
+    store = tmp_path / "var" / "store.sqlite3"
+    log = tmp_path / "daemon.log"
+    if command == "daemon":
+        process = start(config, log, "--every", "3600")  # the catch-up run starts at once
+    else:
+        process = subprocess.Popen([*RUN, "--config", str(config)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, cwd=tmp_path)
+    try:
+        wait_for(lambda: ZIYANG in trickling_replica.paths("epoint"))
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=60)
+        seconds = time.monotonic() - started
+    finally:
+        process.kill()
+    error = failure_of(store, ZIYANG)
+    trickling_replica.sites["epoint"].faults.clear()
+    crawl(load_config(config))
+
+    expected = (expected_code, True, [("stopped",)], [("stopped",)], True, 1)
+    actual = (code, seconds < 10, query(store, "SELECT status FROM job_runs"),
+              query(store, "SELECT status FROM runs WHERE id = 1"), "interrupted by a stop request" in error,
+              count(store, f"SELECT COUNT(*) FROM documents WHERE url LIKE '%{ZIYANG}' AND status = 'stored'"))
+    assert expected == actual

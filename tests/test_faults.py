@@ -13,11 +13,17 @@ from crawler.store import Store
 
 ZIYANG = "/zyfb/003005/20190531/bd41259e-860a-4f08-81e1-a8a0d2257ca8.html"
 WANTED_DISTRICT = {a.path for a in site.epoint_articles() if committee.document_kind(a.title) != "other"}
+PUBLISHED = {a.path: a.title for a in site.epoint_articles()}
 
 
 def stored(config) -> set[str]:
     with Store(config.path_of("store.path")) as store:
         return {urlsplit(page.url).path for page in store.pages()}
+
+
+def titles(config) -> dict[str, str]:
+    with Store(config.path_of("store.path")) as store:
+        return {urlsplit(page.url).path: page.title for page in store.pages()}
 
 
 def failures(config) -> dict[str, str]:
@@ -61,17 +67,25 @@ def test_a_retry_after_beyond_the_limit_leaves_the_page_for_the_next_run(make_re
     assert (1, True) == (replica.paths("epoint").count(ZIYANG), "max_retry_after" in failures(config)[ZIYANG])
 
 
-def test_a_slow_page_times_out_is_recorded_and_is_stored_by_a_later_run(make_replica, crawl_config):
-    """A page slower than crawl.timeout fails after its retries; once the server is quick it is stored."""
-    replica = make_replica(faults={"epoint": {ZIYANG: "slow:1.5"}})
-    config = crawl_config(replica, sources=("epoint",), crawl={"timeout": 0.3, "retries": 1})
+@pytest.mark.parametrize(("fault", "settings", "words"), [
+    ("slow:1.5", {"timeout": 0.3, "retries": 1}, "timed out"),
+    # a byte every 0.05 s: never silent for crawl.timeout, and the deadline is not retried
+    ("trickle:0.05", {"max_page_seconds": 1, "retries": 2}, "crawl.max_page_seconds=1"),
+])
+def test_a_slow_page_fails_at_its_bound_and_is_stored_by_a_later_run(make_replica, crawl_config, fault, settings,
+                                                                     words):
+    """A page silent for longer than crawl.timeout (after its retries), or trickling in for longer than
+    crawl.max_page_seconds, fails within seconds naming the bound; once the server is quick it is stored."""
+    replica = make_replica(faults={"epoint": {ZIYANG: fault}})
+    config = crawl_config(replica, sources=("epoint",), crawl=settings)
 
     first = crawl(config)
     error = failures(config)[ZIYANG]
     replica.sites["epoint"].faults.clear()
     crawl(config)
 
-    assert (1, True, WANTED_DISTRICT - {ZIYANG}) == (first.failed, "timed out" in error, stored(config) - {ZIYANG})
+    assert (1, True, True, WANTED_DISTRICT - {ZIYANG}) == (
+        first.failed, first.seconds < 5, words in error, stored(config) - {ZIYANG})
     assert ZIYANG in stored(config) and ZIYANG not in failures(config)
 
 
@@ -80,16 +94,28 @@ def test_a_slow_page_times_out_is_recorded_and_is_stored_by_a_later_run(make_rep
     ("oversized", "larger than crawl.max_page_bytes"),
     ("oversized:declared", "more than crawl.max_page_bytes"),
     ("redirect", "redirects to the foreign host 'mirror.example.invalid'"),
+    ("cut:gzip", "compressed body that stops before its end"),
+    ("cut:close", "before its closing </html>"),
+    ("overlong:chars", "more than its Content-Length"),
+    ("overlong:twice", "more than its Content-Length"),
 ])
-def test_bombs_oversized_pages_and_foreign_redirects_are_refused_and_reported(make_replica, crawl_config, fault,
-                                                                              words):
-    """The page fails with a message naming the cause; everything else is stored."""
+def test_a_refused_page_fails_with_its_cause_and_every_other_page_is_its_own(make_replica, crawl_config, fault,
+                                                                            words):
+    """A bomb, an oversized page, a foreign redirect, a body cut short or one overrunning its Content-Length
+    fails with a message naming the cause; every other page is stored with its own title (never bytes left on
+    the connection by the refused one); once the server is fixed, the next run stores the page."""
     replica = make_replica(faults={"epoint": {ZIYANG: fault}})
     config = crawl_config(replica, sources=("epoint",), crawl={"max_page_bytes": 1024 * 1024})
 
     stats = crawl(config)
+    error = failures(config)[ZIYANG]
+    before = titles(config)
+    replica.sites["epoint"].faults.clear()
+    crawl(config)
 
-    assert (1, True, WANTED_DISTRICT - {ZIYANG}) == (stats.failed, words in failures(config)[ZIYANG], stored(config))
+    assert (1, True, {path: PUBLISHED[path] for path in WANTED_DISTRICT - {ZIYANG}}) == (
+        stats.failed, words in error, before)
+    assert (PUBLISHED[ZIYANG], False) == (titles(config).get(ZIYANG), ZIYANG in failures(config))
 
 
 def test_robots_wildcard_rules_are_honoured(make_replica, crawl_config):
@@ -145,3 +171,20 @@ def test_a_site_whose_robots_txt_fails_is_skipped_with_one_message(make_replica,
     wanted_provincial = {a.path for a in site.hppc_articles() if committee.document_kind(a.title) != "other"}
     district = [m for m in stats.messages if m.startswith("wcrd:")]
     assert (wanted_provincial, 1, {"/robots.txt"}) == (stored(config), len(district), set(replica.paths("epoint")))
+
+
+@pytest.mark.parametrize(("fault", "title", "words"), [
+    ("badbyte", PUBLISHED[ZIYANG], "has 1 byte sequence that utf-8 cannot read, the first at byte "),
+    ("mojibake", "浜哄ぇ绱\ue0a6槼琛楀伐濮\ufffd2018骞村伐浣滄姤鍛\ufffd", "reads as UTF-8 decoded as GB18030"),
+])
+def test_a_page_with_bytes_wrong_is_stored_as_served_and_says_so(make_replica, crawl_config, fault, title, words):
+    """One invalid byte in a UTF-8 page leaves its title as published, with a warning naming the byte; a page
+    served as mojibake is stored as served, with a warning that it is."""
+    replica = make_replica(faults={"epoint": {ZIYANG: fault}})
+    config = crawl_config(replica, sources=("epoint",))
+
+    crawl(config)
+
+    with Store(config.path_of("store.path")) as store:
+        page = next(page for page in store.pages() if urlsplit(page.url).path == ZIYANG)
+    assert (title, 1) == (page.title, sum(words in warning for warning in page.warnings))

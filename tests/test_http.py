@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import socket
+import threading
+import time
 
 import pytest
 
 from crawler.errors import ChallengeError, FetchError
-from crawler.http import Client, Settings, decide_charset, is_challenge
+from crawler.http import Client, Settings, decide_charset, decode, is_challenge, mojibake
 from crawler.replica import site
 
 TEXT = "人大紫阳街工委2018年工作报告，主任、各位副主任、各位委员："
@@ -146,3 +149,125 @@ def test_a_robots_txt_that_cannot_be_read_forbids_the_host(make_replica):
         client.get(f"{base}/zyfb/003005/1.html")
 
     assert ({"/robots.txt"}, True) == (set(replica.paths("epoint")), "HTTP 503" in str(raised.value))
+
+
+# --- every wait bounded, and cut short by a stop ----------------------------------------------------
+
+ZIYANG = site.epoint_articles()[0].path
+
+
+@pytest.fixture
+def full_backlog():
+    """A server on 127.0.0.1 that never accepts: its listen queue is full, so a new connect waits for ever."""
+    with socket.socket() as server, socket.socket() as queued:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        queued.connect(server.getsockname())
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+
+
+def test_a_page_trickling_in_fails_at_crawl_max_page_seconds(make_replica):
+    """A server sending one byte every 0.05 s never falls silent for crawl.timeout, yet the request ends at its
+    deadline with a message naming the setting, and is not retried."""
+    replica = make_replica(faults={"epoint": {ZIYANG: "trickle:0.05"}})
+    base = replica.base_urls["epoint"]
+    started = time.monotonic()
+    with Client(Settings(delay=0, timeout=5, max_page_seconds=1, retries=2), [base]) as client, \
+            pytest.raises(FetchError) as raised:
+        client.get(base + ZIYANG)
+
+    assert (True, True, 1) == (time.monotonic() - started < 3, "crawl.max_page_seconds=1" in str(raised.value),
+                               replica.paths("epoint").count(ZIYANG))
+
+
+@pytest.mark.parametrize("wait", ["connect", "answer", "pause"])
+def test_a_stop_interrupts_a_request_in_any_of_its_waits(make_replica, full_backlog, wait):
+    """A stop 0.5 s into a connect that never completes, an answer trickling in, or a Retry-After pause of 30 s
+    ends the request within 2 s with a FetchError saying it was interrupted."""
+    faults = {"answer": "trickle:0.05", "pause": "429:1:30"}
+    replica = make_replica(faults={"epoint": {ZIYANG: faults[wait]}} if wait in faults else {})
+    url = full_backlog + ZIYANG if wait == "connect" else replica.base_urls["epoint"] + ZIYANG
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    started = time.monotonic()
+    with Client(Settings(delay=0, timeout=20, obey_robots=False), [url], stop) as client, \
+            pytest.raises(FetchError) as raised:
+        client.get(url)
+
+    assert (True, True) == (time.monotonic() - started < 2, "interrupted by a stop request" in str(raised.value))
+
+
+# --- a body is a page only when it came whole ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("fault", "words"), [
+    ("cut:gzip", "compressed body that stops before its end"),
+    ("cut:close", "before its closing </html>"),
+])
+def test_a_body_cut_short_is_a_fetch_error(make_replica, fault, words):
+    """A gzip stream that stops early (its Content-Length matching the cut) and a body without a length that
+    stops before </html> are refused, with a message saying how they were cut."""
+    replica = make_replica(faults={"epoint": {ZIYANG: fault}})
+    base = replica.base_urls["epoint"]
+    with Client(Settings(delay=0), [base]) as client, pytest.raises(FetchError) as raised:
+        client.get(base + ZIYANG)
+
+    assert words in str(raised.value)
+
+
+@pytest.mark.parametrize("fault", ["overlong:chars", "overlong:twice"])
+def test_bytes_beyond_the_content_length_are_never_read_as_the_next_answer(make_replica, fault):
+    """The page whose server sends more than its Content-Length fails, and the next page asked for on the same
+    kept-alive connection is its own page, not the bytes left over."""
+    replica = make_replica(faults={"epoint": {ZIYANG: fault}})
+    base = replica.base_urls["epoint"]
+    other = site.epoint_articles()[1].path
+    with Client(Settings(delay=0), [base]) as client:
+        with pytest.raises(FetchError) as raised:
+            client.get(base + ZIYANG)
+        answer = client.get(base + other)
+
+    assert (True, site.epoint_page(site.epoint_articles()[1]).encode()) == (
+        "more than its Content-Length" in str(raised.value), answer.content)
+
+
+# --- the stored text is the text that was served -----------------------------------------------------
+
+PAGE = ("<html><head><meta charset='utf-8'></head><body><p>" + TEXT * 40 + "</p></body></html>").encode("utf-8")
+AT = PAGE.index("，".encode(), 500)
+ONE_BAD = PAGE[:AT] + b"\xff" + PAGE[AT:]  # a stray byte between two characters, in 4 KB of UTF-8
+
+
+@pytest.mark.parametrize(("content", "header", "expected"), [
+    (ONE_BAD, "text/html; charset=utf-8", "utf-8"),
+    (ONE_BAD.replace(b"<meta charset='utf-8'>", b""), "text/html; charset=UTF-8", "utf-8"),
+    (ONE_BAD, "text/html", "utf-8"),  # <meta> only
+    (ONE_BAD, "text/html; charset=gbk", "utf-8"),  # the wrong header some servers send
+    (ONE_BAD.replace(b"<meta charset='utf-8'>", b""), None, "utf-8"),  # nothing declared, no guess
+    (PAGE.replace(TEXT.encode(), TEXT.encode("gbk")), "text/html; charset=utf-8", "gb18030"),  # not UTF-8 at all
+])
+def test_a_few_invalid_bytes_do_not_turn_utf8_into_gb18030(content, header, expected):
+    """UTF-8 bytes with at most one invalid sequence per 1,000 bytes are read as UTF-8, above all when a header
+    or <meta> declares it; bytes that are mostly not UTF-8 are not."""
+    assert expected == decide_charset(content, header)
+
+
+def test_bytes_the_charset_cannot_read_are_replaced_and_named_in_a_warning():
+    """The stray byte becomes U+FFFD, the text around it is intact, and one warning gives the count and offset."""
+    text, warnings = decode(ONE_BAD, "utf-8", "http://wcrd.example/a.html")
+
+    assert (PAGE[:AT].decode() + "\ufffd" + PAGE[AT:].decode(), (
+        f"'http://wcrd.example/a.html' has 1 byte sequence that utf-8 cannot read, the first at byte {AT}; "
+        "each was replaced by U+FFFD (\ufffd) and the rest read as utf-8",)) == (text, warnings)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("人大紫阳街工委2018年工作报告".encode().decode("gb18030", "replace"), ("浜哄ぇ绱\ue0a6槼琛楀伐濮\ufffd", "人大紫阳街工姄")),
+    ("主任、各位副主任、各位委员：".encode().decode("gb18030", "replace"), ("涓讳换銆佸悇浣嶅壇涓讳换", "主任、各位副主任")),
+    ("人大紫阳街工委2018年工作报告，主任、各位副主任、各位委员：", None),
+    ("徐家棚街道工委凝聚代表力量 缔造幸福生活", None),
+    ("Report 2018", None),
+])
+def test_mojibake_is_told_from_chinese(text, expected):
+    """UTF-8 read as GB18030 (浜哄ぇ for 人大) is found, with what it should read; real Chinese and ASCII are not."""
+    assert expected == mojibake(text)

@@ -20,12 +20,14 @@ MAX_MESSAGES = 20
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
-    """The first Ctrl-C or SIGTERM ends the crawl after the pages under way; a second one aborts."""
+    """The first Ctrl-C or SIGTERM ends the crawl within seconds, interrupting the pages under way (the next
+    run fetches them); a second one aborts."""
 
     def handle(signum, frame) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
-        click.echo("\nwrqa: stopping after the pages under way (Ctrl-C again to abort)", err=True)
+        click.echo("\nwrqa: stopping; the pages under way are fetched again on the next run (Ctrl-C again to abort)",
+                   err=True)
         stop.set()
 
     signal.signal(signal.SIGINT, handle)

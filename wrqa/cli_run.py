@@ -44,7 +44,7 @@ def run(config_path: str | None, validate_all: bool) -> None:
 
     Prints one summary line. Exit codes as `wrqa validate`: 0 clean, 1 findings at or above
     validate.fail_on that no waiver covers, 2 an input or setting that cannot be used.
-    Ctrl-C stops after the page under way; the next run picks up from there.
+    Ctrl-C or SIGTERM stops it within seconds (exit 130); the next run fetches the page that was under way.
     """
     from wrqa.job import JobError, run_once
 
@@ -55,15 +55,18 @@ def run(config_path: str | None, validate_all: bool) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
-        click.echo("wrqa: stopping after the page under way (Ctrl-C again to abort)", err=True)
+        click.echo("wrqa: stopping; the page under way is fetched again on the next run (Ctrl-C again to abort)",
+                   err=True)
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    # SIGTERM too: cron, systemd and kill ask a job to stop with it, and it must stop as Ctrl-C does.
+    previous = {signum: signal.signal(signum, on_interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         outcome = run_once(config, validate_all=validate_all, stop=stop)
     except JobError as error:
         _fail(str(error), error.exit_code)  # the code the history recorded for the run
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     for message in outcome.crawl_errors[:MAX_MESSAGES]:
         click.echo(f"wrqa: {message}", err=True)
     if len(outcome.crawl_errors) > MAX_MESSAGES:
@@ -88,7 +91,7 @@ def daemon(config_path: str | None, cron: str | None, every: int | None, log_for
     """Run the main job on the schedule in config.toml until SIGTERM or SIGINT.
 
     One daemon per store; a catch-up run at start when the last run is older than one period.
-    SIGTERM/SIGINT let a running job finish its current page, then exit 0.
+    SIGTERM/SIGINT stop a running job within seconds (the page under way is fetched again next run), then exit 0.
     """
     from wrqa.daemon import Daemon, DaemonError, EventLog, schedule_of
     from wrqa.history import HistoryError

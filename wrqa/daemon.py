@@ -5,9 +5,10 @@
   within which a late start still runs; a catch-up run at start when the last complete run is older
   than one period (or there never was one).
 - One daemon per store: an OS lock (``flock``) on ``<store>.daemon.lock``; a second daemon refuses.
-- SIGTERM and SIGINT set the stop event: the running job finishes its current page, records where it
-  stopped, and the daemon exits 0. A SIGKILL loses nothing: the run is left ``running`` in the
-  history, marked ``interrupted`` by the next run, and the crawler resumes from its store.
+- SIGTERM and SIGINT set the stop event: within seconds the running job interrupts the page under way,
+  records it as failed (the next run fetches it) and the run as stopped, and the daemon exits 0. A SIGKILL
+  loses nothing: the run is left ``running`` in the history, marked ``interrupted`` by the next run, and
+  the crawler resumes from its store.
 - Health: ``<store>.status.json`` is rewritten at every event (pid, schedule, state, next run, last run).
 - Logs: one line per event on stderr, as text or as JSON (``--log-format json``).
 
@@ -275,7 +276,7 @@ class Daemon:
         self._write_status("idle")
         self.log("next-run", at=self._next_run())
         scheduler.start()  # blocks in the main loop until a signal shuts it down
-        with self._running:  # a job under way finishes its current page first
+        with self._running:  # a job under way ends within seconds of the stop (the client interrupts its page)
             pass
         self._write_status("stopped")
         self.log("daemon-stopped", pid=os.getpid())

@@ -5,8 +5,9 @@
 1. takes ``<store>.run.lock`` before anything heavy is imported, so that a second run is refused at
    once; marks runs a crash left ``running`` as ``interrupted`` (the crawler resumes from its store,
    so nothing fetched is lost);
-2. crawls every configured source (``crawler.crawl.crawl``); a stop request ends the crawl after the
-   page under way and the run is recorded ``stopped``, with nothing half-written;
+2. crawls every configured source (``crawler.crawl.crawl``); a stop request ends the crawl within
+   seconds, the page under way recorded as failed for the next run, and the run is recorded ``stopped``,
+   with nothing half-written;
 3. validates the stored documents whose source is new or changed since it was last validated
    (all of them with ``validate_all``), and merges them into the previous run's report data, so the
    report always shows every document;

@@ -12,6 +12,13 @@ of every request, and ``change()`` to edit an article between crawls. Faults are
     moved         301 to the same path on the same host, with ?from=moved
     gzip, deflate, rawdeflate    the page compressed so (rawdeflate: deflate without its zlib wrapper)
     challenge[:S]  the anti-bot JavaScript challenge page, with status S (200, or 412 as some sites send)
+    trickle:S     the whole answer, status line first, one byte every S seconds
+    cut:gzip      the page gzipped and cut in half, with a Content-Length of the half that is sent
+    cut:close     half the page without Content-Length, then the connection closed cleanly
+    overlong:chars  a Content-Length counting characters, not bytes: the page's tail stays on the connection
+    overlong:twice  the answer sent twice on the kept-alive connection, the copy beyond its Content-Length
+    badbyte       the page with one byte that is not UTF-8 (0xFF) in its body, still declared UTF-8
+    mojibake      the page as a CMS that read its UTF-8 as GB18030 serves it (浜哄ぇ…), itself valid UTF-8
 
 Every article answers conditional GETs: ETag and Last-Modified on the district site, Last-Modified only
 on the provincial one. It must never be reachable from anything but loopback.
@@ -23,11 +30,13 @@ import gzip
 import hashlib
 import socket
 import struct
+import sys
 import threading
 import time
 import zlib
 from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -101,6 +110,12 @@ class Replica:
         articles = self.sites[site_name].articles
         article = articles[path]
         articles[path] = replace(article, paragraphs=(*article.paragraphs, paragraph))
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client hanging up on a broken answer is fine
+            super().handle_error(request, client_address)
 
 
 def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHandler]:
@@ -214,6 +229,8 @@ def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHa
             if kind == "moved":
                 self._send(301, b"", None, extra={"Location": self.path + "?from=moved"})
                 return True
+            if kind in ("trickle", "cut", "overlong", "badbyte", "mojibake"):
+                return self._broken(state, kind, args)
             if kind in ("gzip", "deflate", "rawdeflate"):
                 page = _route(state, self.path)
                 body = page[0] if page else b""
@@ -228,7 +245,53 @@ def _handler(replica_ref: list[Replica], state: _Site) -> type[BaseHTTPRequestHa
                 return True
             return False
 
+        def _broken(self, state: _Site, kind: str, args: list[str]) -> bool:
+            """The faults that break the bytes of an answer, written by hand so nothing tidies them up."""
+            page = _route(state, self.path)
+            if page is None:
+                return False
+            body, content_type, _ = page
+            headers = {"Content-Type": content_type}
+            if kind == "badbyte":
+                middle = body.index(b"<", len(body) // 2)  # before a tag, so no character is split
+                body = body[:middle] + b"\xff" + body[middle:]
+            elif kind == "mojibake":
+                body = body.decode("gb18030", "replace").encode("utf-8")
+            elif kind == "cut" and args[0] == "gzip":
+                body = gzip.compress(body)
+                body = body[: len(body) // 2]
+                headers["Content-Encoding"] = "gzip"
+            if kind == "cut" and args[0] == "close":
+                headers["Connection"] = "close"
+                self.close_connection = True
+                body = body[: len(body) // 2]
+            elif kind == "overlong" and args[0] == "chars":
+                headers["Content-Length"] = str(len(body.decode("utf-8")))
+            else:
+                headers["Content-Length"] = str(len(body))
+            answer = _raw(200, headers, body)
+            if kind == "overlong" and args[0] == "twice":
+                answer += answer
+            try:
+                if kind == "trickle":
+                    for at in range(len(answer)):
+                        self.wfile.write(answer[at : at + 1])
+                        self.wfile.flush()
+                        time.sleep(float(args[0]))
+                else:
+                    self.wfile.write(answer)
+                    self.wfile.flush()
+            except OSError:
+                self.close_connection = True  # the client hung up, as it should on a page that never ends
+            return True
+
     return Handler
+
+
+def _raw(status: int, headers: dict[str, str], body: bytes) -> bytes:
+    """An HTTP/1.1 answer as bytes on the wire."""
+    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", *(f"{name}: {value}" for name, value in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
 def _validators(body: bytes, article: site.Article, etag: bool) -> tuple[str | None, str]:
@@ -293,7 +356,7 @@ def serve(
     holder: list[Replica] = []
     servers = []
     for offset, state in enumerate(sites.values()):
-        server = ThreadingHTTPServer((host, port + offset if port else 0), _handler(holder, state))
+        server = _Server((host, port + offset if port else 0), _handler(holder, state))
         server.daemon_threads = True
         servers.append(server)
     replica = Replica(servers, sites)
