@@ -99,7 +99,7 @@ def crawl(
 ) -> CrawlStats:
     """Crawls ``sources`` (names; all configured sources when None) and stores what is new or changed."""
     started = time.monotonic()
-    chosen = _choose(config, sources)
+    chosen = choose(config, sources)
     stop = stop or threading.Event()
     settings = Settings.from_config(config)
     tally = _Tally()
@@ -130,7 +130,8 @@ def crawl(
     return stats
 
 
-def _choose(config, names) -> list:
+def choose(config, names) -> list:
+    """The configured sources named in ``names`` (all for none); ``CrawlerError`` naming an unknown one."""
     if not config.sources:
         where = config.path or "the configuration"
         raise CrawlerError(f"No [[sources]] in {where}; add one (see config.toml) or pass --config")
@@ -140,7 +141,7 @@ def _choose(config, names) -> list:
     for name in names:
         if name not in known:
             raise CrawlerError(
-                f"No source named '{name}' in {config.path}; known sources: {', '.join(known)}"
+                f"No source named '{name}' in {config.path or 'the configuration'}; known sources: {', '.join(known)}"
             )
     return [known[name] for name in names]
 

@@ -63,13 +63,22 @@ def skipped_line(paths: Sequence[str]) -> str:
     return f"{_counted(len(paths), 'file')} skipped: {kinds}"
 
 
-def render_text(run: RunResult, *, colour: bool = False, summary: bool = True) -> Iterator[str]:
+def render_statistics(run: RunResult) -> Iterator[str]:
+    """A line per rule that found something: how many unwaived findings, its id, Chinese name and severity."""
+    from reports.rules import rule_name
+
+    severities = {f.rule: f.severity.value for f in run.findings if not f.waived}
+    for rule, count in run.summary.by_rule.items():
+        yield f"{count:>6}  {rule:<20} {rule_name(rule)} [{severities.get(rule, '')}]"
+
+
+def render_text(run: RunResult, *, colour: bool = False, summary: bool = True, errors: bool = True) -> Iterator[str]:
     """The lines of the text report of ``run``: each finding with its source line, then the summary line.
 
     A waived finding is listed as ``waived``, with the waiver's reason and last day, and counted apart;
-    ``summary=False`` leaves the summary out.
+    ``summary=False`` leaves the summary out, ``errors=False`` the unreadable inputs (said elsewhere).
     """
-    for error in run.errors:
+    for error in run.errors if errors else ():
         yield _paint(f"{error.message}", Severity.ERROR, colour)
     for result in run.documents:
         for finding in result.findings:

@@ -81,8 +81,23 @@ def test_an_unreadable_input_is_one_line_exit_2_and_the_others_are_still_validat
     make(tmp_path)
     target = tmp_path / fragment.split(":")[0]
     result = wrqa("validate", str(target), str(ZIYANG_2018))
-    assert (2, True, True) == (result.returncode, fragment in result.stdout, "stat-part-whole" in result.stdout)
+    assert (2, True, True) == (result.returncode, fragment in result.stderr, "stat-part-whole" in result.stdout)
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github", "junit", "csv"])
+@pytest.mark.parametrize("to_file", [False, True])
+def test_an_unreadable_input_is_named_on_standard_error_in_every_format_and_in_the_data(tmp_path, output_format,
+                                                                                       to_file):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    out = ["-o", str(tmp_path / "out")] if to_file else []
+    result = wrqa("validate", "--format", output_format, *out, str(tmp_path / "empty.txt"), str(ZIYANG_2018))
+    data = (tmp_path / "out").read_text(encoding="utf-8-sig") if to_file else result.stdout
+    message = f"{tmp_path / 'empty.txt'}: the file is empty; nothing to validate"
+    assert (2, [f"wrqa: {message}"]) == (result.returncode, result.stderr.splitlines())
+    # The CSV holds findings only; the text report on a terminal says it once, on standard error.
+    if output_format != "csv" and (to_file or output_format != "text"):
+        assert "empty.txt" in data
 
 
 @pytest.mark.parametrize(
@@ -103,7 +118,8 @@ def test_a_bad_config_is_named_with_its_key_and_file(tmp_path, config, fragment)
 
 def test_no_paths_is_a_usage_error_with_a_hint():
     result = wrqa("validate")
-    assert (2, "wrqa: give report files or folders to validate, or --stored; see 'wrqa validate --help'\n") == (
+    assert (2, "wrqa: give report files or folders to validate, '-' for standard input, or --stored; "
+               "see 'wrqa validate --help'\n") == (
         result.returncode, result.stderr)
 
 

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from modes import AS_OWNER
 
 from crawler.archive import Archive, encode, read
 from crawler.errors import StoreError
@@ -91,13 +92,6 @@ def test_a_record_the_disk_took_only_part_of_is_taken_back(tmp_path):
 
 # --- the commands, as a user runs them, on a store crawled and judged once -------------------------------
 
-AS_OWNER = """
-import ctypes, os
-if os.geteuid() == 0:  # root ignores file modes through its capabilities: give them all up, keep the uid
-    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
-    if ctypes.CDLL(None, use_errno=True).capset(header, (ctypes.c_uint32 * 6)()) != 0:
-        raise OSError(ctypes.get_errno(), "capset")
-"""
 
 CAPPED = """
 import sqlite3

@@ -279,9 +279,10 @@ def test_report_writes_the_report_of_saved_results_reading_texts_from_their_file
 @pytest.mark.parametrize(("content", "option", "message"), [
     (None, "--input", "no such file; give --input the JSON"),
     ("{not json", "--input", "is not JSON (line 1, column 2"),
-    ("[1, 2]", "--input", "--input must hold an object with 'documents', not list"),
+    ("[1, 2]", "--input", "the results must be an object with 'documents', not list"),
     ('{"documents": [1]}', "--input", "'documents' must be a list of objects"),
-    ('{"documents": [{"findings": ["x"]}]}', "--input", "'documents' must be a list of objects"),
+    ('{"documents": [{"findings": ["x"]}]}', "--input", "document #1 has no 'path'"),
+    ('{"documents": [{"path": "a.txt", "findings": ["x"]}]}', "--input", "document #1: 'findings' must be a list"),
     ('{"documents": []}', "--history", "--history must hold a list of run summaries, not dict"),
 ])
 def test_report_refuses_bad_input_in_one_line(tmp_path, content, option, message):

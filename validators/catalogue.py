@@ -105,7 +105,7 @@ def both(first, second):
 # --- the text rules: counts of marks per line ---------------------------------------------------------
 
 
-def _count_is_zero(rule_id: str, noted: bool = False) -> Callable[[Bounds], tuple[Check, ...]]:
+def text_checks(rule_id: str, noted: bool = False) -> Callable[[Bounds], tuple[Check, ...]]:
     """A text rule's checks: no mark of it on any line, and (``noted``) no note of it, such as the page chrome
     normalization took out of the text."""
     def checks(_bounds: Bounds) -> tuple[Check, ...]:
@@ -359,7 +359,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "文中留有模板占位符（如 ***、XX街道、20XX年、X月X日、××次、某某社区），发布前应填上实际内容。",
          "template text left in: runs of `*`/`＊`, `XX`, `××`, `某某`, `20XX年`, `X月X日`, `___`",
          "ordinary text and numbers, `1+4+16+N`, `X光`, `3×4`",
-         _count_is_zero("placeholder"), _placeholder,
+         text_checks("placeholder"), _placeholder,
          _HEAD + "组织完成*位代表回原选区述职。" + _TAIL, _HEAD + "开展X光机检查，3×4方阵。" + _TAIL,
          marker=markers.placeholders),
     Rule("section-missing", Severity.ERROR, "缺少必备部分",
@@ -399,7 +399,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "`##paidbegin##` markers, mojibake (`锟斤拷`, U+FFFD), HTML entities and tags, page footers, converter "
          "watermarks, page chrome (`扫一扫在手机打开当前页`, `[图片]`), mirror damage (`武大?智谷`, `區(qū)`)",
          "a paragraph cut at a page end (repaired), U+3000 indents",
-         _count_is_zero("artifact", noted=True), _artifact,
+         text_checks("artifact", noted=True), _artifact,
          _HEAD + "##paidbegin##组织代表述职。" + _TAIL, _HEAD + "\u3000\u3000正文缩进不是残留。" + _TAIL,
          marker=markers.artifacts),
     Rule("duplicate-report", Severity.WARNING, "疑似重复报告",
@@ -420,7 +420,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          "街道人大工委的名称写法有误，如“杨园街街道工委”多了一个“街”。",
          "街 doubled in a committee name (人大杨园街街道工委)",
          "粮道街街道工委 (the street's name ends in 街)",
-         _count_is_zero("committee-name"), _doubled,
+         text_checks("committee-name"), _doubled,
          _HEAD + "人大杨园街街道工委召开会议。" + _TAIL, _HEAD + "人大粮道街街道工委召开会议。" + _TAIL,
          marker=markers.doubled_streets),
     Rule("committee-mismatch", Severity.WARNING, "工委前后不一致",

@@ -48,6 +48,8 @@ class FindingMaker:
         if item.frame == "lines":
             start, stop = int(record["offset"]), int(record["offset"]) + len(record["text"]) + 1
             marks = [mark for mark in self.frames.marks[doc].get(item.rule.id, ()) if start <= mark.offset < stop]
+            if not marks:  # a line check of a rule without a marker: the line itself is the finding
+                return [self._finding(item, analysis, start, stop - 1, *item.rule.describe(failure), engine)]
             return [self._finding(item, analysis, mark.offset, mark.end, *item.rule.describe(
                 Failure(record, failure.data, analysis.document, self._other, mark)), engine) for mark in marks]
         if item.frame == "notes":

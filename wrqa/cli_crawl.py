@@ -7,48 +7,14 @@ and the rest are imported inside the commands). Bad input ends with one line and
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 import time
 
 import click
 
-from wrqa.cli import config_option, emit, fail, main, read_config
+from wrqa.commands import ProgressBar, choose_sources, config_option, emit, fail, main, read_config, stopping
 
 MAX_MESSAGES = 20
-
-
-def _stop_on_signals(stop: threading.Event) -> None:
-    """The first Ctrl-C or SIGTERM ends the crawl within seconds, interrupting the pages under way (the next
-    run fetches them); a second one aborts."""
-
-    def handle(signum, frame) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        click.echo("\nwrqa: stopping; the pages under way are fetched again on the next run (Ctrl-C again to abort)",
-                   err=True)
-        stop.set()
-
-    signal.signal(signal.SIGINT, handle)
-    signal.signal(signal.SIGTERM, handle)
-
-
-class _Bar:
-    """A one-line progress bar on standard error, drawn only on a terminal."""
-
-    def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
-
-    def __call__(self, source: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        width = 30
-        filled = width * done // total if total else width
-        bar = "#" * filled + "." * (width - filled)
-        click.echo(f"\r{source:<12} [{bar}] {done}/{total}", err=True, nl=False)
-        if done >= total:
-            click.echo("", err=True)
 
 
 @main.command()
@@ -67,23 +33,23 @@ def crawl(sources, once, config_path) -> None:
     from crawler.errors import CrawlerError
 
     config = read_config(config_path)
-    stop = threading.Event()
-    _stop_on_signals(stop)
+    choose_sources(config, sources)
     repeat = 0 if once else config["crawl.repeat_every"]
     failed = False
-    while True:
-        try:
-            stats = run_crawl(config, sources=list(sources) or None, progress=_Bar(), stop=stop)
-        except CrawlerError as error:
-            fail(str(error))
-        for message in stats.messages[:MAX_MESSAGES]:
-            click.echo(f"wrqa: {message}", err=True)
-        if len(stats.messages) > MAX_MESSAGES:
-            click.echo(f"wrqa: … and {len(stats.messages) - MAX_MESSAGES} more problems", err=True)
-        click.echo(stats.summary())
-        failed = stats.failed > 0
-        if not repeat or stop.wait(repeat):
-            break
+    with stopping("the pages under way are fetched again on the next run") as stop:
+        while True:
+            try:
+                stats = run_crawl(config, sources=list(sources) or None, progress=ProgressBar(), stop=stop)
+            except CrawlerError as error:
+                fail(str(error))
+            for message in stats.messages[:MAX_MESSAGES]:
+                click.echo(f"wrqa: {message}", err=True)
+            if len(stats.messages) > MAX_MESSAGES:
+                click.echo(f"wrqa: … and {len(stats.messages) - MAX_MESSAGES} more problems", err=True)
+            click.echo(stats.summary())
+            failed = stats.failed > 0
+            if not repeat or stop.wait(repeat):
+                break
     sys.exit(1 if failed else 0)
 
 
@@ -101,6 +67,8 @@ def export(output_format, output, source, config_path) -> None:
     from crawler.store import Store
 
     config = read_config(config_path)
+    if source:
+        choose_sources(config, [source])
     path = config.path_of("store.path")
     if not path.exists():
         fail(f"{path}: no store yet; run 'wrqa crawl' first or set store.path in the config")
@@ -146,6 +114,8 @@ def reextract(source, config_path) -> None:
     from crawler.errors import CrawlerError
 
     config = read_config(config_path)
+    if source:
+        choose_sources(config, [source])
     if not config.path_of("store.path").exists():
         fail(f"{config.path_of('store.path')}: no store yet; run 'wrqa crawl' first")
     try:

@@ -8,13 +8,13 @@ from typing import Any
 
 import click
 
-from wrqa.cli import config_option, fail, main, read_config
+from wrqa.commands import config_option, fail, main, read_config, say
 
 
-def _read_json(path: str, option: str, shape: type) -> Any:
+def _read_json(path: str, option: str) -> Any:
     """The JSON in ``path``, or a one-line failure naming the file, the option and the fix."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         fail(f"{path}: no such file; give {option} the JSON that 'wrqa validate --format json -o FILE' wrote")
     except IsADirectoryError:
@@ -25,23 +25,16 @@ def _read_json(path: str, option: str, shape: type) -> Any:
         fail(f"{path}: is not UTF-8 text; give {option} the JSON that 'wrqa validate --format json' wrote")
     except json.JSONDecodeError as error:
         fail(f"{path}: is not JSON (line {error.lineno}, column {error.colno}: {error.msg})")
-    if not isinstance(data, shape):
-        expected = "an object with 'documents'" if shape is dict else "a list of run summaries"
-        fail(f"{path}: {option} must hold {expected}, not {type(data).__name__}")
-    if shape is dict and not _documents_shaped(data.get("documents", [])):
-        fail(f"{path}: 'documents' must be a list of objects with lists of findings; "
-             f"give {option} what 'wrqa validate --format json' wrote")
-    return data
 
 
-def _documents_shaped(documents: Any) -> bool:
-    return isinstance(documents, list) and all(
-        isinstance(document, dict)
-        and all(isinstance(document.get(key) or [], list) for key in ("findings", "statistics", "relations"))
-        and all(isinstance(item, dict) for key in ("findings", "statistics", "relations")
-                for item in document.get(key) or [])
-        for document in documents
-    )
+def read_results(path: str, option: str):
+    """The run a results file holds (``wrqa validate --format json``), or the one-line failure saying what is wrong."""
+    from reports.json import ResultsError, run_from_dict
+
+    try:
+        return run_from_dict(_read_json(path, option))
+    except ResultsError as error:
+        fail(f"{path}: {error}; give {option} what 'wrqa validate --format json' wrote")
 
 
 def _stored_lines(config) -> dict[str, tuple[str, ...]]:
@@ -52,45 +45,44 @@ def _stored_lines(config) -> dict[str, tuple[str, ...]]:
     try:
         return {document.path: document.source.lines for document in stored_documents(config)}
     except StoreError as error:
-        click.echo(f"wrqa: {error}; pages of stored documents show no text", err=True)
+        say(f"{error}; pages of stored documents show no text")
         return {}
 
 
-def _fill_texts(results: dict, config) -> int:
-    """Add each document's source lines where the results hold no text; the number still missing.
+def fill_texts(run, config):
+    """The run with each document's source lines where the results hold none, and how many still have none.
 
     ``wrqa validate --format json`` leaves the text out; the report wants it to show findings in place.
     A file's lines are read from the file, a stored page's from the crawler's store (``store.path``).
     """
+    from dataclasses import replace
+
     from crawler.files import InputError, read_source
 
     sources: dict[str, Any] = {}
     store_read = False
     missing = 0
-    for document in results.get("documents", []):
-        if isinstance(document.get("text"), str):
-            continue
-        path, line, end_line = document.get("path"), document.get("line"), document.get("end_line")
-        if not isinstance(path, str) or not isinstance(line, int):
-            missing += 1
-            continue
-        if document.get("source") == "store" and not store_read:
-            sources.update(_stored_lines(config))
-            store_read = True
-        if document.get("source") == "store":
-            sources.setdefault(path, None)
-        if path not in sources:
-            try:
-                sources[path] = read_source(path, config["validate.max_file_bytes"]).lines
-            except InputError as error:
-                click.echo(f"wrqa: {error}; its page shows no text", err=True)
-                sources[path] = None
-        if sources[path] is None:
-            missing += 1
-            continue
-        end = end_line if isinstance(end_line, int) else len(sources[path])
-        document["text"] = "\n".join(sources[path][line - 1 : end])
-    return missing
+    documents = []
+    for document in run.documents:
+        if document.lines is None:
+            if document.source == "store" and not store_read:
+                sources.update(_stored_lines(config))
+                store_read = True
+            if document.source == "store":
+                sources.setdefault(document.path, None)
+            if document.path not in sources:
+                try:
+                    sources[document.path] = read_source(document.path, config["validate.max_file_bytes"]).lines
+                except InputError as error:
+                    say(f"{error}; its page shows no text")
+                    sources[document.path] = None
+            lines = sources[document.path]
+            if lines is None:
+                missing += 1
+            else:
+                document = replace(document, lines=tuple(lines[document.line - 1 : document.end_line]))
+        documents.append(document)
+    return replace(run, documents=tuple(documents)), missing
 
 
 @main.command()
@@ -112,20 +104,24 @@ def report(input_path, previous_path, history_path, out_dir, page_size, config_p
     file system or any web server and makes no network request.
     """
     config = read_config(config_path)
-    results = _read_json(input_path, "--input", dict)
-    previous = _read_json(previous_path, "--previous", dict) if previous_path else None
-    history = _read_json(history_path, "--history", list) if history_path else None
+    run = read_results(input_path, "--input")
+    previous = read_results(previous_path, "--previous") if previous_path else None
+    history = _read_json(history_path, "--history") if history_path else None
+    if history is not None and not (isinstance(history, list) and all(isinstance(item, dict) for item in history)):
+        fail(f"{history_path}: --history must hold a list of run summaries, not {type(history).__name__}")
     out = Path(out_dir) if out_dir else config.path_of("report.dir")
-    missing = _fill_texts(results, config)
+    run, missing = fill_texts(run, config)
     if missing:
-        click.echo(f"wrqa: {missing} document(s) of {input_path} have no text to show; "
-                   "'wrqa validate --html DIR' writes the report with every text", err=True)
+        say(f"{missing} document(s) of {input_path} have no text to show; "
+            "'wrqa validate --html DIR' writes the report with every text")
 
     from reports.folder import FolderError
     from reports.html import write_report
+    from reports.json import run_to_dict
 
     try:
-        index = write_report(results, out, previous=previous, history=history,
+        index = write_report(run_to_dict(run, include_text=True), out,
+                             previous=run_to_dict(previous) if previous is not None else None, history=history,
                              page_size=page_size or config["report.page_size"])
     except FolderError as error:
         fail(str(error))

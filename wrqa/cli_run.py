@@ -7,36 +7,17 @@ and ``run`` imports nothing heavy itself, so that the job takes its lock before 
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
-from pathlib import Path
 
 import click
 
-from wrqa.cli import main
-from wrqa.config import ConfigError, load_config
+from wrqa.commands import config_option, fail, main, read_config, stopping
 
 MAX_MESSAGES = 20  # crawl problems printed; the rest are counted
-CONFIG_HELP = "The config.toml to use (default: ./config.toml when it exists, else the built-in defaults)."
-
-
-def _config(path: str | None):
-    if path is None and Path("config.toml").is_file():
-        path = "config.toml"
-    try:
-        return load_config(path)
-    except ConfigError as error:
-        _fail(str(error))
-
-
-def _fail(message: str, exit_code: int = 2) -> None:
-    click.echo(f"wrqa: {message}", err=True)
-    sys.exit(exit_code)
 
 
 @main.command()
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@config_option
 @click.option("--all", "validate_all", is_flag=True,
               help="Validate every stored document, not only those new or changed since the last run.")
 def run(config_path: str | None, validate_all: bool) -> None:
@@ -48,25 +29,12 @@ def run(config_path: str | None, validate_all: bool) -> None:
     """
     from wrqa.job import JobError, run_once
 
-    config = _config(config_path)
-    stop = threading.Event()
-
-    def on_interrupt(signum, _frame):
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        click.echo("wrqa: stopping; the page under way is fetched again on the next run (Ctrl-C again to abort)",
-                   err=True)
-
-    # SIGTERM too: cron, systemd and kill ask a job to stop with it, and it must stop as Ctrl-C does.
-    previous = {signum: signal.signal(signum, on_interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        outcome = run_once(config, validate_all=validate_all, stop=stop)
-    except JobError as error:
-        _fail(str(error), error.exit_code)  # the code the history recorded for the run
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    config = read_config(config_path)
+    with stopping("the page under way is fetched again on the next run") as stop:
+        try:
+            outcome = run_once(config, validate_all=validate_all, stop=stop)
+        except JobError as error:
+            fail(str(error), error.exit_code)  # the code the history recorded for the run
     for message in outcome.crawl_errors[:MAX_MESSAGES]:
         click.echo(f"wrqa: {message}", err=True)
     if len(outcome.crawl_errors) > MAX_MESSAGES:
@@ -80,7 +48,7 @@ def run(config_path: str | None, validate_all: bool) -> None:
 
 
 @main.command()
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@config_option
 @click.option("--cron", metavar="EXPR",
               help="Schedule instead of schedule.cron: 5 crontab fields, or 6 with seconds first.")
 @click.option("--every", type=int, metavar="SECONDS",
@@ -96,19 +64,19 @@ def daemon(config_path: str | None, cron: str | None, every: int | None, log_for
     from wrqa.daemon import Daemon, DaemonError, EventLog, schedule_of
     from wrqa.history import HistoryError
 
-    config = _config(config_path)
+    config = read_config(config_path)
     if cron and every:
-        _fail("give either --cron or --every, not both")
+        fail("give either --cron or --every, not both")
     try:
         schedule = schedule_of(config, cron=cron, every=every)
         code = Daemon(config, schedule, EventLog(log_format)).run()
     except (DaemonError, HistoryError) as error:
-        _fail(str(error))
+        fail(str(error))
     sys.exit(code)
 
 
 @main.command()
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@config_option
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status(config_path: str | None, as_json: bool) -> None:
     """Tell whether the daemon runs, the last run and its result, and the next run time."""
@@ -116,11 +84,11 @@ def status(config_path: str | None, as_json: bool) -> None:
     from wrqa.daemon import status as daemon_status
     from wrqa.history import HistoryError
 
-    config = _config(config_path)
+    config = read_config(config_path)
     try:
         state = daemon_status(config)
     except (DaemonError, HistoryError) as error:
-        _fail(str(error))
+        fail(str(error))
     if as_json:
         click.echo(json.dumps(state, ensure_ascii=False, indent=2))
         return
