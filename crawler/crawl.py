@@ -17,9 +17,8 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from types import ModuleType
-from urllib.parse import urljoin
 
-from crawler import committee, epoint, extract, hppc
+from crawler import committee, epoint, extract, hppc, urls
 from crawler.archive import Archive, encode, read
 from crawler.errors import ChallengeError, CrawlerError, FetchError, UnreachableError
 from crawler.http import Client, Response, Settings
@@ -105,7 +104,7 @@ def crawl(
     with Store(config.path_of("store.path")) as store:
         run_id = store.start_run(source.name for source in chosen)
         archive = Archive(config.path_of("store.warc_dir"), run_id)
-        client = Client(settings, [source.base_url for source in chosen])
+        client = Client(settings, [urls.normal(source.base_url) for source in chosen])
         status = "failed"
         try:
             crawler = _SourceCrawler(config, store, archive, client, run_id, tally, progress, stop)
@@ -162,6 +161,12 @@ class _SourceCrawler:
         self.run_id, self.tally, self.progress, self.stop = run_id, tally, progress, stop
         self.max_list_pages = config["crawl.max_list_pages"]
         self.workers = config["crawl.concurrency"]
+        self.aliases = _aliases(store.urls())
+
+    def _key(self, url: str) -> str:
+        """The store's key of ``url``: its normal form, or the other spelling an older store keeps it under."""
+        key = urls.normal(url)
+        return self.aliases.get(key, key)
 
     def crawl(self, source) -> None:
         adapter = ADAPTERS[source.kind]
@@ -176,11 +181,11 @@ class _SourceCrawler:
             self._fail(f"{source.name}: {error}")
             return  # the site cannot be crawled this run: asking it for more would only repeat the answer
         for seed in source.seeds:
-            targets.setdefault(
-                urljoin(source.base_url + "/", seed.lstrip("/")) if "://" not in seed else seed, None
-            )
+            absolute = urls.join(source.base_url + "/", seed if "://" in seed else seed.lstrip("/"))
+            targets.setdefault(self._key(absolute), None)
         for url, category in self.store.pending(source.name):
-            targets.setdefault(url, category)
+            if urls.is_page_link(url):  # an older store may hold a javascript: link as failed
+                targets.setdefault(self._key(url), category)
         self._fetch_articles(source, adapter, targets)
 
     def _read_list(self, source, adapter: ModuleType, list_path: str, wanted: Callable[[str], bool],
@@ -188,7 +193,7 @@ class _SourceCrawler:
         """Pages through one list, recording its links and adding the wanted ones to ``targets``."""
         category = adapter.category(list_path)
         caught_up = self.store.caught_up(source.name, list_path)
-        url = adapter.list_url(source.base_url, list_path)
+        url = urls.normal(adapter.list_url(source.base_url, list_path))
         seen = set()
         for _ in range(self.max_list_pages):
             if self.stop.is_set() or url in seen:
@@ -210,7 +215,7 @@ class _SourceCrawler:
                     "its layout changed or it is filled by script (add the articles as seeds)"
                 )
                 break
-            rows = [(link.url, link.title, wanted(link.title)) for link in listing.links]
+            rows = [(self._key(link.url), link.title, wanted(link.title)) for link in listing.links]
             added = self.store.add_links(source.name, category, rows, self.run_id)
             for link_url, _, is_wanted in rows:
                 if is_wanted:
@@ -262,7 +267,7 @@ class _SourceCrawler:
     ) -> _Fetched:
         """Runs in a worker thread: fetch, parse and compress for the archive, never touch the store."""
         try:
-            response = self.client.get(url, etag=etag, last_modified=last_modified)
+            response = self.client.get(urls.normal(url), etag=etag, last_modified=last_modified)
             if response.status == 304:
                 return _Fetched(url, category, not_modified=response)
             responses = [response]
@@ -306,6 +311,11 @@ class _SourceCrawler:
         self.tally.messages.append(message)
 
 
+def _aliases(keys: set[str]) -> dict[str, str]:
+    """Normal form → key, for the keys an older store wrote otherwise (``a0.html#top``) and never normally."""
+    return {normal: key for key in keys if (normal := urls.normal(key)) != key and normal not in keys}
+
+
 def reextract(config, source: str | None = None) -> dict[str, int]:
     """Parses every stored document again from its archived responses, without fetching; a page whose
     extraction changed (a better adapter) gets a new version. Returns counts of ``changed``/``unchanged``."""
@@ -320,11 +330,15 @@ def reextract(config, source: str | None = None) -> dict[str, int]:
                 continue
             records = [read(folder, name, offset) for name, offset in stored.warc]
             old = stored.page
+            # The first response is the document, under its key; an older store may spell that otherwise.
             pages = [
                 adapter.parse_article(
-                    r.content.decode(r.encoding or "utf-8", errors="replace"), r.url, old.site, old.category
+                    r.content.decode(r.encoding or "utf-8", errors="replace"),
+                    old.url if index == 0 else r.url,
+                    old.site,
+                    old.category,
                 )
-                for r in records
+                for index, r in enumerate(records)
             ]
             page = extract.merge(pages[0], *pages[1:])
             state = store.state(old.url)

@@ -10,9 +10,8 @@ expected parts is returned with a warning, never guessed at. It must never fetch
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
-from crawler import extract
+from crawler import extract, urls
 from crawler.extract import Link, Listing
 from crawler.records import Page
 
@@ -57,13 +56,10 @@ def parse_list(html: str, url: str) -> Listing:
     for item in tree.css(LIST_ITEMS):
         anchor = item.css_first(LIST_LINK)
         dated = [span for span in item.css(LIST_DATE) if _LIST_DATE.search(extract.text_of(span))]
-        if anchor is None or not dated:
-            continue  # pager and menu items carry no date
-        href = (anchor.attributes.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "#")):
-            continue
+        if anchor is None or not dated or not urls.is_page_link(href := anchor.attributes.get("href")):
+            continue  # pager and menu items carry no date; script and mail links are no articles
         title = (anchor.attributes.get("title") or "").strip() or extract.text_of(anchor)
-        links.append(Link(urljoin(url, href), title, _LIST_DATE.search(extract.text_of(dated[0]))[0]))
+        links.append(Link(urls.join(url, href), title, _LIST_DATE.search(extract.text_of(dated[0]))[0]))
     return Listing(tuple(links), *_next_page(tree, url))
 
 
@@ -76,10 +72,8 @@ def _next_page(tree, url: str) -> tuple[str | None, int | None]:
             current, count = int(match[1]), int(match[2])
             break
     for anchor in tree.css(PAGER_NEXT):
-        if extract.text_of(anchor) in _NEXT_WORDS and anchor.attributes.get("href"):
-            href = anchor.attributes["href"].strip()
-            if not href.startswith(("javascript:", "#")):
-                return urljoin(url, href), count
+        if extract.text_of(anchor) in _NEXT_WORDS and urls.is_page_link(href := anchor.attributes.get("href")):
+            return urls.join(url, href), count
     if current is not None and count is not None and current < count and _NUMBERED.search(url):
         return _NUMBERED.sub(f"/{current + 1}.html", url), count
     return None, count

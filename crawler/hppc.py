@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
-from crawler import extract
+from crawler import extract, urls
 from crawler.extract import Link, Listing
 from crawler.records import Page
 
@@ -53,18 +53,18 @@ def parse_list(html: str, url: str) -> Listing:
     links = []
     for item in tree.css(LIST_ITEMS):
         anchor = item.css_first(LIST_LINK)
-        if anchor is None:
-            continue
+        if anchor is None or not urls.is_page_link(href := anchor.attributes.get("href")):
+            continue  # script and mail links are no articles
         date = item.css_first(LIST_DATE)
         title = (anchor.attributes.get("title") or "").strip() or extract.text_of(anchor)
-        links.append(Link(urljoin(url, anchor.attributes["href"].strip()), title, extract.text_of(date)))
+        links.append(Link(urls.join(url, href), title, extract.text_of(date)))
     return Listing(tuple(links), _next(tree, url))
 
 
 def _next(tree, url: str) -> str | None:
     for anchor in tree.css(PAGER_LINKS):
-        if extract.text_of(anchor) in _NEXT_WORDS and anchor.attributes.get("href"):
-            return urljoin(url, anchor.attributes["href"].strip())
+        if extract.text_of(anchor) in _NEXT_WORDS and urls.is_page_link(href := anchor.attributes.get("href")):
+            return urls.join(url, href)
     return None
 
 
