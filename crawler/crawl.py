@@ -209,6 +209,7 @@ class _SourceCrawler:
             self.tally.counts["fetched"] += 1
             self.archive.write(response, source.name, category)
             listing = adapter.parse_list(response.text, url)
+            self.tally.messages.extend(f"{source.name}: list page {warning}" for warning in listing.warnings)
             if not listing.links:
                 self.tally.messages.append(
                     f"{source.name}: list page '{url}' shows no article links; if the list should have some, "

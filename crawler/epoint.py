@@ -51,7 +51,7 @@ def category(list_path: str) -> str | None:
 
 def parse_list(html: str, url: str) -> Listing:
     """The article links of a list page and the next list page's URL (from the pager), if any."""
-    tree = extract.parse(html)
+    tree, warnings = extract.parse(html, url)
     links = []
     for item in tree.css(LIST_ITEMS):
         anchor = item.css_first(LIST_LINK)
@@ -60,7 +60,7 @@ def parse_list(html: str, url: str) -> Listing:
             continue  # pager and menu items carry no date; script and mail links are no articles
         title = (anchor.attributes.get("title") or "").strip() or extract.text_of(anchor)
         links.append(Link(urls.join(url, href), title, _LIST_DATE.search(extract.text_of(dated[0]))[0]))
-    return Listing(tuple(links), *_next_page(tree, url))
+    return Listing(tuple(links), *_next_page(tree, url), warnings=tuple(warnings))
 
 
 def _next_page(tree, url: str) -> tuple[str | None, int | None]:
@@ -86,12 +86,12 @@ def continuation(html: str, url: str) -> str | None:
 
 def parse_article(html: str, url: str, site: str, category: str | None) -> Page:
     """The ``Page`` read off an article page; a layout not recognised gives a page with a warning."""
-    tree = extract.parse(html)
+    tree, warnings = extract.parse(html, url)
     title_node, body_node = tree.css_first(TITLE), tree.css_first(BODY)
     if title_node is None or body_node is None:
-        return extract.unrecognised(url, site, category, tree, "title h3" if title_node is None else BODY)
+        missing = "title h3" if title_node is None else BODY
+        return extract.unrecognised(url, site, category, tree, missing, warnings)
     title = extract.text_of(title_node)
-    warnings = []
     published = None
     sources = tree.css_first(SOURCES)
     stated = _PUBLISHED.search(extract.text_of(sources)) if sources else None

@@ -49,7 +49,7 @@ def category(list_path: str) -> str | None:
 
 def parse_list(html: str, url: str) -> Listing:
     """The article links of a list page and the next list page's URL, if the pager offers one."""
-    tree = extract.parse(html)
+    tree, warnings = extract.parse(html, url)
     links = []
     for item in tree.css(LIST_ITEMS):
         anchor = item.css_first(LIST_LINK)
@@ -58,7 +58,7 @@ def parse_list(html: str, url: str) -> Listing:
         date = item.css_first(LIST_DATE)
         title = (anchor.attributes.get("title") or "").strip() or extract.text_of(anchor)
         links.append(Link(urls.join(url, href), title, extract.text_of(date)))
-    return Listing(tuple(links), _next(tree, url))
+    return Listing(tuple(links), _next(tree, url), warnings=tuple(warnings))
 
 
 def _next(tree, url: str) -> str | None:
@@ -70,7 +70,7 @@ def _next(tree, url: str) -> str | None:
 
 def continuation(html: str, url: str) -> str | None:
     """The URL of the next part of a long article (``{id}_2.html``), or None on its last part."""
-    return _next(extract.parse(html), url)
+    return _next(extract.parse(html, url)[0], url)
 
 
 def _strip_images_and_captions(body) -> None:
@@ -85,13 +85,11 @@ def _strip_images_and_captions(body) -> None:
 
 def parse_article(html: str, url: str, site: str, category: str | None) -> Page:
     """The ``Page`` of one part of an article; ``extract.merge`` joins the parts of a long one."""
-    tree = extract.parse(html)
+    tree, warnings = extract.parse(html, url)
     title_node, body_node = tree.css_first(TITLE), tree.css_first(BODY)
     if title_node is None or body_node is None:
-        return extract.unrecognised(
-            url, site, category, tree, "h1 title" if title_node is None else "#endtext"
-        )
-    warnings = []
+        missing = "h1 title" if title_node is None else "#endtext"
+        return extract.unrecognised(url, site, category, tree, missing, warnings)
     info = _PUBLISHED.search(extract.text_of(tree.css_first(INFO)))
     published = extract.parse_datetime(info[1]) if info else None
     if published is None:

@@ -119,3 +119,17 @@ def test_one_article_linked_many_ways_gives_one_url_and_script_links_none():
     expected = [BASE + article.path] * 5 + [BASE + a.path for a in shown[1:site.EPOINT_PAGE_SIZE]]
     assert expected == [link.url for link in listing.links]
 
+
+def test_a_report_under_thousands_of_nested_divs_reads_as_without_them_with_a_warning():
+    """A body that opens 3,000 nested <div> gives the fields and paragraphs of the plain page, and one warning
+    naming the URL."""
+    article = next(a for a in ARTICLES if "20190531" in a.path)
+    url = BASE + article.path
+    plain = epoint.parse_article(site.epoint_page(article), url, "wcrd", "003005")
+    hostile = site.epoint_page(article).replace('<div id="infoContentM">',
+                                                '<div id="infoContentM">' + "<div>" * 3000 + "</div>" * 3000)
+
+    page = epoint.parse_article(hostile, url, "wcrd", "003005")
+
+    assert (plain.paragraphs, plain.published_at, 1, True) == (
+        page.paragraphs, page.published_at, len(page.warnings), url in page.warnings[0])
