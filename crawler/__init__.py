@@ -1,6 +1,7 @@
 """Getting documents in: local files and the two sites, fetched, adapted, normalized and stored.
 
 The road: ``files``/``htmltext`` (local inputs) or ``http`` → ``epoint``/``hppc`` (site adapters) →
-``normalize`` → ``store``/``archive``; ``crawl`` drives a run. Only ``http`` imports httpx. Nothing
-here judges a document; errors are drawn in ``crawler.errors``.
+``normalize`` → ``store``/``archive``; ``crawl`` drives a run, ``urls`` gives every link its key and
+``markup`` bounds every page before it is parsed. Only ``http`` imports httpx. Nothing here judges a
+document; errors are drawn in ``crawler.errors``.
 """

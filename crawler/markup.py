@@ -42,7 +42,7 @@ _ATTRIBUTE = re.compile(r"""[^\s/>][^\s/>=]*(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s>
 VOID = frozenset("area base basefont bgsound br col embed frame hr image img input keygen link meta param source "
                  "track wbr".split())
 FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
-# html, head and body merge into the document's own; a second <form> or <select> inside one is dropped.
+# html, head and body merge into the document's own.
 IGNORED = frozenset("html head body".split())
 # A start tag of these closes an open <p> (unless a scope boundary stands between).
 CLOSES_P = frozenset("address article aside blockquote center details dialog dir div dl fieldset figcaption figure "
@@ -108,9 +108,9 @@ def bound(markup: str, max_depth: int = MAX_DEPTH, max_attributes: int = MAX_ATT
             else:
                 stack.end(name)
             continue
-        if len(attributes) > 2 * max_attributes:
+        if len(attributes) > 2 * max_attributes:  # shorter, it cannot hold that many
             cut = _cut(attributes, max_attributes)
-            if cut is not None:
+            if cut < len(attributes):
                 trimmed += 1
                 attributes = attributes[:cut]
                 edits.append((match.start(), match.end(), f"<{match[4]}{attributes}>"))
@@ -131,12 +131,13 @@ def bound(markup: str, max_depth: int = MAX_DEPTH, max_attributes: int = MAX_ATT
     return Bounded("".join(pieces), flattened, trimmed)
 
 
-def _cut(attributes: str, limit: int) -> int | None:
-    """Where the ``limit``-th attribute ends, or None when there are no more than ``limit``."""
+def _cut(attributes: str, limit: int) -> int:
+    """Where a tag's ``attributes`` are cut to keep ``limit`` of them: the end of the last one kept, or
+    the end of them all when there are no more than ``limit``."""
     for count, match in enumerate(_ATTRIBUTE.finditer(attributes), 1):
-        if count == limit:
-            return match.end() if _ATTRIBUTE.search(attributes, match.end()) else None
-    return None
+        if count == limit and _ATTRIBUTE.search(attributes, match.end()):
+            return match.end()
+    return len(attributes)
 
 
 class _Stack:
