@@ -18,9 +18,8 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from types import ModuleType
-from urllib.parse import urljoin
 
-from crawler import committee, epoint, extract, hppc
+from crawler import committee, epoint, extract, hppc, urls
 from crawler.archive import Archive, encode, read
 from crawler.errors import ChallengeError, CrawlerError, FetchError, UnreachableError
 from crawler.http import Client, Response, Settings, decode, mojibake
@@ -106,7 +105,7 @@ def crawl(
     with Store(config.path_of("store.path")) as store:
         run_id = store.start_run(source.name for source in chosen)
         archive = Archive(config.path_of("store.warc_dir"), run_id)
-        client = Client(settings, [source.base_url for source in chosen], stop=stop)
+        client = Client(settings, [urls.normal(source.base_url) for source in chosen], stop=stop)
         status = "failed"
         try:
             crawler = _SourceCrawler(config, store, archive, client, run_id, tally, progress, stop)
@@ -164,6 +163,12 @@ class _SourceCrawler:
         self.run_id, self.tally, self.progress, self.stop = run_id, tally, progress, stop
         self.max_list_pages = config["crawl.max_list_pages"]
         self.workers = config["crawl.concurrency"]
+        self.aliases = _aliases(store.urls())
+
+    def _key(self, url: str) -> str:
+        """The store's key of ``url``: its normal form, or the other spelling an older store keeps it under."""
+        key = urls.normal(url)
+        return self.aliases.get(key, key)
 
     def crawl(self, source) -> None:
         adapter = ADAPTERS[source.kind]
@@ -178,11 +183,11 @@ class _SourceCrawler:
             self._fail(f"{source.name}: {error}")
             return  # the site cannot be crawled this run: asking it for more would only repeat the answer
         for seed in source.seeds:
-            targets.setdefault(
-                urljoin(source.base_url + "/", seed.lstrip("/")) if "://" not in seed else seed, None
-            )
+            absolute = urls.join(source.base_url + "/", seed if "://" in seed else seed.lstrip("/"))
+            targets.setdefault(self._key(absolute), None)
         for url, category in self.store.pending(source.name):
-            targets.setdefault(url, category)
+            if urls.is_page_link(url):  # an older store may hold a javascript: link as failed
+                targets.setdefault(self._key(url), category)
         self._fetch_articles(source, adapter, targets)
 
     def _read_list(self, source, adapter: ModuleType, list_path: str, wanted: Callable[[str], bool],
@@ -190,7 +195,7 @@ class _SourceCrawler:
         """Pages through one list, recording its links and adding the wanted ones to ``targets``."""
         category = adapter.category(list_path)
         caught_up = self.store.caught_up(source.name, list_path)
-        url = adapter.list_url(source.base_url, list_path)
+        url = urls.normal(adapter.list_url(source.base_url, list_path))
         seen = set()
         for _ in range(self.max_list_pages):
             if self.stop.is_set() or url in seen:
@@ -206,13 +211,14 @@ class _SourceCrawler:
             self.tally.counts["fetched"] += 1
             self.archive.write(response, source.name, category)
             listing = adapter.parse_list(response.text, url)
+            self.tally.messages.extend(f"{source.name}: list page {warning}" for warning in listing.warnings)
             if not listing.links:
                 self.tally.messages.append(
                     f"{source.name}: list page '{url}' shows no article links; if the list should have some, "
                     "its layout changed or it is filled by script (add the articles as seeds)"
                 )
                 break
-            rows = [(link.url, link.title, wanted(link.title)) for link in listing.links]
+            rows = [(self._key(link.url), link.title, wanted(link.title)) for link in listing.links]
             added = self.store.add_links(source.name, category, rows, self.run_id)
             for link_url, _, is_wanted in rows:
                 if is_wanted:
@@ -264,7 +270,7 @@ class _SourceCrawler:
     ) -> _Fetched:
         """Runs in a worker thread: fetch, parse and compress for the archive, never touch the store."""
         try:
-            response = self.client.get(url, etag=etag, last_modified=last_modified)
+            response = self.client.get(urls.normal(url), etag=etag, last_modified=last_modified)
             if response.status == 304:
                 return _Fetched(url, category, not_modified=response)
             responses = [response]
@@ -321,6 +327,11 @@ def _read(adapter: ModuleType, text: str, url: str, site: str, category: str | N
     return replace(page, warnings=page.warnings + warnings) if warnings else page
 
 
+def _aliases(keys: set[str]) -> dict[str, str]:
+    """Normal form → key, for the keys an older store wrote otherwise (``a0.html#top``) and never normally."""
+    return {normal: key for key in keys if (normal := urls.normal(key)) != key and normal not in keys}
+
+
 def reextract(config, source: str | None = None) -> dict[str, int]:
     """Parses every stored document again from its archived responses, without fetching; a page whose
     extraction changed (a better adapter) gets a new version. Returns counts of ``changed``/``unchanged``."""
@@ -335,10 +346,12 @@ def reextract(config, source: str | None = None) -> dict[str, int]:
                 continue
             records = [read(folder, name, offset) for name, offset in stored.warc]
             old = stored.page
+            # The first response is the document, under its key; an older store may spell that otherwise.
             pages = []
-            for r in records:
+            for index, r in enumerate(records):
                 text, warnings = decode(r.content, r.encoding or "utf-8", r.url)
-                pages.append(_read(adapter, text, r.url, old.site, old.category, warnings))
+                pages.append(_read(adapter, text, old.url if index == 0 else r.url, old.site, old.category,
+                                   warnings))
             page = extract.merge(pages[0], *pages[1:])
             state = store.state(old.url)
             outcome = store.save(page, stored.source, None, state.etag, state.last_modified, stored.warc)

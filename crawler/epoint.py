@@ -10,9 +10,8 @@ expected parts is returned with a warning, never guessed at. It must never fetch
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
-from crawler import extract
+from crawler import extract, urls
 from crawler.extract import Link, Listing
 from crawler.records import Page
 
@@ -52,19 +51,16 @@ def category(list_path: str) -> str | None:
 
 def parse_list(html: str, url: str) -> Listing:
     """The article links of a list page and the next list page's URL (from the pager), if any."""
-    tree = extract.parse(html)
+    tree, warnings = extract.parse(html, url)
     links = []
     for item in tree.css(LIST_ITEMS):
         anchor = item.css_first(LIST_LINK)
         dated = [span for span in item.css(LIST_DATE) if _LIST_DATE.search(extract.text_of(span))]
-        if anchor is None or not dated:
-            continue  # pager and menu items carry no date
-        href = (anchor.attributes.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "#")):
-            continue
+        if anchor is None or not dated or not urls.is_page_link(href := anchor.attributes.get("href")):
+            continue  # pager and menu items carry no date; script and mail links are no articles
         title = (anchor.attributes.get("title") or "").strip() or extract.text_of(anchor)
-        links.append(Link(urljoin(url, href), title, _LIST_DATE.search(extract.text_of(dated[0]))[0]))
-    return Listing(tuple(links), *_next_page(tree, url))
+        links.append(Link(urls.join(url, href), title, _LIST_DATE.search(extract.text_of(dated[0]))[0]))
+    return Listing(tuple(links), *_next_page(tree, url), warnings=tuple(warnings))
 
 
 def _next_page(tree, url: str) -> tuple[str | None, int | None]:
@@ -76,10 +72,8 @@ def _next_page(tree, url: str) -> tuple[str | None, int | None]:
             current, count = int(match[1]), int(match[2])
             break
     for anchor in tree.css(PAGER_NEXT):
-        if extract.text_of(anchor) in _NEXT_WORDS and anchor.attributes.get("href"):
-            href = anchor.attributes["href"].strip()
-            if not href.startswith(("javascript:", "#")):
-                return urljoin(url, href), count
+        if extract.text_of(anchor) in _NEXT_WORDS and urls.is_page_link(href := anchor.attributes.get("href")):
+            return urls.join(url, href), count
     if current is not None and count is not None and current < count and _NUMBERED.search(url):
         return _NUMBERED.sub(f"/{current + 1}.html", url), count
     return None, count
@@ -92,12 +86,12 @@ def continuation(html: str, url: str) -> str | None:
 
 def parse_article(html: str, url: str, site: str, category: str | None) -> Page:
     """The ``Page`` read off an article page; a layout not recognised gives a page with a warning."""
-    tree = extract.parse(html)
+    tree, warnings = extract.parse(html, url)
     title_node, body_node = tree.css_first(TITLE), tree.css_first(BODY)
     if title_node is None or body_node is None:
-        return extract.unrecognised(url, site, category, tree, "title h3" if title_node is None else BODY)
+        missing = "title h3" if title_node is None else BODY
+        return extract.unrecognised(url, site, category, tree, missing, warnings)
     title = extract.text_of(title_node)
-    warnings = []
     published = None
     sources = tree.css_first(SOURCES)
     stated = _PUBLISHED.search(extract.text_of(sources)) if sources else None

@@ -1,8 +1,9 @@
 """What the site adapters share: HTML to paragraphs, dates, the meeting line, and the finished ``Page``.
 
 An adapter finds the parts of a page with its own selectors; this module turns those parts into text
-and fields the same way for every site. Pure functions of strings and parsed nodes; it must never
-fetch anything or know a site's markup.
+and fields the same way for every site. Every parse goes through ``crawler.markup.bound`` first, so a
+page that nests too deep is flattened, with a warning, rather than parsed for hours. Pure functions of
+strings and parsed nodes; it must never fetch anything or know a site's markup.
 """
 
 from __future__ import annotations
@@ -15,19 +16,21 @@ from datetime import date, datetime, timedelta, timezone
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawler import committee
+from crawler.markup import COMMENT, MAX_ATTRIBUTES, MAX_DEPTH, bound
 from crawler.records import Page
 
 CHINA = timezone(timedelta(hours=8))
 
-_SCRIPTS = re.compile(r"<(style|script|head|title)\b.*?</\1\s*>", re.S | re.I)
-_COMMENTS = re.compile(r"<!--.*?-->", re.S)
+# Each runs to the end when left open, as a parser reads it, so no pattern scans the same text twice.
+_SCRIPTS = re.compile(r"<(style|script|title)\b(?:.*?</\1\s*>|.*)", re.S | re.I)
+_COMMENTS = re.compile(COMMENT, re.S)
 _BLOCKS = re.compile(
-    r"<br\s*/?>|</?(?:p|div|li|ul|ol|tr|td|th|table|h[1-6]|section|article|blockquote)\b[^>]*>", re.I
+    r"<br\s*/?>|</?(?:p|div|li|ul|ol|tr|td|th|table|h[1-6]|section|article|blockquote)\b[^>]*+>?", re.I
 )
 # An indent inside a run of text (two full-width spaces or non-breaking spaces) starts a paragraph.
 _INDENT = re.compile(r"[\u3000\xa0]{2,}")
 _SPACES = " \t\r\n\u3000\xa0\u200b\ufeff"
-_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+_IMAGE = re.compile(r"<img\b[^>]*+>?", re.I)
 _IMAGE_MARK = "\ufffc"  # the object replacement character stands for an image while text is split
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
@@ -56,15 +59,30 @@ class Link:
 
 @dataclass(frozen=True)
 class Listing:
-    """A parsed list page: its article links and the URL of the next list page, if any."""
+    """A parsed list page: its article links, the URL of the next list page if any, the count of pages
+    when the pager shows it, and warnings about its markup."""
 
     links: tuple[Link, ...]
     next_url: str | None
     pages: int | None = None
+    warnings: tuple[str, ...] = ()
 
 
-def parse(html: str) -> LexborHTMLParser:
-    return LexborHTMLParser(html)
+def parse(html: str, url: str) -> tuple[LexborHTMLParser, list[str]]:
+    """The tree of the page at ``url``, and a warning when its markup had to be flattened to be parsed."""
+    bounded = bound(html)
+    warnings = []
+    if bounded.flattened:
+        warnings.append(
+            f"Markup of '{url}' nests deeper than {MAX_DEPTH} elements: {bounded.flattened} tags were "
+            "flattened so that it parses in linear time, its text kept; check its paragraphs against the page"
+        )
+    if bounded.trimmed:
+        warnings.append(
+            f"Markup of '{url}' has {bounded.trimmed} tags with more than {MAX_ATTRIBUTES} attributes; "
+            "the rest of their attributes were dropped so that it parses in linear time"
+        )
+    return LexborHTMLParser(bounded.text), warnings
 
 
 def text_of(node: LexborNode | None) -> str:
@@ -84,7 +102,7 @@ def paragraphs(markup: str) -> list[str]:
     markup = _COMMENTS.sub("", _SCRIPTS.sub("", markup))
     markup = _IMAGE.sub(f"\n{_IMAGE_MARK}\n", markup)
     markup = _BLOCKS.sub("\n", markup)
-    text = LexborHTMLParser(f"<body>{markup}</body>").body.text(deep=True, separator="")
+    text = LexborHTMLParser(bound(f"<body>{markup}</body>").text).body.text(deep=True, separator="")
     found = []
     after_image = False
     for line in text.split("\n"):
@@ -212,7 +230,9 @@ def finish(
     )
 
 
-def unrecognised(url: str, site: str, category: str | None, tree: LexborHTMLParser, missing: str) -> Page:
+def unrecognised(
+    url: str, site: str, category: str | None, tree: LexborHTMLParser, missing: str, warnings: Iterable[str] = ()
+) -> Page:
     """A page whose layout the adapter does not know: kept with a warning, its body not guessed at."""
     title = text_of(tree.css_first("title"))
     warning = (
@@ -229,7 +249,7 @@ def unrecognised(url: str, site: str, category: str | None, tree: LexborHTMLPars
         committee=committee.committee_key(title),
         year=committee.title_year(title),
         kind=committee.document_kind(title),
-        warnings=(warning,),
+        warnings=(*warnings, warning),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
-from crawler import extract
+from crawler import extract, urls
 from crawler.extract import Link, Listing
 from crawler.records import Page
 
@@ -49,28 +49,28 @@ def category(list_path: str) -> str | None:
 
 def parse_list(html: str, url: str) -> Listing:
     """The article links of a list page and the next list page's URL, if the pager offers one."""
-    tree = extract.parse(html)
+    tree, warnings = extract.parse(html, url)
     links = []
     for item in tree.css(LIST_ITEMS):
         anchor = item.css_first(LIST_LINK)
-        if anchor is None:
-            continue
+        if anchor is None or not urls.is_page_link(href := anchor.attributes.get("href")):
+            continue  # script and mail links are no articles
         date = item.css_first(LIST_DATE)
         title = (anchor.attributes.get("title") or "").strip() or extract.text_of(anchor)
-        links.append(Link(urljoin(url, anchor.attributes["href"].strip()), title, extract.text_of(date)))
-    return Listing(tuple(links), _next(tree, url))
+        links.append(Link(urls.join(url, href), title, extract.text_of(date)))
+    return Listing(tuple(links), _next(tree, url), warnings=tuple(warnings))
 
 
 def _next(tree, url: str) -> str | None:
     for anchor in tree.css(PAGER_LINKS):
-        if extract.text_of(anchor) in _NEXT_WORDS and anchor.attributes.get("href"):
-            return urljoin(url, anchor.attributes["href"].strip())
+        if extract.text_of(anchor) in _NEXT_WORDS and urls.is_page_link(href := anchor.attributes.get("href")):
+            return urls.join(url, href)
     return None
 
 
 def continuation(html: str, url: str) -> str | None:
     """The URL of the next part of a long article (``{id}_2.html``), or None on its last part."""
-    return _next(extract.parse(html), url)
+    return _next(extract.parse(html, url)[0], url)
 
 
 def _strip_images_and_captions(body) -> None:
@@ -85,13 +85,11 @@ def _strip_images_and_captions(body) -> None:
 
 def parse_article(html: str, url: str, site: str, category: str | None) -> Page:
     """The ``Page`` of one part of an article; ``extract.merge`` joins the parts of a long one."""
-    tree = extract.parse(html)
+    tree, warnings = extract.parse(html, url)
     title_node, body_node = tree.css_first(TITLE), tree.css_first(BODY)
     if title_node is None or body_node is None:
-        return extract.unrecognised(
-            url, site, category, tree, "h1 title" if title_node is None else "#endtext"
-        )
-    warnings = []
+        missing = "h1 title" if title_node is None else "#endtext"
+        return extract.unrecognised(url, site, category, tree, missing, warnings)
     info = _PUBLISHED.search(extract.text_of(tree.css_first(INFO)))
     published = extract.parse_datetime(info[1]) if info else None
     if published is None:

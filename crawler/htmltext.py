@@ -4,7 +4,9 @@ A parser tree forgets where its text stood, so this reads the markup with a smal
 block elements and ``<br>`` end a line, ``<script>``/``<style>``/``<head>`` are skipped, entities are
 decoded, and each run of text remembers its source position. Where the page has a known content
 element (the district site's ``#infoContentM``, the provincial site's ``#endtext``…) only the title and
-that element are read; otherwise the whole body. It must never execute or fetch anything.
+that element are read; otherwise the whole body. As in a browser, a comment, script or tag left open
+runs to the end of the file, so no malformed page makes it read the same text twice: it reads in linear
+time. It must never execute or fetch anything.
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ import html
 import re
 from bisect import bisect_right
 
+from crawler.markup import ATTRIBUTES, COMMENT, DECLARATION
 from crawler.normalize import Piece
 
 TOKEN = re.compile(
-    r"<!--.*?-->|<(script|style|noscript|head|xml|template)\b[^>]*>.*?</\1\s*>|<![^>]*>|<\?[^>]*>"
-    r"|<(/?)([A-Za-z][\w:.-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    rf"{COMMENT}|<(script|style)(?=[\s/>]|\Z)(?:{ATTRIBUTES})(?:>(?:.*?</\1\s*>|.*))?|{DECLARATION}"
+    rf"|<(/?)([A-Za-z][\w:.-]*)({ATTRIBUTES})>?",
     re.S | re.I,
 )
+# Elements whose content is no text when they are closed; left open, they are read as ordinary tags.
+SKIPPED = ("noscript", "head", "xml", "template")
+CLOSER = {name: re.compile(rf"</{name}\s*>", re.I) for name in SKIPPED}
+_CLOSERS = re.compile(rf"</({'|'.join(SKIPPED)})\s*>", re.I)
 ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 BLOCK = frozenset(
     "p div br li ul ol tr td th table tbody thead h1 h2 h3 h4 h5 h6 section article header footer "
@@ -79,8 +86,10 @@ def html_lines(text: str) -> tuple[list[list[Piece]], str | None]:
     content_depth = 0
     has_content = bool(CONTENT.search(text))
     reading = not has_content
+    last_closer = {match[1].lower(): match.start() for match in _CLOSERS.finditer(text)}
     cursor = 0
-    for match in [*TOKEN.finditer(text), None]:
+    while True:
+        match = TOKEN.search(text, cursor)
         stop = match.start() if match else len(text)
         if stop > cursor:
             chunk = text[cursor:stop]
@@ -96,6 +105,9 @@ def html_lines(text: str) -> tuple[list[list[Piece]], str | None]:
         if not name:
             continue
         closing = match.group(2) == "/"
+        if name in SKIPPED and not closing and last_closer.get(name, -1) >= cursor:
+            cursor = CLOSER[name].search(text, cursor).end()  # found: the last closer lies ahead
+            continue
         if name in HEADING and title is None:
             if not closing:
                 heading_depth += 1

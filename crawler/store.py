@@ -375,6 +375,11 @@ class Store:
         return [tuple(row) for row in rows] + [tuple(row) for row in failed_seeds]
 
     @_guarded
+    def urls(self) -> set[str]:
+        """Every URL the store keys a document or a link by, spelled as it was stored."""
+        return {row[0] for row in self.db.execute("SELECT url FROM documents UNION SELECT url FROM links")}
+
+    @_guarded
     def state(self, url: str) -> State | None:
         row = self.db.execute(
             "SELECT status, version, content_hash, etag, last_modified FROM documents WHERE url = ?", (url,)

@@ -17,6 +17,7 @@ import pytest
 
 from crawler import committee
 from crawler.crawl import crawl, reextract
+from crawler.records import Page
 from crawler.replica import site
 from crawler.store import Store
 
@@ -155,3 +156,72 @@ def test_an_unknown_source_name_is_a_clear_error(replica, crawl_config, names, m
         crawl(crawl_config(replica), sources=names)
 
     assert message in str(raised.value) and "wcrd, hppc" in str(raised.value)
+
+
+def versions_of_a0(store: Store) -> dict[str, int]:
+    """Versions stored per key of the article a0.html, however the key is spelled."""
+    spellings = ("a0.html", "a0.html#top", "%61%30.html")
+    return {url: count for url, count in store.version_counts().items() if url.rsplit("/", 1)[1] in spellings}
+
+
+def write_config(tmp_path, replica) -> str:
+    """A config file that crawls the district replica into ``tmp_path``."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[store]\npath = "{tmp_path}/store.sqlite3"\nwarc_dir = "{tmp_path}/warc"\n[crawl]\ndelay = 0.0\n'
+        f'[[sources]]\nname = "wcrd"\nkind = "epoint"\nbase_url = "{replica.base_urls["epoint"]}"\n'
+        'lists = ["zyfb/003005", "dbgz/004002"]\n', encoding="utf-8")
+    return str(path)
+
+
+def test_an_article_linked_many_ways_is_one_document_and_script_links_fail_nothing(replica, tmp_path):
+    """a0.html, a0.html#top, %61%30.html and HTTP://127.0.0.1:PORT/… store one document; JAVASCRIPT:alert(1),
+    '  javascript:void(0)' and mailto: are no documents and no failures: exit 0, and a second crawl stores nothing."""
+    from click.testing import CliRunner
+
+    from wrqa.cli import main
+
+    article = site.linked_many_ways("epoint", replica.base_urls["epoint"])
+    replica.add("epoint", article)
+    config = write_config(tmp_path, replica)
+
+    runs = [CliRunner().invoke(main, ["crawl", "--config", config, "--once"]) for _ in range(2)]
+
+    with Store(tmp_path / "store.sqlite3") as store:
+        documents = versions_of_a0(store)
+        failures = store.failures()
+    news = [re.search(r", (\d+) new, (\d+) changed, \d+ unchanged, (\d+) failed", run.stdout).groups() for run in runs]
+    assert ([0, 0], {replica.base_urls["epoint"] + article.path: 1}, [], "0", ("0", "0", "0")) == (
+        [run.exit_code for run in runs], documents, failures, news[0][2], news[1])
+
+
+@pytest.mark.parametrize("spelling", ["{base}/zyfb/003005/a0.html#top", "{base}/zyfb/003005/%61%30.html"])
+def test_a_document_an_older_store_keyed_otherwise_is_not_stored_twice(replica, crawl_config, spelling):
+    """A store that keyed a0.html as it was linked (a fragment, escaped letters) keeps that one document on a
+    recrawl: the new version goes under the old key."""
+    article = site.linked_many_ways("epoint", replica.base_urls["epoint"])
+    replica.add("epoint", article)
+    config = crawl_config(replica, sources=("epoint",))
+    key = spelling.format(base=replica.base_urls["epoint"])
+    with Store(config.path_of("store.path")) as store:
+        store.add_links("wcrd", "003005", [(key, article.title, True)], None)
+        store.save(Page(url=key, site="wcrd", category="003005", title=article.title, published_at=None,
+                        paragraphs=("旧的正文。",)), "wcrd", None)
+
+    crawl(config)
+
+    with Store(config.path_of("store.path")) as store:
+        documents = versions_of_a0(store)
+    assert {key: 2} == documents
+
+
+def test_a_script_link_an_older_store_recorded_as_failed_is_not_fetched_again(replica, crawl_config):
+    """A javascript: link a store recorded as a failed document is left alone: the crawl fails nothing."""
+    config = crawl_config(replica, sources=("epoint",))
+    with Store(config.path_of("store.path")) as store:
+        store.add_links("wcrd", "003005", [("javascript:alert(1)", "人大南湖街道工委2022年工作报告", True)], None)
+        store.record_failure("javascript:alert(1)", "wcrd", "003005", "'javascript:alert(1)' is not on a configured host")
+
+    stats = crawl(config)
+
+    assert (0, ()) == (stats.failed, stats.messages)

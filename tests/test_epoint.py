@@ -105,3 +105,31 @@ def test_a_seed_page_takes_its_category_from_the_hidden_cate_div():
     page = epoint.parse_article(site.epoint_page(article), BASE + article.path, "wcrd", None)
 
     assert "003005" == page.category
+
+
+def test_one_article_linked_many_ways_gives_one_url_and_script_links_none():
+    """a0.html, a0.html#top, %61%30.html and HTTP://HOST/… make one URL; JAVASCRIPT:, javascript: and mailto: none."""
+    article = site.linked_many_ways("epoint", BASE)
+    articles = {a.path: a for a in (*ARTICLES, article)}
+    html, _ = site.epoint_list("003005", 1, articles)
+
+    listing = epoint.parse_list(html, f"{BASE}/zyfb/003005/1.html")
+
+    shown = sorted((a for a in articles.values() if a.list == "003005"), key=lambda a: a.published, reverse=True)
+    expected = [BASE + article.path] * 5 + [BASE + a.path for a in shown[1:site.EPOINT_PAGE_SIZE]]
+    assert expected == [link.url for link in listing.links]
+
+
+def test_a_report_under_thousands_of_nested_divs_reads_as_without_them_with_a_warning():
+    """A body that opens 3,000 nested <div> gives the fields and paragraphs of the plain page, and one warning
+    naming the URL."""
+    article = next(a for a in ARTICLES if "20190531" in a.path)
+    url = BASE + article.path
+    plain = epoint.parse_article(site.epoint_page(article), url, "wcrd", "003005")
+    hostile = site.epoint_page(article).replace('<div id="infoContentM">',
+                                                '<div id="infoContentM">' + "<div>" * 3000 + "</div>" * 3000)
+
+    page = epoint.parse_article(hostile, url, "wcrd", "003005")
+
+    assert (plain.paragraphs, plain.published_at, 1, True) == (
+        page.paragraphs, page.published_at, len(page.warnings), url in page.warnings[0])

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from crawler import extract
+from crawler.markup import MAX_DEPTH
 
 PUBLISHED = datetime(2019, 2, 1, tzinfo=extract.CHINA)
 
@@ -63,3 +64,29 @@ def test_paragraphs_split_at_blocks_breaks_blank_lines_and_indents(markup, expec
 def test_dates_are_read_in_china_time(text, expected):
     """Publish times are +08:00 whether or not a time of day is written."""
     assert expected == extract.parse_datetime(text)
+
+
+URL = "http://wcrd.example/zyfb/003005/a.html"
+
+
+def test_a_page_nested_too_deep_is_parsed_flat_with_a_warning_naming_it():
+    """5,000 unclosed <div> give a tree no deeper than the limit, every text kept, and one warning with the URL."""
+    tree, warnings = extract.parse("<body>" + "<div>正文。" * 5000, URL)
+
+    levels = {}
+    for node in tree.root.traverse(include_text=False):
+        levels[node.mem_id] = levels.get(node.parent.mem_id, 0) + 1 if node.parent is not None else 1
+    assert (True, "正文。" * 5000, 1, True) == (
+        max(levels.values()) <= MAX_DEPTH + 4, tree.body.text(), len(warnings), URL in warnings[0])
+
+
+def test_a_well_formed_page_parses_without_warnings():
+    """A page within the limits gives no warning."""
+    assert [] == extract.parse("<body><div><p>正文。</p></div></body>", URL)[1]
+
+
+def test_blocks_flattened_past_the_limit_still_end_their_paragraphs():
+    """600 unclosed <div>, each with a paragraph, read as 600 paragraphs although most were flattened."""
+    tree, _ = extract.parse("<body>" + "".join(f"<div>第{n}段" for n in range(600)), URL)
+
+    assert [f"第{n}段" for n in range(600)] == extract.paragraphs(tree.body.html)

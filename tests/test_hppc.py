@@ -84,3 +84,14 @@ def test_full_width_and_ascii_publish_lines_are_both_read():
     pages = [hppc.parse_article(text, BASE + article.path, "hppc", "8") for text in (html, html.replace("：", ":"))]
 
     assert pages[0].published_at == pages[1].published_at == article.published
+
+
+def test_one_article_linked_many_ways_gives_one_url_and_script_links_none():
+    """Relative, fragment, escaped and HTTP://HOST/… links to 53600.html make one URL; script and mail links none."""
+    article = site.linked_many_ways("hppc", BASE)
+    articles = {a.path: a for a in (*ARTICLES, article)}
+
+    listing = hppc.parse_list(site.hppc_list("8", 1, articles), f"{BASE}/list.php?catid=8&page=1")
+
+    expected = [BASE + article.path] * 5 + [BASE + a.path for a in ARTICLES[:site.HPPC_PAGE_SIZE - 1]]
+    assert expected == [link.url for link in listing.links]

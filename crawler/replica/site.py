@@ -38,7 +38,9 @@ class Article:
     (``word``, ``plain``, ``unknown`` for a page the adapter must not recognise);
     parts: the page's body split over ``{id}.html``, ``{id}_2.html``…; captions: image captions;
     byline, editor: the provincial site's trailing byline and 责任编辑 footer;
-    charset_header: the Content-Type the server sends; expected: the fields an adapter must extract.
+    charset_header: the Content-Type the server sends; expected: the fields an adapter must extract;
+    aliases: other hrefs its list shows for it, after the first (the same link written other ways, or links
+    that lead nowhere, such as ``javascript:``), each on an item of its own.
     """
 
     path: str
@@ -56,6 +58,7 @@ class Article:
     editor: str = ""
     charset_header: str = "text/html; charset=utf-8"
     expected: dict = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
 
 
 def _lines(name: str) -> list[str]:
@@ -369,6 +372,36 @@ def bulk_articles(count: int) -> tuple[Article, ...]:
     return tuple(made)
 
 
+def linked_many_ways(site_name: str, base_url: str) -> Article:
+    """A new first item of ``site_name``'s list, which the list links six ways more: with a fragment,
+    with escaped letters, absolute in capitals, and by a ``JAVASCRIPT:``, a spaced ``javascript:`` and a
+    ``mailto:`` link that lead nowhere. A copy of the site's newest street-committee document, under
+    ``a0.html`` on the district site and ``53600.html`` on the provincial one."""
+    articles = epoint_articles() if site_name == "epoint" else hppc_articles()
+    model = next(a for a in articles if a.expected["committee"] and a.list in ("003005", "8"))
+    published = articles[0].published + timedelta(days=1)
+    folder, name = ("/zyfb/003005/", "a0") if site_name == "epoint" else (f"/{published:%Y/%m%d}/", "53600")
+    relative = folder.lstrip("/") if site_name == "hppc" else ""  # provincial lists link from /list.php
+    escaped = "".join(f"%{ord(character):02x}" for character in name)
+    aliases = (
+        f"{relative}{name}.html#top",
+        f"{relative}{name}.html",
+        f"{relative}{escaped}.html",
+        "HTTP://" + base_url.removeprefix("http://") + folder + name + ".html",
+        "JAVASCRIPT:alert(1)",
+        "  javascript:void(0)",
+        "mailto:rd@wuchang.gov.cn",
+    )
+    return replace(
+        model,
+        path=f"{folder}{name}.html",
+        published=published,
+        parts=1,
+        aliases=aliases,
+        expected={**model.expected, "published_at": published},
+    )
+
+
 # Page rendering ---------------------------------------------------------------------------------
 
 _WORD_HEAD = (
@@ -480,11 +513,12 @@ def epoint_list(
         return None
     shown = items[(number - 1) * page_size : number * page_size]
     rows = "\n".join(
-        f'<li class="ewb-list-node clearfix"><a href="{a.path}" title="{html.escape(a.title)}" '
+        f'<li class="ewb-list-node clearfix"><a href="{html.escape(href)}" title="{html.escape(a.title)}" '
         f'target="_blank" '
         f'class="ewb-list-name">{html.escape(a.title[:18] + ("…" if len(a.title) > 18 else ""))}</a>'
         f'<span class="ewb-list-date">{a.published:%Y-%m-%d}</span></li>'
         for a in shown
+        for href in (a.path, *a.aliases)
     )
     following = f'<a href="{number + 1}.html" class="ewb-page-next">下页</a>' if number < count else ""
     page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>列表</title></head><body>
@@ -560,9 +594,10 @@ def hppc_list(catid: str, number: int, articles: dict[str, Article]) -> str | No
         return None
     shown = items[(number - 1) * HPPC_PAGE_SIZE : number * HPPC_PAGE_SIZE]
     rows = "\n".join(
-        f'<div class="list1"><a href="{a.path.lstrip("/")}" target="_blank">{html.escape(a.title)}</a>'
+        f'<div class="list1"><a href="{html.escape(href)}" target="_blank">{html.escape(a.title)}</a>'
         f"<span>{a.published:%Y-%m-%d}</span></div>"
         for a in shown
+        for href in (a.path.lstrip("/"), *a.aliases)
     )
     pages = " ".join(
         f'<a href="list.php?catid={catid}&page={n}">{n}</a>' if n != number else f"<span>{n}</span>"
