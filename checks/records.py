@@ -8,9 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# Kept for the main job until it reads ``validators.records.Severity``.
-SEVERITIES = ("info", "warning", "error")
-
 
 @dataclass(frozen=True)
 class Heading:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
-from checks.records import SEVERITIES
+from validators.records import Severity
 from wrqa.history import StoredFinding
 
 MAIL_TIMEOUT = 30.0
@@ -38,12 +38,12 @@ class Alert:
 def due(findings: Iterable[StoredFinding], min_severity: str,
         pending: Iterable[str] = ()) -> list[StoredFinding]:
     """The findings to alert about: unwaived, at or above ``min_severity``, new or still ``pending``."""
-    floor = SEVERITIES.index(min_severity)
+    floor = Severity.parse(min_severity)
     waiting = set(pending)
     return [
         finding for finding in findings
         if not finding.waived
-        and SEVERITIES.index(finding.severity) >= floor
+        and Severity.parse(finding.severity) >= floor
         and (finding.new or finding.fingerprint in waiting)
     ]
 

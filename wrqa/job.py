@@ -27,17 +27,16 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from checks.records import SEVERITIES
 from crawler.errors import CrawlerError
 from reports.folder import FolderError
+from validators.records import RunResult, Severity, tool_version
 from wrqa import history
 from wrqa.alerts import Alert, due, send_alerts
 from wrqa.waivers import Waiver, WaiverError, in_force, load_waivers
@@ -93,9 +92,7 @@ class RunOutcome:
         if self.crawl_errors:
             parts.append(f"{len(self.crawl_errors)} could not be fetched")
         parts.append(f"validated {self.validated} of {self.documents} documents")
-        severities = ", ".join(
-            f"{self.by_severity[s]} {s}" for s in reversed(SEVERITIES) if self.by_severity.get(s)
-        )
+        severities = ", ".join(f"{count} {severity}" for severity, count in self.by_severity.items() if count)
         parts.append(f"{self.findings} findings" + (f" ({severities})" if severities else ""))
         parts.append(f"{self.new} new")
         if self.waived:
@@ -118,64 +115,16 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def exit_code(findings: Iterable[dict], errors: int, fail_on: str) -> int:
-    """0, 1 or 2 as ``wrqa validate`` exits: errors first, then unwaived findings at or above ``fail_on``."""
-    if errors:
-        return 2
-    if fail_on == "never":
-        return 0
-    floor = SEVERITIES.index(fail_on)
-    failing = any(
-        not f.get("waived") and SEVERITIES.index(f.get("severity", "info")) >= floor for f in findings
-    )
-    return 1 if failing else 0
-
-
-def apply_waivers(report: dict[str, Any], waivers: dict[str, Waiver]) -> int:
-    """Mark the report's findings that a waiver in force covers (and unmark the rest); how many are waived."""
-    count = 0
-    for document in report.get("documents", []):
-        for finding in document.get("findings", []):
-            waiver = waivers.get(finding.get("fingerprint", ""))
-            finding["waived"] = waiver is not None
-            finding.pop("waiver", None)
-            if waiver is not None:
-                finding["waiver"] = {"reason": waiver.reason, "expires": waiver.expires.isoformat()}
-                count += 1
-    return count
-
-
-def merge(previous: dict[str, Any] | None, fresh: dict[str, Any] | None, judged: set[str],
-          present: set[str]) -> dict[str, Any]:
-    """The report of every present source: ``fresh`` documents for ``judged`` ones, earlier ones for the rest.
-
-    ``judged`` and ``present`` hold source keys (a document's ``path``). The expectations and input
-    errors are this run's when it judged anything, else the previous run's.
-    """
-    base = dict(fresh or previous or {"documents": [], "expectations": [], "errors": []})
-    kept = [
-        document for document in (previous or {}).get("documents", [])
-        if document.get("path") not in judged and document.get("path") in present
+def stored_findings(run: RunResult, judged: set[str]) -> list[history.StoredFinding]:
+    """The run's findings as history rows; those of documents not judged this run are ``carried``."""
+    return [
+        history.StoredFinding(
+            source=document.path, fingerprint=f.fingerprint, rule=f.rule, severity=f.severity.value, path=f.path,
+            line=f.line, column=f.column, message=f.message, excerpt=f.excerpt, waived=f.waived, new=bool(f.new),
+            carried=document.path not in judged,
+        )
+        for document in run.documents for f in document.findings
     ]
-    base["documents"] = kept + list((fresh or {}).get("documents", []))
-    base["documents"].sort(key=lambda d: (str(d.get("path", "")), d.get("line") or 0))
-    return base
-
-
-def stored_findings(report: dict[str, Any], judged: set[str]) -> list[history.StoredFinding]:
-    """The report's findings as history rows; those of documents not judged this run are ``carried``."""
-    rows = []
-    for document in report.get("documents", []):
-        source = str(document.get("path", ""))
-        for f in document.get("findings", []):
-            rows.append(history.StoredFinding(
-                source=source, fingerprint=str(f.get("fingerprint", "")), rule=str(f.get("rule", "")),
-                severity=str(f.get("severity", "info")), path=str(f.get("path") or source),
-                line=int(f.get("line") or 0), column=int(f.get("column") or 0),
-                message=str(f.get("message", "")), excerpt=str(f.get("excerpt", "")),
-                waived=bool(f.get("waived")), new=bool(f.get("new")), carried=source not in judged,
-            ))
-    return rows
 
 
 def _crawl(config, stop: threading.Event | None,
@@ -194,43 +143,44 @@ def _stored_documents(config) -> list:
     return list(stored_documents(config))
 
 
-def _validate(documents: list, config) -> dict[str, Any]:
-    from reports.json import run_to_dict
+def _validate(documents: list, config) -> RunResult:
     from validators import ValidatorError, engines_for, validate
 
     sources = len({document.path for document in documents})
     try:
-        run = validate(documents, engines=engines_for(config["validate.suite"], sources),
-                       duplicate_threshold=float(config["validate.duplicate_threshold"]),
-                       rate_tolerance=float(config["validate.rate_tolerance"]))
+        return validate(documents, engines=engines_for(config["validate.suite"], sources),
+                        duplicate_threshold=float(config["validate.duplicate_threshold"]),
+                        rate_tolerance=float(config["validate.rate_tolerance"]), selection=config.rule_selection())
     except ValidatorError as error:
         raise JobError(f"validation could not be completed: {error}") from None
+
+
+def _write_report(run: RunResult, out_dir: Path, previous: RunResult | None, trend: list[dict[str, Any]],
+                  page_size: int) -> Path:
+    from reports.html import write_report
+    from reports.json import run_to_dict
+
+    return write_report(run_to_dict(run, include_text=True), out_dir,
+                        previous=run_to_dict(previous) if previous is not None else None, history=trend,
+                        page_size=page_size)
+
+
+def _encoded(run: RunResult) -> dict[str, Any]:
+    from reports.json import run_to_dict
+
     return run_to_dict(run, include_text=True)
 
 
-def recount(report: dict[str, Any]) -> dict[str, Any]:
-    """The report's summary, counted over all its documents (unwaived findings only)."""
-    every = [f for d in report.get("documents", []) for f in d.get("findings", [])]
-    active = [f for f in every if not f.get("waived")]
-    failed = sum(
-        1 for d in report.get("documents", [])
-        if any(f.get("severity") == "error" and not f.get("waived") for f in d.get("findings", []))
-    )
-    documents = len(report.get("documents", []))
-    return {
-        "documents": documents, "findings": len(active),
-        "by_rule": dict(Counter(f.get("rule", "") for f in active)),
-        "by_severity": dict(Counter(f.get("severity", "info") for f in active)),
-        "passed": documents - failed, "failed": failed, "errors": len(report.get("errors", [])),
-        "waived": len(every) - len(active),
-    }
+def _decoded(data: dict[str, Any] | None) -> RunResult | None:
+    """The run the history kept, read back; a report an older version kept in another shape is no report."""
+    if data is None:
+        return None
+    from reports.json import ResultsError, run_from_dict
 
-
-def _write_report(report: dict[str, Any], out_dir: Path, previous: dict[str, Any] | None,
-                  trend: list[dict[str, Any]], page_size: int) -> Path:
-    from reports.html import write_report
-
-    return write_report(report, out_dir, previous=previous, history=trend, page_size=page_size)
+    try:
+        return run_from_dict(data)
+    except ResultsError:
+        return None
 
 
 def run_once(config, *, validate_all: bool = False, stop: threading.Event | None = None,
@@ -292,38 +242,30 @@ class _Run:
             return outcome
 
         last = history.last_complete(self.conn, before=run_id)
-        previous = history.report_of(self.conn, last.id) if last else None
-        report, judged, digests = self._judge(run_id, previous)
-        waived = apply_waivers(report, self.waivers)
-        report["summary"] = recount(report)
-
+        previous = _decoded(history.report_of(self.conn, last.id)) if last else None
+        run, judged, digests = self._judge(run_id, previous)
         before = history.findings_of(self.conn, last.id) if last else []
-        seen = {f.fingerprint for f in before}
         pending = {f.fingerprint for f in before if f.new and not f.alerted and not f.waived}
-        every = [f for document in report.get("documents", []) for f in document.get("findings", [])]
-        for finding in every:
-            finding["new"] = finding.get("fingerprint", "") not in seen
-        active = [f for f in every if not f.get("waived")]
-        input_errors = len(report.get("errors", [])) if judged else 0  # those of earlier runs were told then
-        code = exit_code(every, input_errors, self.config["validate.fail_on"])
+        run = run.waive(self.waivers).mark_new(f.fingerprint for f in before)
+        code = run.exit_code(Severity.threshold(self.config["validate.fail_on"]))
+        summary = run.summary
         outcome = RunOutcome(
             run_id, self.trigger, "errors" if code == 2 else "findings" if code == 1 else "clean", code,
-            fetched=fetched, crawl_errors=crawl_errors, documents=len(report.get("documents", [])),
-            validated=report["run"]["validated"], findings=len(active),
-            new=sum(1 for f in active if f["new"]), waived=waived, interrupted=interrupted,
-            by_severity=dict(Counter(f.get("severity", "info") for f in active)),
+            fetched=fetched, crawl_errors=crawl_errors, documents=summary.documents, validated=run.validated or 0,
+            findings=summary.findings, new=sum(1 for f in run.findings if f.new and not f.waived),
+            waived=summary.waived, interrupted=interrupted, by_severity=summary.by_severity,
         )
-        rows = stored_findings(report, judged)
+        rows = stored_findings(run, judged)
         history.finish_run(self.conn, run_id, outcome.status, code, outcome.summary(), outcome.counts(), rows,
-                           digests, report)
+                           digests, _encoded(run))
         alerted = self._alert(outcome, due(rows, self.config["alerts.min_severity"], pending))
-        outcome = RunOutcome(**{**outcome.__dict__, **alerted, **self._write(report, previous)})
+        outcome = RunOutcome(**{**outcome.__dict__, **alerted, **self._write(run, previous)})
         history.set_summary(self.conn, run_id, outcome.summary(), outcome.counts())
         return outcome
 
-    def _judge(self, run_id: int, previous: dict[str, Any] | None) -> tuple[dict[str, Any], set[str], dict]:
-        """The report of every stored document, those new or changed judged afresh; the sources judged
-        and their digests."""
+    def _judge(self, run_id: int, previous: RunResult | None) -> tuple[RunResult, set[str], dict]:
+        """The run over every stored document, those new or changed judged afresh, the others carried from
+        ``previous``; the sources judged and their digests."""
         documents = _stored_documents(self.config)
         texts: dict[str, list[str]] = {}
         for document in documents:
@@ -333,15 +275,16 @@ class _Run:
             judged = set(digests)
         else:
             known = history.digests(self.conn)
-            reported = {document.get("path") for document in previous.get("documents", [])}
+            reported = {document.path for document in previous.documents}
             judged = {source for source, value in digests.items()
                       if known.get(source) != value or source not in reported}
         chosen = [document for document in documents if document.path in judged]
-        report = merge(previous, _validate(chosen, self.config) if chosen else None, judged, set(digests))
-        started_at = history.runs(self.conn, 1)[0].started_at  # the trend's key for this run
-        report.setdefault("run", {}).update({"id": run_id, "trigger": self.trigger, "started_at": started_at,
-                                             "finished_at": history.now(), "validated": len(chosen)})
-        return report, judged, {source: digests[source] for source in judged}
+        fresh = _validate(chosen, self.config) if chosen else RunResult(documents=(), tool_version=tool_version())
+        run = fresh.merge(previous, judged, set(digests))
+        started_at = datetime.fromisoformat(history.runs(self.conn, 1)[0].started_at)  # the trend's key
+        run = replace(run, run_id=run_id, trigger=self.trigger, started_at=started_at,
+                      finished_at=datetime.fromisoformat(history.now()), validated=len(chosen))
+        return run, judged, {source: digests[source] for source in judged}
 
     def _alert(self, outcome: RunOutcome, findings: list[history.StoredFinding]) -> dict[str, Any]:
         """Send the alerts due; a failed delivery leaves them pending, for the next run to send again."""
@@ -352,14 +295,14 @@ class _Run:
         return {"alerted": len(findings) if channels else 0, "alert_channels": tuple(channels),
                 "alert_failures": tuple(failures)}
 
-    def _write(self, report: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    def _write(self, run: RunResult, previous: RunResult | None) -> dict[str, Any]:
         """Write the HTML report, with the trend of the complete runs and the changes since the last."""
         trend = [{"started_at": r.started_at, "documents": r.counts.get("documents", 0),
                   "findings": r.counts.get("findings", 0), "by_severity": r.counts.get("by_severity", {})}
                  for r in reversed(history.runs(self.conn, HISTORY_RUNS)) if r.status in history.COMPLETE]
         out_dir = self.config.path_of("report.dir")
         try:
-            index = _write_report(report, out_dir, previous, trend, self.config["report.page_size"])
+            index = _write_report(run, out_dir, previous, trend, self.config["report.page_size"])
         except FolderError as error:  # a folder that is not wrqa's: the findings are stored all the same
             return {"report": None, "problems": (f"Cannot write the HTML report: {error}; check 'report.dir'",)}
         except OSError as error:  # the findings are stored; the next run writes the report again
