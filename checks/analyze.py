@@ -12,7 +12,7 @@ from checks.duplicates import document_signature
 from checks.records import Analysis, Mention
 from checks.sections import headings, sections_of
 from checks.statistics import relations, statistics
-from crawler.committee import KNOWN_COMMITTEE, street_key
+from crawler.domain import KNOWN_COMMITTEE, street_key
 from crawler.errors import InputError
 from crawler.files import find_inputs, shown
 from crawler.local import load_documents

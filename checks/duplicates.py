@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from crawler.committee import STREETS
+from crawler.domain import STREETS
 from crawler.records import Document
 
 SHINGLE = 6

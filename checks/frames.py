@@ -19,7 +19,7 @@ import pandas as pd
 from checks.marks import Marker
 from checks.records import Analysis, Mark
 from checks.sections import expected_ordinals, expected_year
-from checks.terms import TERMS
+from crawler.domain import term as term_of
 
 NAN = math.nan
 FRAMES = ("documents", "lines", "notes", "headings", "statistics", "relations", "mentions")
@@ -80,7 +80,7 @@ def document_rows(
     rows: dict[str, list[tuple]] = {name: [] for name in FRAMES}
     document = analysis.document
     kind = document.kind
-    term = TERMS.get(document.session or "", (None, None))
+    term = term_of(document.congress, document.session) or (None, None)
     rows["documents"].append((
         doc, kind, document.committee or "", float(document.year) if document.year else NAN,
         document.title, "work" in analysis.sections, "shortcomings" in analysis.sections,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.committee import STREETS
+from crawler.domain import STREETS
 
 # Each pattern opens with a lookahead of the characters its alternatives can start with: Python's re
 # then skips most positions at once instead of trying every alternative there (ten times faster).

@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from types import ModuleType
 
-from crawler import committee, epoint, extract, hppc, urls
+from crawler import domain, epoint, extract, hppc, urls
 from crawler.archive import Archive, encode, read
 from crawler.errors import ChallengeError, CrawlerError, FetchError, UnreachableError
 from crawler.http import Client, Response, Settings, decode, mojibake
@@ -90,7 +90,7 @@ def wanted_title(include: str) -> Callable[[str], bool]:
     if include:
         pattern = re.compile(include)
         return lambda title: bool(pattern.search(title))
-    return lambda title: committee.document_kind(title) != "other"
+    return lambda title: domain.document_kind(title) != "other"
 
 
 def crawl(

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawler import committee
+from crawler import domain
+from crawler.domain import meeting_of
 from crawler.markup import COMMENT, MAX_ATTRIBUTES, MAX_DEPTH, bound
 from crawler.records import Page
 
@@ -38,14 +39,7 @@ CAPTION_MAX = 40
 _DATETIME = re.compile(
     r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2}))?"
 )
-# The meeting a report was heard at: (2018年12月25日在…第十五届…会议上) or ——2019年12月16日在…会议上;
-# Word exports lose glyphs (——20201126日), so the month and day may run together.
-_MEETING = re.compile(
-    r"^[（(]?\s*[—－-]*\s*(?P<year>\d{4})\s*年?\s*(?P<rest>\d{1,2}\s*月?\s*\d{1,2}|\d{2,4})\s*日\s*在"
-    r"(?P<where>.*?会议上)\s*[)）]?$"
-)
-_SESSION = re.compile(r"第[一二三四五六七八九十\d]+届")
-_MEETING_HEAD = re.compile(r"^[（(]?\s*[—－-]*\s*\d{4}\s*年?[\d\s月]*日?\s*在")
+
 
 
 @dataclass(frozen=True)
@@ -134,57 +128,12 @@ def parse_datetime(text: str) -> datetime | None:
         return None
 
 
-def meeting_of(
-    lines: list[str], published: datetime | None
-) -> tuple[date | None, str | None, int, list[str]]:
-    """The meeting date and 届次 stated in the first lines of a body, how many lines the meeting line
-    takes (0 when none), and warnings. A line split in two is read as one; the dash bullets the bodies
-    also use are not taken for a meeting line because it is anchored on 在…会议上."""
-    for index, line in enumerate(lines[:4]):
-        candidates = [(line, 1)]
-        if _MEETING_HEAD.match(line) and "会议上" not in line and index + 1 < len(lines):
-            candidates.insert(0, (line + lines[index + 1], 2))
-        for joined, count in candidates:
-            match = _MEETING.match(joined.replace(" ", ""))
-            if match:
-                session = _SESSION.search(match["where"])
-                day, warnings = _meeting_day(int(match["year"]), match["rest"], published, joined)
-                return day, session[0] if session else None, count, warnings
-    return None, None, 0, []
-
-
-def _meeting_day(
-    year: int, rest: str, published: datetime | None, line: str
-) -> tuple[date | None, list[str]]:
-    rest = rest.replace(" ", "")
-    if "月" in rest:
-        month, day = rest.split("月")
-        options = [(int(month), int(day))]
-    else:  # lost glyphs: 1126 is 11-26; 123 may be 1-23 or 12-3
-        options = [(int(rest[:cut]), int(rest[cut:])) for cut in (1, 2) if 0 < cut < len(rest) <= cut + 2]
-    dates = []
-    for month, day in options:
-        try:
-            dates.append(date(year, month, day))
-        except ValueError:
-            continue
-    if not dates:
-        return None, [f"Meeting date in {line!r} is not a valid date; expected YYYY年M月D日"]
-    if len(dates) == 1:
-        return dates[0], []
-    # A report is heard before it is published: take the latest reading not after the publish date.
-    before = [d for d in dates if published is None or d <= published.date()]
-    if before and published is not None:
-        return max(before), []
-    return None, [f"Meeting date in {line!r} lost its 年/月 and reads as {' or '.join(map(str, dates))}"]
-
-
 def author_of(lines: list[str], start: int) -> str | None:
     """The author line (人大紫阳街工委) at ``lines[start]``, when that line names a committee and no more."""
     if start < len(lines):
         line = lines[start]
         if len(line) <= 24 and (
-            committee.COMMITTEE.fullmatch(line) or committee.KNOWN_COMMITTEE.fullmatch(line)
+            domain.COMMITTEE.fullmatch(line) or domain.KNOWN_COMMITTEE.fullmatch(line)
         ):
             return line
     return None
@@ -202,15 +151,15 @@ def finish(
     """The ``Page`` of an article: meeting, author, committee, year and kind read off title and body."""
     lines = list(body)
     warnings = list(warnings)
-    meeting_date, session, taken, meeting_warnings = meeting_of(lines, published)
+    meeting_date, session, _, taken, meeting_warnings = meeting_of(lines, published)
     warnings += meeting_warnings
     author = author_of(lines, taken)
     if author is None and taken == 0:
         author = author_of(lines, 0)
-    kind = committee.document_kind(title, author)
-    match = committee.report_title(title)
-    year = int(match["year"]) if match else committee.title_year(title)
-    key = committee.committee_key(title) or (committee.committee_key(author) if author else None)
+    kind = domain.document_kind(title, author)
+    match = domain.report_title(title)
+    year = int(match["year"]) if match else domain.title_year(title)
+    key = domain.committee_key(title) or (domain.committee_key(author) if author else None)
     if not lines and not warnings:
         warnings.append(f"No body text found in '{url}'")
     return Page(
@@ -246,9 +195,9 @@ def unrecognised(
         title=title,
         published_at=None,
         paragraphs=(),
-        committee=committee.committee_key(title),
-        year=committee.title_year(title),
-        kind=committee.document_kind(title),
+        committee=domain.committee_key(title),
+        year=domain.title_year(title),
+        kind=domain.document_kind(title),
         warnings=(*warnings, warning),
     )
 

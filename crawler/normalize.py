@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from crawler import committee as committees
-from crawler.extract import CHINA, meeting_of
+from crawler import domain as committees
+from crawler.domain import Meeting, meeting_of
+from crawler.extract import CHINA
 from crawler.files import source_from_text
 from crawler.records import Document, Note, Page, SourceMap, SourceText
 
@@ -45,8 +46,6 @@ CHROME = re.compile(
     r"时间\s*:\s*\d{4}-.*|责任编辑\s*:.*|\[收藏\].*|打印\s*阅读次数.*|【\s*字体.*)$"
 )
 PUBLISHED = re.compile(r"(?:发布时间|时间)\s*:\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-# A meeting line of either style, for pointing a finding at it; extract.meeting_of reads it.
-MEETING_LINE = re.compile(r"^[^\n]*?\d{4}[^\n]{0,12}?日\s*在[^\n]*?会议上[^\n]*$", re.MULTILINE)
 HEADING_YEAR = re.compile(r"^[一二三四五六七八九十]+[、.].{0,4}?((?:19|20)\d{2})\s*年")
 
 
@@ -168,15 +167,11 @@ def parse_published(text: str) -> datetime | None:
         return None
 
 
-def parse_meeting(text: str, published: datetime | None = None) -> tuple[date | None, str | None]:
-    """The meeting date and term (届次, ``第十五届``) stated in the first lines of ``text``, or Nones.
-
-    Both styles and lines split in two are read by ``extract.meeting_of``, the adapters' reader, so
-    that a page and a file of the same report get the same meeting; an ambiguous date whose 年/月
-    glyphs were lost is read against the publish date, or left unknown.
-    """
-    day, session, _, _ = meeting_of(text.split("\n")[:5], published)
-    return day, session
+def parse_meeting(text: str, published: datetime | None = None) -> Meeting:
+    """The meeting stated in the first lines of ``text`` (day, 届次, congress…), read by ``domain.meeting_of``,
+    the adapters' reader, so that a page and a file of the same report get the same meeting; an ambiguous
+    date whose 年/月 glyphs were lost is read against the publish date, or left unknown."""
+    return meeting_of(text.split("\n")[:5], published)
 
 
 def _title_index(paragraphs: Sequence[Paragraph]) -> list[int]:
@@ -268,7 +263,8 @@ def _document(
 ) -> Document:
     text, origin = _join(body)
     head = "\n".join(paragraph.text for paragraph in body[:6])
-    meeting_date, session = parse_meeting(head, page.published_at if page else published)
+    meeting = parse_meeting(head, page.published_at if page else published)
+    meeting_date, session = meeting.day, meeting.session
     author = _author(body)
     committee = committees.committee_key(title) or (committees.committee_key(author) if author else None)
     if committee is None:
@@ -288,13 +284,15 @@ def _document(
             kind=page.kind if page.kind != "other" else kind,
             url=page.url, site=page.site, category=page.category, published_at=page.published_at,
             meeting_date=page.meeting_date or meeting_date, session=page.session or session,
+            congress=meeting.congress,
             warnings=page.warnings,
         )
     if year is None and published is not None and kind == "article":
         year = published.year
     return Document(
         source=source, line=line, title=title, committee=committee, year=year, kind=kind,
-        text=text, origin=origin, published_at=published, meeting_date=meeting_date, session=session, notes=notes,
+        text=text, origin=origin, published_at=published, meeting_date=meeting_date, session=session,
+        congress=meeting.congress, notes=notes,
     )
 
 

@@ -103,6 +103,7 @@ class Document:
         full-width ASCII folded to half-width, indents stripped.
     origin: maps offsets in ``text`` back to source lines and columns.
     url, site, category, published_at, meeting_date, session: what the crawler knew of the page.
+    congress: the congress the meeting line names, by the key of its term table (``武昌区``), or None.
     warnings: extraction warnings (a layout the adapter did not recognise, a date it could not read).
     notes: what reading or normalizing took out of ``text`` or found around it and a reader should still be
         told of (page chrome dropped, a Word document's unaccepted changes), placed in the source.
@@ -122,6 +123,7 @@ class Document:
     published_at: datetime | None = None
     meeting_date: date | None = None
     session: str | None = None
+    congress: str | None = None
     warnings: tuple[str, ...] = field(default=())
     notes: tuple[Note, ...] = field(default=())
 

@@ -8,7 +8,7 @@ from seeds import VOLUME
 from checks.duplicates import document_signature, near_duplicates
 from checks.sections import headings, sections_of
 from checks.statistics import classify_percent, relations, statistics
-from crawler.committee import committee_key, document_kind
+from crawler.domain import committee_key, document_kind
 from crawler.files import read_source, source_from_text
 from crawler.normalize import documents_from_source
 

@@ -15,12 +15,12 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from crawler import committee
+from crawler import domain
 from crawler.replica import site
 from crawler.store import Store
 from wrqa.cli import main
 
-WANTED = [a for a in site.epoint_articles() + site.hppc_articles() if committee.document_kind(a.title) != "other"]
+WANTED = [a for a in site.epoint_articles() + site.hppc_articles() if domain.document_kind(a.title) != "other"]
 
 
 def write_config(tmp_path, replica, extra: str = "") -> str:

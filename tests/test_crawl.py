@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler import committee
+from crawler import domain
 from crawler.crawl import crawl, reextract
 from crawler.records import Page
 from crawler.replica import site
 from crawler.store import Store
 
-WANTED = {a.path for a in site.epoint_articles() + site.hppc_articles() if committee.document_kind(a.title) != "other"}
+WANTED = {a.path for a in site.epoint_articles() + site.hppc_articles() if domain.document_kind(a.title) != "other"}
 
 
 def stored_paths(config) -> dict[str, int]:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from crawler import extract
+from crawler import domain, extract
 from crawler.markup import MAX_DEPTH
 
 PUBLISHED = datetime(2019, 2, 1, tzinfo=extract.CHINA)
@@ -25,14 +25,14 @@ PUBLISHED = datetime(2019, 2, 1, tzinfo=extract.CHINA)
 ])
 def test_meeting_line_in_every_style(lines, expected):
     """Parenthesised, dashed, split, glyph-lost and ambiguous lines are read; dash bullets are not meetings."""
-    day, session, taken, warnings = extract.meeting_of(lines, PUBLISHED)
+    day, session, _, taken, warnings = domain.meeting_of(lines, PUBLISHED)
 
     assert (expected, []) == ((day, session, taken), warnings)
 
 
 def test_ambiguous_lost_glyph_date_without_publish_date_is_a_warning():
     """——2019123日 with no publish date could be 1-23 or 12-3: no date, and a warning saying both."""
-    day, _, _, warnings = extract.meeting_of(["——2019123日在武汉市武昌区第十五届人大常委会第二十次会议上"], None)
+    day, _, _, _, warnings = domain.meeting_of(["——2019123日在武汉市武昌区第十五届人大常委会第二十次会议上"], None)
 
     assert (None, 1, True) == (day, len(warnings), "2019-01-23 or 2019-12-03" in warnings[0])
 

@@ -6,13 +6,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler import committee
+from crawler import domain
 from crawler.crawl import crawl
 from crawler.replica import site
 from crawler.store import Store
 
 ZIYANG = "/zyfb/003005/20190531/bd41259e-860a-4f08-81e1-a8a0d2257ca8.html"
-WANTED_DISTRICT = {a.path for a in site.epoint_articles() if committee.document_kind(a.title) != "other"}
+WANTED_DISTRICT = {a.path for a in site.epoint_articles() if domain.document_kind(a.title) != "other"}
 PUBLISHED = {a.path: a.title for a in site.epoint_articles()}
 
 
@@ -156,7 +156,7 @@ def test_a_challenge_page_is_reported_for_its_source_and_the_other_source_goes_o
     stats = crawl(config)
 
     pages = stored(config)
-    wanted_provincial = {a.path for a in site.hppc_articles() if committee.document_kind(a.title) != "other"}
+    wanted_provincial = {a.path for a in site.hppc_articles() if domain.document_kind(a.title) != "other"}
     assert (wanted_provincial, True, True) == (
         pages, any("wcrd" in m and "challenge" in m for m in stats.messages), len(replica.paths("epoint")) <= 2)
 
@@ -168,7 +168,7 @@ def test_a_site_whose_robots_txt_fails_is_skipped_with_one_message(make_replica,
 
     stats = crawl(config)
 
-    wanted_provincial = {a.path for a in site.hppc_articles() if committee.document_kind(a.title) != "other"}
+    wanted_provincial = {a.path for a in site.hppc_articles() if domain.document_kind(a.title) != "other"}
     district = [m for m in stats.messages if m.startswith("wcrd:")]
     assert (wanted_provincial, 1, {"/robots.txt"}) == (stored(config), len(district), set(replica.paths("epoint")))
 

@@ -83,13 +83,13 @@ def test_positions_are_the_same_whatever_the_encoding_and_line_ends(tmp_path, en
     ],
 )
 def test_both_meeting_line_styles_are_read_even_with_lost_glyphs_or_split(text, expected):
-    assert expected == parse_meeting(text)
+    assert expected == parse_meeting(text)[:2]
 
 
 def test_a_date_that_lost_its_glyphs_is_read_against_the_publish_date():
     published = datetime.fromisoformat("2019-02-20T10:00:00+08:00")
     line = "——2019123日在武汉市武昌区第十五届人大常委会第十八次会议上"
-    assert (date(2019, 1, 23), "第十五届") == parse_meeting(line, published)
+    assert (date(2019, 1, 23), "第十五届", "武昌区") == parse_meeting(line, published)[:3]
 
 
 @pytest.mark.parametrize(

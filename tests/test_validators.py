@@ -160,3 +160,14 @@ def test_the_engines_judge_alike_whether_pandera_runs_in_a_forked_child_or_besid
         other.join()
     summary = lambda run: ([f.fingerprint for f in run.findings], [(e.engine, e.name, e.unexpected_count) for e in run.expectations])  # noqa: E731
     assert summary(forked) == summary(in_process)
+
+
+@pytest.mark.parametrize(("meeting", "expected"), [
+    ("(2022年12月20日在武汉市武昌区第十五届人大常委会第8次会议上)", ["meeting-term"]),
+    ("(2022年12月20日在武汉市武昌区第十六届人大常委会第8次会议上)", []),
+    ("(2023年12月20日在湖北省第十四届人大常委会第7次会议上)", []),  # the province's term, not the district's
+    ("(2023年12月20日在洪山区第十四届人大常委会第7次会议上)", []),  # a congress whose terms wrqa does not know
+])
+def test_a_meeting_is_judged_only_against_the_terms_of_the_congress_it_names(meeting, expected):
+    text = REPORT.format(work="正文。", plans="正文。").replace("\n", f"\n{meeting}\n", 1)
+    assert expected == [rule for rule, *_ in findings(text)]

@@ -226,7 +226,7 @@ def _meeting_term(failure: Failure) -> tuple[str, dict[str, Any]]:
 
 
 def _meeting_line(document) -> tuple[int, int] | None:
-    from crawler.normalize import MEETING_LINE
+    from crawler.domain import MEETING_LINE
 
     found = MEETING_LINE.search(document.text)
     return found.span() if found else None
