@@ -30,7 +30,7 @@ STREETS = ("积玉桥", "杨园", "徐家棚", "粮道街", "中华路", "黄鹤
 
 
 def seeds_report() -> dict:
-    from checks.analyze import analyze_paths
+    from checks.batch import analyze_paths
     from reports.json import run_to_dict
     from validators import validate_analyses
 

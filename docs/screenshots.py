@@ -23,7 +23,7 @@ SEEDS = (Path(__file__).resolve().parent.parent / "tests" / "data" / "seeds",)
 
 def seed_report(engines: tuple[str, ...] = ("pandera", "gx")) -> dict:
     """The JSON dict, texts included, of a validation run over the seed texts."""
-    from checks.analyze import analyze_paths
+    from checks.batch import analyze_paths
     from reports.json import run_to_dict
     from validators import validate_analyses
     from validators.records import InputError

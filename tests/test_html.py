@@ -234,7 +234,7 @@ def test_the_source_url_of_a_stored_page_is_a_link(written):
 
 @pytest.fixture(scope="module")
 def seeds_report() -> dict:
-    from checks.analyze import analyze_paths
+    from checks.batch import analyze_paths
     from reports.json import run_to_dict
     from validators import validate_analyses
 

@@ -200,7 +200,7 @@ def test_the_report_opens_from_a_static_web_server(watched, served):
 
 @pytest.fixture(scope="module")
 def seeds_dir(tmp_path_factory) -> tuple[Path, dict]:
-    from checks.analyze import analyze_paths
+    from checks.batch import analyze_paths
     from reports.json import run_to_dict
     from validators import validate_analyses
 

@@ -139,7 +139,8 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
     threshold = Severity.threshold(fail_on or config["validate.fail_on"])
     max_bytes = config["validate.max_file_bytes"]
 
-    from checks.analyze import analyze_all, analyze_files
+    from checks.analyze import analyze_all
+    from checks.batch import analyze_files
     from crawler.files import find_inputs, shown
     from validators import ValidatorError, engines_for, validate_analyses
     from validators.records import InputError

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from seeds import VOLUME
 
-from checks.analyze import analyze_paths
+from checks.batch import analyze_paths
 
 
 def _children(pid: int) -> list[int]:

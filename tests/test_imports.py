@@ -1,0 +1,27 @@
+"""What a module imports is what it costs: the model of a run, the judge and the command line stay light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+def imported(code: str) -> set[str]:
+    """The modules Python imports to run ``code`` in a fresh interpreter."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    return {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+
+@pytest.mark.parametrize(("code", "absent"), [
+    ("import validators.records", {"pandas", "pandera", "selectolax", "crawler.records", "importlib.metadata"}),
+    ("import validators.catalogue", {"pandas", "pandera", "selectolax", "great_expectations"}),
+    ("import validators.judge", {"selectolax", "crawler.htmltext", "crawler.extract", "cn2an", "httpx"}),
+    ("import reports.json, reports.text, reports.sarif", {"pandas", "wrqa", "selectolax"}),
+    ("from wrqa.cli import main; main(['--help'], standalone_mode=False)",
+     {"pandas", "httpx", "selectolax", "cn2an", "importlib.metadata", "apscheduler", "jinja2"}),
+])
+def test_a_module_does_not_load_what_it_does_not_need(code, absent):
+    assert set() == imported(code) & absent
