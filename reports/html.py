@@ -46,6 +46,7 @@ from markupsafe import Markup, escape
 
 from reports.folder import ReportFolder
 from reports.rules import SEVERITIES, rule_explanation, rule_ids, rule_name, severity_name
+from reports.times import BEIJING, local_time
 
 TEMPLATES = Path(__file__).parent / "templates"
 DOCUMENT_DIR = "documents"
@@ -69,13 +70,14 @@ def write_report(
     previous: dict | None = None,
     history: list[dict] | None = None,
     page_size: int = 200,
+    timezone: str = BEIJING,
 ) -> Path:
     """Write the report of the run ``report`` into ``out_dir`` and return the path of its ``index.html``.
 
     previous: the dict of an earlier run, to list findings new and resolved since it (by fingerprint).
     history: summaries of past runs, oldest first (``started_at``, ``documents``, ``findings``,
         ``by_severity``), drawn as a trend with this run as the last point.
-    page_size: rows per page of the document table.
+    page_size: rows per page of the document table; timezone: the zone times are shown in (``schedule.timezone``).
     Raises ``FolderError`` for a folder wrqa must not write into (see ``reports.folder``), ``OSError``
     for one it cannot.
     """
@@ -83,7 +85,7 @@ def write_report(
     with ReportFolder(out_dir, (DOCUMENT_DIR,)) as folder:
         environment = _templates()
         documents = [_DocumentView.of(index, data) for index, data in enumerate(report.get("documents", []))]
-        run = report.get("run", {})
+        run = {**report.get("run", {}), "timezone": timezone}
         tool = report.get("tool", {})
 
         _write_all_pages(report.get("documents", []), folder, run, tool)
@@ -209,6 +211,7 @@ def _templates() -> Environment:
             lstrip_blocks=True,
         )
         _environment.globals["css"] = _stylesheet
+        _environment.filters["when"] = local_time
         _environment.globals.update(
             SEVERITIES=SEVERITIES, SEVERITY_ORDER=SEVERITY_ORDER, DOCUMENT_DIR=DOCUMENT_DIR,
             rule_name=rule_name, rule_explanation=rule_explanation, severity_name=severity_name,

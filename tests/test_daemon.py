@@ -327,10 +327,34 @@ def test_status_without_a_daemon_or_a_run_says_so_and_gives_the_scheduled_time(t
                     encoding="utf-8")
     result = CliRunner().invoke(main, ["status", "--config", str(path)])
     lines = result.output.splitlines()
-    upcoming = next_after(cron_trigger("0 6 * * *", "UTC"), datetime.now(UTC)).isoformat()
+    upcoming = next_after(cron_trigger("0 6 * * *", "UTC"), datetime.now(UTC))
     expected = (0, "daemon:   not running", "last run: none yet",
-                f"next run: {upcoming} (by the schedule; no daemon is running)")
+                f"next run: {upcoming:%Y-%m-%d} 06:00:00 +00:00 (by the schedule; no daemon is running)")
     assert expected == (result.exit_code, lines[1], lines[2], lines[3])
+
+
+@pytest.mark.parametrize(("zone", "shown"), [("Asia/Shanghai", "2026-12-01 16:32:05 +08:00"),
+                                             ("UTC", "2026-12-01 08:32:05 +00:00")])
+def test_status_shows_times_in_the_schedule_s_zone_to_the_second(tmp_path, zone, shown):
+    store = tmp_path / "var" / "store.sqlite3"
+    with history.opened(store) as conn:
+        conn.execute("INSERT INTO job_runs (started_at, finished_at, trigger, status, exit_code, summary) "
+                     "VALUES ('2026-12-01T08:32:05+00:00', '2026-12-01T08:32:05.123456+00:00', 'manual', "
+                     "'clean', 0, 'run 1')")
+    path = tmp_path / "config.toml"
+    path.write_text(f'[store]\npath = "{store}"\n[schedule]\ntimezone = "{zone}"\n', encoding="utf-8")
+    lines = CliRunner().invoke(main, ["status", "--config", str(path)]).output.splitlines()
+    assert f"last run: #1 clean (exit 0), started {shown}, finished {shown}" == lines[2]
+
+
+def test_the_daemon_log_stamps_each_event_in_the_schedule_s_zone():
+    import io
+    import re
+
+    stream = io.StringIO()
+    EventLog("text", stream, zone="Asia/Shanghai")("next-run", at=datetime(2026, 12, 1, 22, 30, tzinfo=UTC))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00 next-run at=\"2026-12-02 06:30:00 \+08:00\"\n",
+                        stream.getvalue())
 
 
 ZIYANG = "/zyfb/003005/20190531/bd41259e-860a-4f08-81e1-a8a0d2257ca8.html"

@@ -495,3 +495,12 @@ def test_a_rule_whose_findings_are_all_waived_is_listed_with_them_but_cannot_be_
     write_report(report, tmp_path)
     row = parse(tmp_path / "index.html").css_first('#rules table tr[data-rule="future-rule"]')
     assert ("muted", ["0", "0", "0", "0", "1"]) == (row.attributes["class"], [cell.text() for cell in row.css("td.num")])
+
+
+@pytest.mark.parametrize(("zone", "shown"), [("Asia/Shanghai", "2026-12-01 16:32:05 +08:00"),
+                                             ("UTC", "2026-12-01 08:32:05 +00:00")])
+def test_the_report_shows_the_run_time_in_the_configured_zone_to_the_second(tmp_path, zone, shown):
+    report = load()
+    report["run"]["started_at"] = "2026-12-01T08:32:05.123456+00:00"
+    write_report(report, tmp_path, timezone=zone)
+    assert shown in parse(tmp_path / "index.html").css_first("header .run").text()

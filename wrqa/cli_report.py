@@ -122,7 +122,7 @@ def report(input_path, previous_path, history_path, out_dir, page_size, config_p
     try:
         index = write_report(run_to_dict(run, include_text=True), out,
                              previous=run_to_dict(previous) if previous is not None else None, history=history,
-                             page_size=page_size or config["report.page_size"])
+                             page_size=page_size or config["report.page_size"], timezone=config["schedule.timezone"])
     except FolderError as error:
         fail(str(error))
     except OSError as error:

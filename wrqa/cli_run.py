@@ -69,7 +69,7 @@ def daemon(config_path: str | None, cron: str | None, every: int | None, log_for
         fail("give either --cron or --every, not both")
     try:
         schedule = schedule_of(config, cron=cron, every=every)
-        code = Daemon(config, schedule, EventLog(log_format)).run()
+        code = Daemon(config, schedule, EventLog(log_format, zone=config['schedule.timezone'])).run()
     except (DaemonError, HistoryError) as error:
         fail(str(error))
     sys.exit(code)
@@ -92,6 +92,9 @@ def status(config_path: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(state, ensure_ascii=False, indent=2))
         return
+    from reports.times import local_time
+
+    zone = config["schedule.timezone"]
     daemon_state = state["daemon"]
     click.echo(f"store:    {state['store']}")
     if daemon_state["running"]:
@@ -102,10 +105,11 @@ def status(config_path: str | None, as_json: bool) -> None:
     last = state["last_run"]
     if last:
         click.echo(f"last run: #{last['id']} {last['status']} (exit {last['exit_code']}), "
-                   f"started {last['started_at']}, finished {last['finished_at'] or '-'}")
+                   f"started {local_time(last['started_at'], zone)}, "
+                   f"finished {local_time(last['finished_at'], zone) or '-'}")
         click.echo(f"          {last['summary']}")
     else:
         click.echo("last run: none yet")
-    when = state["next_run"] or "none"
+    when = local_time(state["next_run"], zone) or "none"
     note = "" if state["next_run_from"] == "daemon" else " (by the schedule; no daemon is running)"
     click.echo(f"next run: {when}{note}")

@@ -240,7 +240,7 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
 
         try:
             index = write_report(run_to_dict(run, include_text=True), Path(html_dir),
-                                 page_size=config["report.page_size"])
+                                 page_size=config["report.page_size"], timezone=config["schedule.timezone"])
         except FolderError as error:
             fail(str(error))
         except OSError as error:

@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from reports.times import local_time
 from wrqa import history
 
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -132,21 +133,26 @@ def needs_catch_up(trigger, last_started: datetime | None, now: datetime) -> boo
 
 
 class EventLog:
-    """One line per event on ``stream``: ``time event key=value…`` or a JSON object (``json``)."""
+    """One line per event on ``stream``: ``time event key=value…`` or a JSON object (``json``).
 
-    def __init__(self, form: str = "text", stream: TextIO | None = None) -> None:
+    Times are in ``zone`` (``schedule.timezone``): to the second for people in text, ISO 8601 in JSON.
+    """
+
+    def __init__(self, form: str = "text", stream: TextIO | None = None, zone: str = "Asia/Shanghai") -> None:
         self.form = form
         self.stream = stream or sys.stderr
+        self.zone = zone
         self._lock = threading.Lock()
 
     def __call__(self, event: str, **fields: Any) -> None:
-        stamp = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+        now = datetime.now(UTC)
         if self.form == "json":
+            stamp = now.astimezone(_zone(self.zone)).isoformat(timespec="seconds")
             line = json.dumps({"time": stamp, "event": event, **fields}, ensure_ascii=False, default=str)
         else:
-            parts = [stamp, event]
+            parts = [local_time(now, self.zone), event]
             for key, value in fields.items():
-                text = str(value)
+                text = local_time(value, self.zone) if isinstance(value, datetime) or key == "at" else str(value)
                 quoted = " " in text or not text
                 parts.append(f"{key}={json.dumps(text, ensure_ascii=False) if quoted else text}")
             line = " ".join(parts)

@@ -156,13 +156,13 @@ def _validate(documents: list, config) -> RunResult:
 
 
 def _write_report(run: RunResult, out_dir: Path, previous: RunResult | None, trend: list[dict[str, Any]],
-                  page_size: int) -> Path:
+                  page_size: int, timezone: str) -> Path:
     from reports.html import write_report
     from reports.json import run_to_dict
 
     return write_report(run_to_dict(run, include_text=True), out_dir,
                         previous=run_to_dict(previous) if previous is not None else None, history=trend,
-                        page_size=page_size)
+                        page_size=page_size, timezone=timezone)
 
 
 def _encoded(run: RunResult) -> dict[str, Any]:
@@ -302,7 +302,8 @@ class _Run:
                  for r in reversed(history.runs(self.conn, HISTORY_RUNS)) if r.status in history.COMPLETE]
         out_dir = self.config.path_of("report.dir")
         try:
-            index = _write_report(run, out_dir, previous, trend, self.config["report.page_size"])
+            index = _write_report(run, out_dir, previous, trend, self.config["report.page_size"],
+                                  self.config["schedule.timezone"])
         except FolderError as error:  # a folder that is not wrqa's: the findings are stored all the same
             return {"report": None, "problems": (f"Cannot write the HTML report: {error}; check 'report.dir'",)}
         except OSError as error:  # the findings are stored; the next run writes the report again
