@@ -8,11 +8,7 @@ pandas, httpx or the scheduler, so ``wrqa --help`` stays quick.
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import NoReturn
 
 import click
@@ -76,27 +72,12 @@ config_option = click.option(
     help="Configuration file (default: ./config.toml if present).")
 
 
-@contextmanager
-def stopping(what: str) -> Iterator[threading.Event]:
-    """An event set by the first Ctrl-C or SIGTERM while the block runs; a second one aborts.
+def stopping(what: str):
+    """An event set by the first Ctrl-C or SIGTERM while the block runs (``wrqa.stops``); a second one aborts.
+    ``what`` says what the stop leaves for the next run, in the one line printed when it comes."""
+    from wrqa.stops import stopping as watch
 
-    ``what`` says what the stop leaves for the next run, in the one line printed when it comes. cron,
-    systemd and kill ask with SIGTERM, which must stop a command as Ctrl-C does.
-    """
-    stop = threading.Event()
-
-    def handle(_signum, _frame) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        click.echo(f"\nwrqa: stopping; {what} (Ctrl-C again to abort)", err=True)
-
-    previous = {signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield stop
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    return watch(lambda _signal: click.echo(f"\nwrqa: stopping; {what} (Ctrl-C again to abort)", err=True))
 
 
 class ProgressBar:

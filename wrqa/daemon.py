@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from typing import Any, TextIO
 
 from reports.times import local_time
 from wrqa import history
+from wrqa.stops import stopping
 
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
@@ -274,14 +274,14 @@ class Daemon:
         self._planned = now if catch_up else next_after(self.schedule.trigger, now)
         scheduler.add_job(self._job, self.schedule.trigger, id="main", name="wrqa main job", coalesce=True,
                           max_instances=1, misfire_grace_time=self.schedule.misfire_grace, **options)
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, self._on_signal)
 
         self.log("daemon-started", pid=os.getpid(), store=self.store, schedule=self.schedule.description,
                  timezone=self.schedule.timezone, catch_up=catch_up)
         self._write_status("idle")
         self.log("next-run", at=self._next_run())
-        scheduler.start()  # blocks in the main loop until a signal shuts it down
+        # A second signal while it stops is ignored: the daemon is already on its way out.
+        with stopping(self._on_stop, event=self.stop, abort_on_second=False):
+            scheduler.start()  # blocks in the main loop until a signal shuts it down
         with self._running:  # a job under way ends within seconds of the stop (the client interrupts its page)
             pass
         self._write_status("stopped")
@@ -292,11 +292,8 @@ class Daemon:
         if self.stop.is_set():  # a signal came before the scheduler ran
             self._scheduler.shutdown(wait=False)
 
-    def _on_signal(self, signum: int, _frame) -> None:
-        if self.stop.is_set():
-            return
-        self.stop.set()
-        self.log("stopping", signal=signal.Signals(signum).name, running=self._running.locked())
+    def _on_stop(self, signal_name: str) -> None:
+        self.log("stopping", signal=signal_name, running=self._running.locked())
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
