@@ -371,7 +371,10 @@ class Client:
         raise FetchError(f"'{url}' redirects more than {MAX_REDIRECTS} times; skipped")
 
     def _check_host(self, target: str, asked: str) -> str:
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError as error:  # a host urllib cannot read, such as the broken IPv6 of http://[x/
+            raise FetchError(f"'{target}' is not a URL that can be fetched ({error}); correct it") from None
         netloc = parts.netloc.lower()
         if parts.scheme not in ("http", "https") or netloc not in self.allowed:
             if target == asked:

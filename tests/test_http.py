@@ -96,6 +96,12 @@ def test_a_host_not_configured_is_never_asked(replica):
     assert ([], True) == (replica.paths("hppc"), "not on a configured host" in str(raised.value))
 
 
+def test_a_url_urllib_cannot_read_is_a_fetch_error_naming_it(replica):
+    with Client(Settings(delay=0), [replica.base_urls["epoint"]]) as client, pytest.raises(FetchError) as raised:
+        client.get("http://[x/zyfb/1.html")
+    assert str(raised.value).startswith("'http://[x/zyfb/1.html' is not a URL that can be fetched (")
+
+
 @pytest.mark.parametrize("fault", ["challenge", "challenge:412"])
 def test_a_challenge_page_raises_challenge_error(make_replica, fault):
     """A site answering with the JavaScript challenge, as 200 or as 412, gives ChallengeError, never a page."""
