@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from crawler import chrome
 from crawler import domain as committees
 from crawler.domain import Meeting, meeting_of
 from crawler.extract import CHINA
@@ -40,11 +41,6 @@ HEADING_START = re.compile(
 )
 TOC_HEADING = re.compile(r"^目\s*录$")
 TOC_ENTRY = re.compile(r"^(?P<title>.+?)\s*\.{0,}\s*(?P<page>\d{1,4})$")
-# Page chrome of a saved web page: kept out of the body and out of the checks.
-CHROME = re.compile(
-    r"^(?:登录\s*\|.*|当前位置\s*:.*|首页\s*>.*|.*\s>\s.*文件$|发布时间\s*:.*|来源\s*:.*时间\s*:.*|"
-    r"时间\s*:\s*\d{4}-.*|责任编辑\s*:.*|\[收藏\].*|打印\s*阅读次数.*|【\s*字体.*)$"
-)
 PUBLISHED = re.compile(r"(?:发布时间|时间)\s*:\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 HEADING_YEAR = re.compile(r"^[一二三四五六七八九十]+[、.].{0,4}?((?:19|20)\d{2})\s*年")
 
@@ -122,13 +118,16 @@ def paragraphs_of(raw_lines: Sequence[Sequence[Piece]]) -> list[Paragraph]:
 
 
 def _is_cut(text: str) -> bool:
-    """Whether a paragraph so far looks cut: long, not ended like a sentence, not a heading."""
-    return len(text) >= CUT_MIN_LENGTH and not text.endswith(SENTENCE_END) and not HEADING_START.match(text)
+    """Whether a paragraph so far looks cut: long, not ended like a sentence, not a heading, not page chrome
+    or a dateline (a body joined to one would be lost with it)."""
+    return (len(text) >= CUT_MIN_LENGTH and not text.endswith(SENTENCE_END) and not HEADING_START.match(text)
+            and chrome.line_kind(text) is None)
 
 
 def _starts_block(line: str) -> bool:
     return bool(
-        HEADING_START.match(line) or committees.report_title(line) or CHROME.match(line) or _is_toc_heading(line)
+        HEADING_START.match(line) or committees.report_title(line) or chrome.line_kind(line) is not None
+        or _is_toc_heading(line)
     )
 
 
@@ -174,12 +173,14 @@ def parse_meeting(text: str, published: datetime | None = None) -> Meeting:
     return meeting_of(text.split("\n")[:5], published)
 
 
-def _title_index(paragraphs: Sequence[Paragraph]) -> list[int]:
-    """Indexes of the paragraphs that open a document: report titles, outside a table of contents."""
+def _title_index(paragraphs: Sequence[Paragraph], chromed: Sequence[bool]) -> list[int]:
+    """Indexes of the paragraphs that open a document: report titles, outside a table of contents and chrome."""
     titles = []
     in_toc = False
     for index, paragraph in enumerate(paragraphs):
         text = paragraph.text
+        if chromed[index]:
+            continue
         if _is_toc_heading(text):
             in_toc = True
             continue
@@ -193,9 +194,10 @@ def _title_index(paragraphs: Sequence[Paragraph]) -> list[int]:
     return titles
 
 
-def _fallback_title(paragraphs: Sequence[Paragraph]) -> int | None:
+def _fallback_title(paragraphs: Sequence[Paragraph], kinds: Sequence[str | None]) -> int | None:
+    """The headline: the first paragraph that is not chrome, a dateline or a table of contents, when short."""
     for index, paragraph in enumerate(paragraphs):
-        if not CHROME.match(paragraph.text) and not _is_toc_heading(paragraph.text):
+        if kinds[index] is None and not _is_toc_heading(paragraph.text):
             return index if len(paragraph.text) <= 80 else None
     return None
 
@@ -203,36 +205,47 @@ def _fallback_title(paragraphs: Sequence[Paragraph]) -> int | None:
 def documents_from_source(source: SourceText, raw_lines: Sequence[Sequence[Piece]] | None = None) -> list[Document]:
     """The documents in ``source``: one per report of a compiled volume, else one for the whole file.
 
-    ``raw_lines`` replaces the source's own lines where the text was extracted from markup (HTML).
+    ``raw_lines`` replaces the source's own lines where the text was extracted from markup (HTML). Page
+    chrome (``crawler.chrome``) is kept out of each document's text and reported as ``artifact`` notes, a
+    block a note; the chrome above the first title belongs to the first document, saved with it.
     """
     paragraphs = paragraphs_of(raw_lines if raw_lines is not None else _raw_lines_of_text(source))
     if not paragraphs:
         return []
+    kinds = chrome.classify([paragraph.text for paragraph in paragraphs])
+    chromed = [kind not in (None, chrome.DATELINE) for kind in kinds]
     header = "\n".join(paragraph.text for paragraph in paragraphs[:8])
     published = parse_published(header)
-    titles = _title_index(paragraphs)
+    titles = _title_index(paragraphs, chromed)
     if not titles:
-        first = _fallback_title(paragraphs)
+        first = _fallback_title(paragraphs, kinds)
         titles = [first] if first is not None else []
-    documents = []
+    blocks = chrome.blocks(kinds)
     if not titles:
-        body = [paragraph for paragraph in paragraphs if not CHROME.match(paragraph.text)]
+        body = [paragraph for paragraph, taken in zip(paragraphs, chromed, strict=True) if not taken]
         title = source.path.replace("\\", "/").rsplit("/", 1)[-1]
         return [_document(source, title, body, published, line=body[0].line if body else 1,
-                          notes=_chrome_notes(paragraphs))]
+                          notes=_chrome_notes(paragraphs, blocks))]
+    documents = []
     for number, start in enumerate(titles):
         end = titles[number + 1] if number + 1 < len(titles) else len(paragraphs)
-        # The page chrome above the first title belongs to the first document: it was saved with it.
-        taken = paragraphs[0 if number == 0 else start:end]
-        body = [paragraph for paragraph in paragraphs[start:end] if not CHROME.match(paragraph.text)]
-        documents.append(_document(source, paragraphs[start].text, body, published, line=paragraphs[start].line,
-                                   notes=_chrome_notes(taken)))
+        first = 0 if number == 0 else start
+        body = [paragraphs[i] for i in range(start, end) if not chromed[i]]
+        documents.append(_document(
+            source, paragraphs[start].text, body, published, line=paragraphs[start].line,
+            notes=_chrome_notes(paragraphs, [block for block in blocks if first <= block[0] < end])))
     return documents
 
 
-def _chrome_notes(paragraphs: Sequence[Paragraph]) -> tuple[Note, ...]:
-    """The page chrome normalization keeps out of the checks, as artifacts placed where it stands."""
-    return tuple(_note(paragraph, "artifact", "chrome") for paragraph in paragraphs if CHROME.match(paragraph.text))
+def _chrome_notes(paragraphs: Sequence[Paragraph], blocks: Sequence[tuple[int, int, str]]) -> tuple[Note, ...]:
+    """A note a block of page chrome, from its first character to its last: what normalization keeps out of
+    the checks is still reported, where it stands."""
+    notes = []
+    for first, last, kind in blocks:
+        start, end = _note(paragraphs[first], "artifact", kind), _note(paragraphs[last], "artifact", kind)
+        text = "\n".join(paragraph.text for paragraph in paragraphs[first : last + 1])
+        notes.append(Note("artifact", kind, start.line, start.column, end.end_line, end.end_column, text))
+    return tuple(notes)
 
 
 def _note(paragraph: Paragraph, rule: str, kind: str) -> Note:
