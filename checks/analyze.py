@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from checks.completeness import cut_at
 from checks.duplicates import document_signature
 from checks.records import Analysis, Mention
 from checks.sections import headings, sections_of
@@ -36,6 +37,7 @@ def analyze(document: Document) -> Analysis:
         relations=relations(document, found_statistics),
         mentions=mentions(document),
         signature=document_signature(document),
+        truncated=cut_at(document),
     )
 
 

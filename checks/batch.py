@@ -68,7 +68,12 @@ def analyze_files(
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
     results: list[tuple[list[Analysis], list[InputError]] | None] = [None] * len(chunks)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_analyze_files, chunk, max_bytes) for chunk in chunks]
+        futures = []
+        for chunk in chunks:
+            try:
+                futures.append(pool.submit(_analyze_files, chunk, max_bytes))
+            except BrokenProcessPool:  # a worker died already: the chunks not handed out are read below
+                break
         helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
         if helper:
             helper.start()

@@ -85,7 +85,7 @@ def document_rows(
         doc, kind, document.committee or "", float(document.year) if document.year else NAN,
         document.title, "work" in analysis.sections, "shortcomings" in analysis.sections,
         "plans" in analysis.sections, similarity, float(duplicate_of) if duplicate_of is not None else NAN,
-        _day(document.meeting_date), _day(term[0]), _day(term[1]),
+        _day(document.meeting_date), _day(term[0]), _day(term[1]), analysis.truncated is not None,
     ))
     marks = {rule: sorted(marker(document), key=lambda mark: mark.offset) for rule, marker in markers.items()}
     taken = dict.fromkeys(markers, 0)
@@ -131,7 +131,7 @@ def document_rows(
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": ("doc", "kind", "committee", "year", "title", "has_work", "has_shortcomings", "has_plans",
-                  "similarity", "duplicate_of", "meeting_day", "term_start", "term_end"),
+                  "similarity", "duplicate_of", "meeting_day", "term_start", "term_end", "truncated"),
     "lines": ("doc", "offset", "text"),
     "notes": ("doc", "kind", "rule", "form", "index"),
     "headings": ("doc", "kind", "level", "ordinal", "expected_ordinal", "section", "year", "expected_year",
@@ -141,7 +141,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "mentions": ("doc", "kind", "committee", "mentioned", "offset", "end"),
 }
 _TYPES = {"doc": "int64", "index": "int64", "offset": "int64", "end": "int64", "level": "int64", "ordinal": "int64",
-          "expected_ordinal": "int64", "has_work": "bool", "has_shortcomings": "bool", "has_plans": "bool"}
+          "expected_ordinal": "int64", "has_work": "bool", "has_shortcomings": "bool", "has_plans": "bool",
+          "truncated": "bool"}
 _FLOATS = {"year", "similarity", "duplicate_of", "meeting_day", "term_start", "term_end", "expected_year",
            "value", "part", "whole", "stated", "gap"}
 DTYPES: dict[str, dict[str, str]] = {

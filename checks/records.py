@@ -88,6 +88,7 @@ class Analysis:
     document: the document; headings, sections: see ``checks.sections``; statistics, relations: see
     ``checks.statistics``; mentions: the street committees its text names.
     signature: its MinHash signature for near-copy detection (None when too short to judge).
+    truncated: the offset in its text of the paragraph where it stops mid-sentence, or None when it is whole.
     """
 
     document: Any
@@ -97,6 +98,7 @@ class Analysis:
     relations: tuple[PartWhole, ...]
     mentions: tuple[Mention, ...]
     signature: Any = None
+    truncated: int | None = None
 
 
 @dataclass(frozen=True)

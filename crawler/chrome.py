@@ -72,6 +72,8 @@ PHRASES = {
                           r"|(?:查看|阅读)全文请|付费(?:阅读|下载)|VIP|会员专享|仅供参考|免费下载|下载文档|文档下载"),
     "archive": re.compile(r"Original URL\s*:|Archived from|Wayback Machine|Saved from url|网页快照|快照日期", re.I),
     "epaper": re.compile(r"^第\s*\d{1,3}\s*版\s*[:：]"),
+    "related": re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上一页|下一页|相关阅读|相关报道|相关新闻|相关链接|相关文章|延伸阅读"
+                          r"|推荐阅读)\s*[:：]"),
     "caption": re.compile(r"^(?:图为|图片为|图[:：]|图\s*\d+\s*[:：、 ]|圖\s*\d+|（图）$|\(图\)$|资料图|图片来源|摄影\s*[:：])"
                           r"|^!\[[^\]]*\]\([^)]*\)"),
     "table": re.compile(r"^[\s|｜+\-=_]*\|[\s|｜+\-=_]*$"),
@@ -222,8 +224,8 @@ def _take_the_page_foot(texts: Sequence[str], kinds: list[str | None]) -> None:
     start = next((i for i in range(max(count - 12, 0), count) if kinds[i] in ("footer", "related")), None)
     if start is not None:
         for index in range(start + 1, count):
-            if kinds[index] is None and (_short(texts[index]) or len(texts[index].strip()) <= 60
-                                         and not _SENTENCE_END.search(texts[index])):
+            if kinds[index] == DATELINE or kinds[index] is None and (
+                    _short(texts[index]) or len(texts[index].strip()) <= 60 and not _SENTENCE_END.search(texts[index])):
                 kinds[index] = kinds[start]
         if start > 0 and kinds[start] == "footer" and kinds[start - 1] is None and len(texts[start - 1].strip()) <= 8 \
                 and not _SENTENCE_END.search(texts[start - 1]):

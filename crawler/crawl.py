@@ -85,12 +85,16 @@ class _Fetched:
     error: FetchError | None = None
 
 
+# What a list title must announce for its page to be fetched, by default: a committee's own documents.
+WANTED_KINDS = ("report", "half-year", "template", "article")
+
+
 def wanted_title(include: str) -> Callable[[str], bool]:
     """Whether a list title is worth fetching: ``include`` if set, else a title naming a street committee."""
     if include:
         pattern = re.compile(include)
         return lambda title: bool(pattern.search(title))
-    return lambda title: domain.document_kind(title) != "other"
+    return lambda title: domain.document_kind(title) in WANTED_KINDS
 
 
 def crawl(

@@ -33,11 +33,13 @@ _LEAD = r"(?:武汉市)?(?:武昌区|区)?(?P<lead>人大)(?:常委会)?"
 # 人大 is said once, before the street (人大紫阳街道工委) or before 工委 (紫阳街道人大工委), or both.
 _SUFFIX = r"(?P<suffix>街街道|街道|街)(?(lead)(?:人大)?|人大)工委"
 # A name may not swallow the words that precede a committee in running text (人大赋予人大街道工委).
-_NAME_BODY = rf"(?:(?!人大|赋予|对|和|与|的)[{_HAN}]){{2,4}}?"
+_NAME_BODY = rf"(?:(?!人大|赋予|对|和|与|的|街道|区|市|县)[{_HAN}]){{2,4}}?"
 _NAME = rf"(?P<name>{_NAME_BODY})"
 _KNOWN_NAMES = sorted({street.removesuffix("街") for street in STREETS}, key=len, reverse=True)
-# A template's blanked street (人大***街道工委) still makes a report title.
+# A template's blanked name (人大***街道工委, ××乡镇人大主席团) still makes a report title.
 _BLANK = r"[*＊Xx×某]{1,6}"
+# The city and district a committee may be introduced with (上海市徐汇区长桥街道人大工委).
+_PLACE = rf"(?:[{_HAN}]{{2,3}}(?:省|市))?(?:[{_HAN}]{{1,4}}(?:区|县|市|旗))?"
 
 # The lookaheads let the regex engine skip every position that cannot start a committee name.
 COMMITTEE = re.compile("(?=[武区人])" + _LEAD + _NAME + _SUFFIX)
@@ -45,11 +47,44 @@ KNOWN_COMMITTEE = re.compile(
     "(?=[武区人" + "".join(sorted({name[0] for name in _KNOWN_NAMES})) + "])"
     + f"(?:{_LEAD})?(?P<name>" + "|".join(_KNOWN_NAMES) + ")" + _SUFFIX
 )
-REPORT_TITLE = re.compile(
-    rf"^(?:{_LEAD}|(?:武汉市)?(?:武昌区)?)(?P<name>{_NAME_BODY}|{_BLANK}){_SUFFIX}"
-    r"\s*(?P<year>\d{4})\s*年(?:度)?(?:工作)?(?:报告|总结)\s*$"
+# Committees that are not a street's: a town's or a township's congress (陈集镇人大主席团, 某乡人大), and a
+# committee named without 街道 (容桂人大工委).
+# A name with no 人大 before it starts the text, follows a place (徐汇区长桥…) or follows no Chinese character.
+_STARTS = (rf"(?:(?<=[区市县省旗])|(?<![{_HAN}]))"
+           r"(?!推动|组织|召开|开展|指导|支持|配合|协助|联合|督促|会同|[在由向对和与及为经据按从自给被把将是了的同跟])")
+OTHER_COMMITTEE = re.compile(
+    rf"{_STARTS}(?P<street>{_NAME_BODY})(?P<street_suffix>街道|街)人大工委"
+    rf"|{_STARTS}(?P<name>(?:(?!人大|的|和|与|对)[{_HAN}]){{1,4}}?(?P<township>镇|乡)|{_BLANK}乡镇|{_BLANK}(?:镇|乡))"
+    rf"(?P<body>人大主席团|人民代表大会主席团|人大)"
+    rf"|{_STARTS}(?P<bare>(?:(?!人大|街道|的|和|与|对|区|市|县)[{_HAN}]){{2,4}}?)人大工委"
 )
-TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_COMMITTEE_TITLE = (
+    rf"(?:{_LEAD}|(?:武汉市)?(?:武昌区)?|{_PLACE})(?P<name>{_NAME_BODY}|{_BLANK}){_SUFFIX}"
+    rf"|{_PLACE}(?P<other>(?:(?!人大)[{_HAN}*＊×Xx]){{1,6}}?(?:人大主席团|人大工委|人大))"
+)
+_YEAR_WORDS = r"(?P<year>\d{4}|[〇○零一二三四五六七八九]{4})"
+_PERIOD = r"(?P<period>上半年|下半年|半年|阶段性|第[一二三四]季度|前三季度|1-6月|一至六月)"
+REPORT_TITLE = re.compile(
+    rf"^(?:{_COMMITTEE_TITLE})\s*(?:{_YEAR_WORDS}\s*年?(?:度)?)?\s*{_PERIOD}?\s*的?(?:工作)?"
+    r"(?:情况)?(?:报告|总结|总结报告|工作报告)\s*$"
+)
+TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年|([〇○零一二三四五六七八九]{4})\s*年")
+# What a title or the first lines of a text say a government's or a standing committee's report is.
+GOVERNMENT_REPORT = re.compile(
+    r"(?:政府|人民政府|人大常委会|人大常务委员会|常委会|常务委员会|法院|检察院)(?:的)?(?:\d{4}年)?(?:工作)?(?:情况)?"
+    r"(?:的)?(?:书面)?报告|我代表[\u4e00-\u9fff]{0,12}(?:人民政府|常务委员会|常委会)[\u4e00-\u9fff]{0,6}报告"
+    r"|现将[\u4e00-\u9fff]{0,12}(?:常委会|常务委员会|政府)[\u4e00-\u9fff]{0,20}报告"
+)
+TEMPLATE_TITLE = re.compile(r"范文|模板|模版|范本|样本|样稿|参考文本")
+# An article is about a street's (a town's…) congress work: its deputies, their elections, its committee.
+CONGRESS_WORDS = re.compile(r"人大|代表|选民|换届选举|人民代表大会|主席团")
+LOCAL_PLACE = re.compile(rf"[{_HAN}]{{2,4}}(?:街道|街(?!道)|镇|乡|社区)")
+_CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+
+KINDS = ("report", "half-year", "gov-report", "template", "article", "other")
+"""The kinds of document wrqa tells apart: a street committee's (or a township congress's) annual report,
+its half-year or interim report, a government's or a standing committee's work report, a template with the
+names blanked, an article about a committee or its deputies, and anything else."""
 
 
 def street_key(name: str, suffix: str = "街道") -> str:
@@ -61,9 +96,22 @@ def street_key(name: str, suffix: str = "街道") -> str:
 
 
 def committee_key(text: str) -> str | None:
-    """The key of the first street committee named in ``text``, or None when none is named."""
-    match = KNOWN_COMMITTEE.search(text) or COMMITTEE.search(text)
-    return street_key(match["name"], match["suffix"]) if match else None
+    """The key of the first committee named in ``text`` (a street's, a town's, a township's), or None.
+
+    Wuchang's streets have their bare names (``紫阳``); a street elsewhere the name before 街道 (``长桥``),
+    a town or township its name with 镇/乡 (``陈集镇``), a committee named without 街道 its name (``容桂``).
+    A blanked name (人大***街道工委) is no committee.
+    """
+    street = KNOWN_COMMITTEE.search(text) or COMMITTEE.search(text)
+    other = OTHER_COMMITTEE.search(text)
+    if street and (other is None or street.start() <= other.end()):
+        return None if re.fullmatch(_BLANK, street["name"]) else street_key(street["name"], street["suffix"])
+    if other is None:
+        return None
+    if other["street"]:
+        return street_key(other["street"], other["street_suffix"])
+    name = other["name"] or other["bare"]
+    return None if re.search(_BLANK, name) else name
 
 
 def is_doubled_street(name: str, suffix: str) -> bool:
@@ -72,30 +120,50 @@ def is_doubled_street(name: str, suffix: str) -> bool:
 
 
 def report_title(title: str) -> re.Match[str] | None:
-    """The match of ``title`` against the formal annual report title pattern, or None."""
+    """The match of ``title`` against the title of a committee's report (annual, half-year, a template's), or None."""
     return REPORT_TITLE.match(title.strip())
 
 
 def title_year(title: str) -> int | None:
-    """The first plausible year (19xx/20xx followed by 年) in ``title``, or None."""
+    """The first plausible year (19xx/20xx年, or 二〇二二年 in Chinese numerals) in ``title``, or None."""
     match = TITLE_YEAR.search(title)
-    return int(match[1]) if match else None
+    if not match:
+        return None
+    year = int(match[1] or match[2].translate(_CHINESE_DIGITS))
+    return year if 1900 <= year <= 2100 else None
 
 
-def document_kind(title: str, author: str | None = None) -> str:
-    """``report`` for a committee's formal annual report, ``article`` for other writing about one, else ``other``.
+def document_kind(title: str, author: str | None = None, head: str = "") -> str:
+    """The kind of a document (one of ``KINDS``), from its title, its author line and its first lines.
 
-    A report is recognised by its title pattern; where an author line is known it must name the same
-    committee, because other committee documents share the salutation and the report words.
+    A committee's report is recognised by its title; where an author line is known it must name the same
+    committee, because other committee documents share the salutation and the report words. A title with
+    its names blanked and no year, or calling itself a model text (范文, 模板), is a ``template``; a report of
+    half a year or a stage is a ``half-year``; an annual report states its year (a clerk's report whose
+    street was left blank, 人大***街道工委2022年工作报告, is a report with a placeholder in it).
     """
     match = report_title(title)
     if match:
-        blank = re.fullmatch(_BLANK, match["name"])
-        key = None if blank else street_key(match["name"], match["suffix"])
-        if author is None or committee_key(author) == key:
-            return "report"
-        return "other"
-    if COMMITTEE.search(title) or KNOWN_COMMITTEE.search(title):
+        name = match["name"] or match["other"] or ""
+        blank = re.search(_BLANK, name)
+        # A model text has no year of its own; a clerk's report with its street left blank has one.
+        if TEMPLATE_TITLE.search(title) or (blank and not match["year"]):
+            return "template"
+        if match["period"]:
+            return "half-year"
+        if match["name"] and not blank:
+            key = street_key(match["name"], match["suffix"])
+            if author is not None and committee_key(author) != key:
+                return "other"
+        if blank and author is not None and not re.search(_BLANK, author):
+            return "other"
+        return "report" if match["year"] else "other"
+    if TEMPLATE_TITLE.search(title) and (COMMITTEE.search(title) or OTHER_COMMITTEE.search(title) or "人大" in title):
+        return "template"
+    if GOVERNMENT_REPORT.search(title) or (head and GOVERNMENT_REPORT.search(head) and "各位代表" in head):
+        return "gov-report"
+    if COMMITTEE.search(title) or KNOWN_COMMITTEE.search(title) or OTHER_COMMITTEE.search(title) \
+            or (CONGRESS_WORDS.search(title) and LOCAL_PLACE.search(title)):
         return "article"
     return "other"
 

@@ -288,7 +288,7 @@ def _document(
         year = int(heading[1]) if heading else None
     if year is None and meeting_date:
         year = meeting_date.year if meeting_date.month >= 6 else meeting_date.year - 1
-    kind = committees.document_kind(title, author)
+    kind = committees.document_kind(title, author, head)
     if page is not None:
         return Document(
             source=source, line=line, title=title, text=text, origin=origin,

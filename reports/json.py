@@ -79,6 +79,7 @@ def document_to_dict(result: DocumentResult, *, include_text: bool = False) -> d
                        "stated": _plain(r.stated), "unit": r.unit, "line": r.line, "column": r.column,
                        "text": r.text, "ok": r.ok} for r in result.relations],
         "findings": [finding_to_dict(f) for f in result.findings],
+        "truncated": result.truncated,
     }
     if include_text and result.lines is not None:
         entry["text"] = "\n".join(result.lines)
@@ -203,6 +204,7 @@ def document_from_dict(data: dict, where: str) -> DocumentResult:
         statistics=statistics, relations=relations, findings=findings,
         lines=tuple(text.split("\n")) if isinstance(text, str) else None,
         pages=tuple(page for page in data.get("pages") or () if isinstance(page, int)),
+        truncated=data["truncated"] if isinstance(data.get("truncated"), int) else None,
     )
 
 

@@ -93,6 +93,9 @@ def render_text(run: RunResult, *, colour: bool = False, summary: bool = True, e
                                      finding.column if source_line is not None else 1, len(finding.excerpt))
             yield f"    {shown}"
             yield f"    {_paint(carets, finding.severity, colour)}"
+        if result.truncated is not None:
+            yield (f"{result.path}:{result.truncated}:1: note truncated 文本在此处中途截断（最后一段没有结束），"
+                   "只做了不依赖全文的检查")
     if summary:
         yield summary_line(run)
 

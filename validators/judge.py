@@ -154,6 +154,7 @@ def result_of(analysis: Analysis, findings: tuple[Finding, ...], following: Docu
         source="store" if document.url else "file", warnings=document.warnings, statistics=statistics,
         relations=relations, findings=findings,
         lines=tuple(source.lines[start - 1 : end_line]) if keep_lines else None, pages=source.pages,
+        truncated=position(analysis.truncated)[0] if analysis.truncated is not None else None,
     )
 
 

@@ -154,6 +154,8 @@ class DocumentResult:
     statistics, relations: the figures it states and their relations; findings: by line and column.
     lines: its source lines (``line`` to ``end_line``), when the run keeps them (the HTML report shows them).
     pages: for a PDF, the line of the file on which each page starts (findings count lines per page).
+    truncated: the line where the text stops mid-sentence (an excerpt, a page saved half-loaded), or None when
+        it is whole; a cut text is told so once, as a notice, and is not held to a whole report's parts.
     """
 
     path: str
@@ -178,6 +180,7 @@ class DocumentResult:
     findings: tuple[Finding, ...] = ()
     lines: tuple[str, ...] | None = None
     pages: tuple[int, ...] = ()
+    truncated: int | None = None
 
     @property
     def passed(self) -> bool:

@@ -13,11 +13,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from checks.frames import Frames
+from crawler import domain
 from validators.errors import FrameContractError
 from validators.plan import Planned
 from validators.records import ExpectationResult
 
-KINDS = ["report", "article", "other"]
+KINDS = list(domain.KINDS)
 STATISTIC_KINDS = ["rate", "growth", "fulfilment", "percent", "count", "approx-count"]
 RELATIONS = ["part", "parts-sum", "share"]
 # What a report shows of a failed row when its check names no columns of its own.
@@ -56,6 +57,7 @@ CONTRACT: dict[str, dict[str, pa.Column]] = {
         "meeting_day": pa.Column("float64", nullable=True),
         "term_start": pa.Column("float64", nullable=True),
         "term_end": pa.Column("float64", nullable=True),
+        "truncated": pa.Column(bool),
     },
     "lines": {**_offsets(), "text": pa.Column(object)},
     "notes": {"doc": pa.Column("int64", pa.Check.ge(0)), "kind": _kind(), "rule": pa.Column(object),
