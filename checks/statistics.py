@@ -106,57 +106,132 @@ def _window(text: str, first: Statistic, last: Statistic) -> str:
     return f"{text[start:first.end + EXCERPT_AROUND]}…{text[last.offset - EXCERPT_AROUND:end]}"
 
 
+# Parts that name a range of their whole (18岁以上, 未满一年) contain the parts that follow: no sum of siblings.
+RANGE_LABEL = re.compile(r"以上|以下|以内|及以上|未满|不满(?!意)|不足|周岁|岁")
+# Ratings of the cases closed (满意/基本满意/不满意) are a breakdown of another part, summed on their own.
+RATING_LABEL = re.compile(r"满意|好评|差评|一般$")
+# What a count must be introduced with to be the whole of shares stated in later sentences.
+STATED_WHOLE = re.compile(r"共|总|合计|累计|全年|立案|收到|受理|办理|交办|提出")
+
+
 def relations(document: Document, found: tuple[Statistic, ...]) -> tuple[PartWhole, ...]:
     """The part/whole relations ``document`` states: 共…其中… wholes and parts, and shares of a whole.
 
-    Linear in the text: counts are found by position (bisect), never by scanning them all per sentence.
+    Parts are summed only when they are siblings of one whole: counts of its measure word listed after
+    其中, outside the parentheses that break one of them down, not under a part that names a range (18岁以上
+    contains 登记选民), and ratings (满意/基本满意/不满意) apart from the other parts. A share stated after a
+    count whose sentence gives no whole is checked against the whole an earlier sentence of the paragraph
+    gives, when one is introduced as a total (共收到…, 立案…). Linear in the text: counts are found by
+    position (bisect), never by scanning them all per sentence.
     """
     text = document.text
     result: list[PartWhole] = []
     counts = [statistic for statistic in found if statistic.kind in ("count", "approx-count")]
     offsets = [count.offset for count in counts]
+    shared: set[int] = set()
+    previous: tuple[int, str] | None = None  # the sentence before, for a 其中 that opens one
     for start, sentence in _sentences(text):
-        among = sentence.find("其中")
-        if among < 0:
-            continue
-        pivot = start + among
         end = start + len(sentence)
-        first, middle, last = (bisect_left(offsets, start), bisect_left(offsets, pivot), bisect_left(offsets, end))
-        before = counts[first:middle]
-        if not before:
-            continue
-        head = sentence[:among]
-        marks = list(WHOLE_MARK.finditer(head))
-        mark = marks[-1] if marks else None
-        if mark is not None:
-            listed = [c for c in before if c.offset >= start + mark.start()]
-            unit = listed[0].unit if listed else before[-1].unit
-            wholes = [c for c in listed if c.unit == unit] or [before[-1]]
-        else:
-            wholes = [before[-1]]
-            unit = wholes[0].unit
-        if any(c.kind == "approx-count" for c in wholes):
-            continue
-        whole = sum(c.value for c in wholes)
-        parts = _parts_after(text, pivot, unit, counts[middle:last])
-        if not parts:
-            continue
-        exact = [p for p in parts if p.kind == "count"]
-        for part in exact:
-            result.append(PartWhole("part", part.value, whole, None, unit, part.offset, part.end,
-                                    _window(text, wholes[0], part)))
-            share = SHARE_AFTER.match(text, part.end)
-            if share and whole:
-                result.append(
-                    PartWhole("share", part.value, whole, float(share["value"]), unit,
-                              part.offset, part.end + share.end() - share.start(), text[part.offset:share.end()])
-                )
-        if len(parts) > 1 and len(exact) == len(parts):
-            result.append(
-                PartWhole("parts-sum", sum(p.value for p in parts), whole, None, unit, wholes[0].offset,
-                          parts[-1].end, _window(text, wholes[0], parts[-1]))
-            )
+        first, last = bisect_left(offsets, start), bisect_left(offsets, end)
+        among = sentence.find("其中")
+        if among >= 0:
+            pivot = start + among
+            middle = bisect_left(offsets, pivot)
+            before = counts[first:middle]
+            if not before and previous is not None and sentence[:among].strip(" ,，:：") == "":
+                # 其中 opening a sentence breaks down the last count of the sentence before (立案71件。其中…).
+                previous_start, previous_sentence = previous
+                before = counts[bisect_left(offsets, previous_start):first][-1:]
+            if before:
+                result.extend(_breakdown(text, sentence, start, among, before, counts[middle:last], shared))
+        previous = (start, sentence)
+        result.extend(_shares_of_an_earlier_whole(text, counts, offsets, start, first, last, shared))
     return tuple(result)
+
+
+def _breakdown(text: str, sentence: str, start: int, among: int, before: list[Statistic], following: list[Statistic],
+               shared: set[int]) -> list[PartWhole]:
+    """The relations of one 其中 list: each part within the whole, its stated share, and the siblings' sum."""
+    pivot = start + among
+    head = sentence[:among]
+    marks = list(WHOLE_MARK.finditer(head))
+    mark = marks[-1] if marks else None
+    if mark is not None:
+        listed = [c for c in before if c.offset >= start + mark.start()]
+        unit = listed[0].unit if listed else before[-1].unit
+        wholes = [c for c in listed if c.unit == unit] or [before[-1]]
+    else:
+        wholes = [before[-1]]
+        unit = wholes[0].unit
+    if any(c.kind == "approx-count" for c in wholes):
+        return []
+    whole = sum(c.value for c in wholes)
+    parts = _parts_after(text, pivot, unit, following)
+    if not parts:
+        return []
+    found = []
+    exact = [p for p in parts if p.kind == "count"]
+    for part in exact:
+        found.append(PartWhole("part", part.value, whole, None, unit, part.offset, part.end,
+                               _window(text, wholes[0], part)))
+        share = SHARE_AFTER.match(text, part.end)
+        if share and whole:
+            shared.add(part.offset)
+            found.append(PartWhole("share", part.value, whole, float(share["value"]), unit,
+                                   part.offset, part.end + share.end() - share.start(), text[part.offset:share.end()]))
+    if len(exact) < len(parts):
+        return found
+    siblings = _siblings(text, pivot, parts)
+    for group in siblings:
+        if len(group) > 1:
+            found.append(PartWhole("parts-sum", sum(p.value for p in group), whole, None, unit, wholes[0].offset,
+                                   group[-1].end, _window(text, wholes[0], group[-1])))
+    return found
+
+
+def _siblings(text: str, pivot: int, parts: list[Statistic]) -> list[list[Statistic]]:
+    """The groups of ``parts`` that are siblings of one whole (see ``relations``): none under a range."""
+    labels, position, outside = [], pivot, []
+    for part in parts:
+        labels.append(text[position:part.offset])
+        outside.append(_depth(text, pivot, part.offset) == 0)
+        position = part.end
+    if any(RANGE_LABEL.search(label) for label, out in zip(labels, outside, strict=True) if out):
+        return []
+    ratings = [p for p, label, out in zip(parts, labels, outside, strict=True) if out and RATING_LABEL.search(label)]
+    others = [p for p, label, out in zip(parts, labels, outside, strict=True) if out and not RATING_LABEL.search(label)]
+    return [others, ratings]
+
+
+def _depth(text: str, start: int, end: int) -> int:
+    """How many parentheses opened between ``start`` and ``end`` are still open at ``end``."""
+    between = text[start:end]
+    return max(between.count("（") + between.count("(") - between.count("）") - between.count(")"), 0)
+
+
+def _shares_of_an_earlier_whole(text: str, counts: list[Statistic], offsets: list[int], start: int, first: int,
+                                last: int, shared: set[int]) -> list[PartWhole]:
+    """Shares stated after a count of this sentence (20件，占29.8%) that no 其中 whole covered, checked against
+    the last total the paragraph introduced before it (共收到…77件，立案71件 → 71)."""
+    found = []
+    paragraph = bisect_left(offsets, text.rfind("\n", 0, start) + 1)
+    for index in range(first, last):
+        part = counts[index]
+        if part.offset in shared or part.kind != "count":
+            continue
+        share = SHARE_AFTER.match(text, part.end)
+        if not share:
+            continue
+        wholes = [c for c in counts[paragraph:index]
+                  if c.unit == part.unit and c.kind == "count" and c.value > part.value
+                  and STATED_WHOLE.search(_clause_before(text, c.offset, 16))
+                  and not SHARE_AFTER.match(text, c.end)]  # a count with a share of its own is a part
+        if not wholes:
+            continue
+        whole = wholes[-1]
+        found.append(PartWhole("share", part.value, whole.value, float(share["value"]), part.unit, part.offset,
+                               part.end + share.end() - share.start(), text[part.offset:share.end()]))
+    return found
 
 
 def _parts_after(text: str, pivot: int, unit: str, following: list[Statistic]) -> list[Statistic]:

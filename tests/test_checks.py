@@ -121,3 +121,36 @@ def test_reports_of_different_streets_are_not_near_copies_but_a_reused_template_
 
 def test_a_malformed_chinese_numeral_is_no_figure_rather_than_a_crash():
     assert [] == [s for s in statistics(document("满意度达百分之二十六二十六。")) if s.unit == "%"]
+
+
+def _relations(body: str) -> list[tuple[str, float, float, float | None]]:
+    [document] = documents_from_source(source_from_text("r.txt", "人大紫阳街道工委2022年工作报告\n" + body + "\n"))
+    return [(r.relation, r.part, r.whole, r.stated) for r in relations(document, statistics(document))]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # Siblings after 其中 are summed.
+    ("共接待选民30人次，其中来访12人次、来电10人次。", [("part", 12, 30, None), ("part", 10, 30, None),
+                                            ("parts-sum", 22, 30, None)]),
+    # A part naming a range holds the parts after it: no sum.
+    ("辖区共有居民5000人，其中年满18周岁的4000人，已登记选民3500人。", [("part", 4000, 5000, None),
+                                                  ("part", 3500, 5000, None)]),
+    # Ratings of the closed cases are summed apart from the other parts.
+    ("共受理来信100件，其中办结70件、转办20件、满意60件、基本满意8件、不满意2件。",
+     [("part", 70, 100, None), ("part", 20, 100, None), ("part", 60, 100, None), ("part", 8, 100, None),
+      ("part", 2, 100, None), ("parts-sum", 90, 100, None), ("parts-sum", 70, 100, None)]),
+    # The parentheses break one part down; they are not its siblings.
+    ("共登记选民900人，其中本辖区800人，外来人员100人（务工60人，经商40人）。",
+     [("part", 800, 900, None), ("part", 100, 900, None), ("part", 60, 900, None), ("part", 40, 900, None),
+      ("parts-sum", 900, 900, None)]),
+    # 其中 opening a sentence breaks down the last count of the sentence before.
+    ("全年收到建议50件。其中交通类12件，教育类8件。", [("part", 12, 50, None), ("part", 8, 50, None),
+                                        ("parts-sum", 20, 50, None)]),
+    # A share stated after a count is checked against the total an earlier sentence gives.
+    ("全年共收到建议40件。已办结的30件，占75%；正在办理的10件，占25%。",
+     [("share", 30, 40, 75.0), ("share", 10, 40, 25.0)]),
+    # A count with a share of its own is a part, not the whole of the next share.
+    ("一类信件共50件，占总量的25%；二类信件共40件，占总量的20%。", []),
+])
+def test_parts_are_summed_only_when_they_are_siblings_of_one_whole(body, expected):
+    assert expected == _relations(body)

@@ -1,0 +1,72 @@
+"""Page chrome is told by its shape and vocabulary, as blocks; a sentence that mentions 打印 is text."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.chrome import DATELINE, blocks, classify, line_kind
+from crawler.files import source_from_text
+from crawler.normalize import documents_from_source
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("打印本页 关闭窗口", "toolbar"),
+    ("【字号：大 中 小】【打印】【关闭】", "toolbar"),
+    ("发布日期：2024-03-01 09:12  浏览次数：", "toolbar"),
+    ("首页 > 人大工作 > 代表风采", "breadcrumb"),
+    ("您所在的位置：首页 > 新闻中心", "breadcrumb"),
+    ("分享到：微信 微博 QQ空间", "share"),
+    ("设为首页 | 加入收藏 | 联系我们", "nav"),
+    ("某某区人大网 首页", "nav"),
+    ("主办单位：某某区人大常委会办公室 技术支持：某某公司", "footer"),
+    ("版权所有 © 2024 某某区人民代表大会常务委员会", "footer"),
+    ("责任编辑：王某", "footer"),
+    ("上一篇：某某街道召开代表座谈会", "related"),
+    ("相关阅读", "related"),
+    ("第03版：要闻", "epaper"),
+    ("图为代表们在社区察看路面", "caption"),
+    ("以下是小编为大家收集的工作报告范文，仅供参考", "docsite"),
+    ("索引号 000014348/2024-00012  发布机构 区政府办", "meta"),
+    ("|||| |", "table"),
+    ("来源：某某日报", DATELINE),
+    ("时间：2024-03-01  作者：李某", DATELINE),
+    # Text that merely mentions chrome words is text.
+    ("代表们打印了学习材料，下载了履职手册。", None),
+    ("会议关闭了旧的议事通道，开通了网上平台。", None),
+    ("首页是代表之家的介绍，第二页是活动安排。", None),
+    ("二、存在不足", None),
+    ("人大紫阳街道工委2022年工作报告", None),
+])
+def test_a_line_is_chrome_only_when_all_its_words_are(line, kind):
+    assert kind == line_kind(line)
+
+
+def test_a_toolbar_written_one_word_a_line_is_one_block_and_the_title_after_it_is_text():
+    lines = ["下载", "打印", "收藏", "【字号：", "大", "中", "小", "】", "某某区2024年政府工作报告", "各位代表："]
+    assert [(0, 7, "toolbar")] == blocks(classify(lines))
+
+
+def test_a_breadcrumb_split_at_its_separators_and_the_foot_of_a_page_are_blocks():
+    lines = ["首页", ">", "信息公开", ">", "工作报告", "某某街道人大工委2023年工作报告", "一、主要工作", "正文一句。",
+             "上一条：某某活动", "下一条：另一个活动", "与我们联系", "电话：0000-0000000"]
+    assert [(0, 4, "breadcrumb"), (8, 11, "related")] == blocks(classify(lines))
+
+
+def test_headline_links_closing_a_page_are_related_links():
+    lines = ["某某街道代表接待日", "代表们认真听取群众意见。", "某某区召开经济工作会议", "某某路改造工程全面完工"]
+    assert [(2, 3, "related")] == blocks(classify(lines))
+
+
+def test_chrome_is_kept_out_of_the_text_reported_once_a_block_and_the_headline_found_after_it():
+    text = "打印\n关闭\n\n某某街道人大工委2023年工作报告\n\n来源：某某日报\n正文一句。\n责任编辑：王某\n"
+    [document] = documents_from_source(source_from_text("page.txt", text))
+    notes = [(note.kind, note.line, note.end_line) for note in document.notes]
+    assert ("某某街道人大工委2023年工作报告", [("toolbar", 1, 2), ("footer", 8, 8)]) == (document.title, notes)
+    assert "打印" not in document.text and "来源：某某日报".replace("：", ":") in document.text
+
+
+def test_a_body_line_is_never_joined_to_a_dateline_above_it():
+    text = "某某街道人大工委开展代表活动\n发布时间：2024-03-01  来源：某某网  发布单位：某某街道\n" \
+           "近日，某某街道人大工委组织辖区各级人大代表开展集中视察活动，察看了老旧小区改造项目\n的进展情况。\n"
+    [document] = documents_from_source(source_from_text("page.txt", text))
+    assert "组织辖区各级人大代表开展集中视察活动" in document.text
