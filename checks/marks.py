@@ -38,6 +38,37 @@ class PatternMarker:
         return PatternMarker, (self.pattern, self.kind)
 
 
+class RepeatedLines:
+    """Marks a paragraph that repeats an earlier one word for word (a page's header and its article's header
+    both saved): the copy, from its first character to its last. Short lines (headings, salutations) repeat
+    in good texts and are left alone."""
+
+    MIN_LENGTH = 10
+
+    def __call__(self, document: Document) -> list[Mark]:
+        seen: set[str] = set()
+        marks = []
+        offset = 0
+        for line in document.text.split("\n"):
+            key = line.strip()
+            if len(key) >= self.MIN_LENGTH:
+                if key in seen:
+                    marks.append(Mark("repeated", offset, offset + len(line), line))
+                seen.add(key)
+            offset += len(line) + 1
+        return marks
+
+
+class Markers:
+    """The marks of several markers of one rule, in text order."""
+
+    def __init__(self, *markers: Marker) -> None:
+        self.markers = markers
+
+    def __call__(self, document: Document) -> list[Mark]:
+        return sorted((mark for marker in self.markers for mark in marker(document)), key=lambda mark: mark.offset)
+
+
 placeholders = PatternMarker(PLACEHOLDER)
-artifacts = PatternMarker(ARTIFACT)
+artifacts = Markers(PatternMarker(ARTIFACT), RepeatedLines())
 doubled_streets = PatternMarker(DOUBLED_STREET, "doubled")

@@ -13,30 +13,58 @@ from crawler.domain import STREETS
 
 # Each pattern opens with a lookahead of the characters its alternatives can start with: Python's re
 # then skips most positions at once instead of trying every alternative there (ten times faster).
+_HAN = "\u4e00-\u9fff"
+# The words a blanked name or figure stands before: a place, a body, a person, a measure.
+_SLOT_AFTER = (r"街道|社区|村|镇|乡|区|县|市|省|条|起|人次|人|名|位|件|次|个|项|万元|亿元|元|年|月|日|户|家|场|期|批"
+               r"|篇|所|处|%|岁|届|号")
+# Measure words that never stand right after these words without a figure between (共件, 第次会议, 已办结件).
+_EMPTY_SLOT = (r"(?:第|共|共计|合计|累计|总计|已办结|办结|受理|收到|提出|提交|走访|慰问|参加|出席)"
+               r"(?=(?:件|次|名|位|场|项|篇|条|户|期|批|个|届|人次)(?![数序别性次]))"
+               r"|(?<=代表|选民|群众|居民)(?=人次(?!同比|较|比|为|达|超|增|减|共|累计|逐年|数))")
+
 PLACEHOLDER = re.compile(
-    r"(?=[*Xx×某_○□12])(?:"
+    rf"(?=[*Xx×某_○□12…第共合累总已办受收提走慰参出{_HAN}])(?:"
     r"(?P<stars>\*+)"
     r"|(?P<x_date>(?<![A-Za-z])[Xx×]{1,2}\s*[月日号](?:\s*[Xx×]{1,2}\s*[日号])?)"
-    r"|(?P<x_year>(?<![A-Za-z])(?:19|20)?[Xx×]{2}\s*年)"
+    r"|(?P<x_year>(?<![A-Za-z])(?:19|20)?[Xx×]{2,4}\s*年)"
     r"|(?P<xx>(?<![A-Za-z])[Xx]{2,}(?![A-Za-z]))"
     r"|(?P<times>(?<![\d.])×{2,}(?![\d.]))"
     r"|(?P<mou>某某)"
-    r"|(?P<blank>_{3,}|[○□]{2,})"
+    r"|(?P<blank>_{2,}|[○□]{2,})"
+    # A single X or × for a name or a figure: before a place or a measure word, or alone between words
+    # (X街道, 问题X条, ×起); never X光, X射线, 3×4 or a Latin word.
+    rf"|(?P<single_x>(?<![A-Za-z\d.×])[Xx×](?=(?:{_SLOT_AFTER}))|(?<=[{_HAN}])[Xx](?=[,.;:、)）]|$))"
+    # An ellipsis for a blanked name: 本次……街道, 《……方案》, 书记……同志; never ……等 in a list.
+    rf"|(?P<ellipsis>(?<=《)…{{2}}|…{{2}}(?=街道|社区|村|镇|乡|区|县|市|人大|同志|委员会|工委|党委|党工委|方案|单位"
+    r"|书记|主任|代表|名|人|位|次|》))"
+    rf"|(?P<empty_slot>{_EMPTY_SLOT})"
     r")"
 )
 
 ARTIFACT = re.compile(
-    r"(?=[#锟烫屯\ufffd鈥銆锛&<第\-\d\sEC本豆道原百金人文免扫\[【返上下字?(])(?:"
+    r"(?=[#锟烫屯\ufffd鈥銆锛&<第\-\d\sEC本豆道原百金人文免扫\[【返上下字?(,;。'\u4e00-\u9fff])(?:"
     r"(?P<marker>##[A-Za-z]+##)"
     r"|(?P<mojibake>锟斤拷|烫烫烫|屯屯屯|\ufffd|鈥[溿渀攢]|銆[傘愪]|锛[屾堝])"
     r"|(?P<entity>&(?:nbsp|lt|gt|amp|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|#\d{2,6}|#x[0-9A-Fa-f]{2,5});)"
     r"|(?P<tag></?(?:p|br|div|span|font|a|img|table|tbody|tr|td|th|strong|b|i|u|em|script|style|o:p|st1:\w+)\b[^<>]{0,200}>)"
-    r"|(?P<footer>第\s*\d+\s*页\s*[/,]?\s*共\s*\d+\s*页|^\s*-\s*\d+\s*-\s*$|^\s*\d+\s*/\s*\d+\s*$)"
+    r"|(?P<footer>第\s*\d+\s*页\s*[/,]?\s*共\s*\d+\s*页|^\s*-\s*\d+\s*-\s*$|^\s*\d+\s*/\s*\d+\s*$"
+    r"|^\s*(?:Page|page|PAGE)\s*\d+\s*$|^\s*第\s*\d+\s*页\s*$)"
     r"|(?P<watermark>Evaluation Warning|Created (?:with|by) \w+|本文档由.{1,20}?(?:转换|生成|提供)|"
     r"豆丁网|道客巴巴|原创力文档|百度文库|金锄头文库|人人文库|文档下载|免费下载)"
     r"|(?P<chrome>扫一扫在手机打开当前页|\[图片\]|\[打印(?:本页)?\]|\[关闭(?:窗口)?\]|【打印】|【关闭】|"
-    r"返回顶部|上一篇[:：]|下一篇[:：]|字号\s*:?\s*大\s*中\s*小)"
-    r"|(?P<damage>(?<=[\u4e00-\u9fff])\?(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\))"
+    r"返回顶部|上一篇[:：]|下一篇[:：]|字号\s*:?\s*大\s*中\s*小"
+    # Editorial credits run into the last line of a text: 供稿:王某 审核:李某 校对:…
+    r"|(?:供稿|审核|校对|责任编辑|责编)\s*[:：]\s*\S{1,10}(?:\s+(?:供稿|审核|校对|发布|编辑)\s*[:：]\s*\S{1,10})+"
+    r"|\s\|\s*$)"
+    # Characters a copy lost: ? for a glyph (an ASCII ?; a question mark is full-width in Chinese text),
+    # pinyin glossed after a character, punctuation doubled, quotation marks mangled into '…“, 年/月 lost from
+    # a date (20201229日), the brackets of a document number (政办函202135号), a figure split from its label.
+    rf"|(?P<damage>(?<=[{_HAN}])\?(?=[{_HAN}])|\?{{2,}}|^\?(?=[{_HAN}])|(?<=[,;.，。、；])\?(?=[{_HAN}])"
+    rf"|(?<=[{_HAN}])\?(?=[,;:.，。、；：])|(?<=[{_HAN}])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))"
+    r"|(?P<punctuation>[,，][,，;；。]|[;；][,，]|。[,，]|'(?=[\u4e00-\u9fff]{1,12}“))"
+    r"|(?P<glyph>(?<![\d年.])(?:19|20)\d{2}(?:0[1-9]|1[0-2]|[1-9])\d{1,2}日(?=在|召开|举行|$)"
+    rf"|(?<=[{_HAN}][发函字办通])(?:19|20)\d{{2}}\d{{1,3}}号|^\s*\d+(?:\.\d+)?\s*$|^\s*[。，、；：]\s*$"
+    rf"|^[{_HAN}]{{2,16}}?(?:人民政府|人大常委会|常委会)?(?:省长|市长|区长|县长|镇长|乡长)\s*$)"
     r")"
 )
 

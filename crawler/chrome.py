@@ -75,7 +75,10 @@ PHRASES = {
     "related": re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上一页|下一页|相关阅读|相关报道|相关新闻|相关链接|相关文章|延伸阅读"
                           r"|推荐阅读)\s*[:：]"),
     "caption": re.compile(r"^(?:图为|图片为|图[:：]|图\s*\d+\s*[:：、 ]|圖\s*\d+|（图）$|\(图\)$|资料图|图片来源|摄影\s*[:：])"
-                          r"|^!\[[^\]]*\]\([^)]*\)"),
+                          r"|^!\[[^\]]*\]\([^)]*\)"
+                          # A photo's caption of an official at work: 省长某某作政府工作报告, 主任某某出席会议.
+                          r"|^[\u4e00-\u9fff]{0,8}(?:省长|市长|区长|县长|镇长|主任|书记|委员长)[\u4e00-\u9fff]{2,3}"
+                          r"(?:作|出席|主持|参加|发表|看望|调研|视察)[\u4e00-\u9fff]{1,14}$"),
     "table": re.compile(r"^[\s|｜+\-=_]*\|[\s|｜+\-=_]*$"),
 }
 _MAX_CHROME_LINE = 80  # a longer line is text, whatever words it holds
@@ -248,17 +251,18 @@ def _headline(text: str) -> bool:
 
 
 def blocks(kinds: Sequence[str | None]) -> list[tuple[int, int, str]]:
-    """The runs of chrome among ``kinds``: (first index, last index, the run's most frequent kind)."""
+    """The runs of one kind of chrome among ``kinds``: (first index, last index, kind); a share bar right
+    under a toolbar is a block of its own, as a reader tells them apart."""
     found = []
     index = 0
     while index < len(kinds):
-        if kinds[index] in (None, DATELINE):
+        kind = kinds[index]
+        if kind in (None, DATELINE):
             index += 1
             continue
         start = index
-        while index + 1 < len(kinds) and kinds[index + 1] not in (None, DATELINE):
+        while index + 1 < len(kinds) and kinds[index + 1] == kind:
             index += 1
-        kind = Counter(kinds[start : index + 1]).most_common(1)[0][0]
         found.append((start, index, kind))
         index += 1
     return found

@@ -117,17 +117,27 @@ def paragraphs_of(raw_lines: Sequence[Sequence[Piece]]) -> list[Paragraph]:
     return paragraphs
 
 
+# Lines that stand alone whatever comes before them: a speaker's line (…人民政府区长 李某), a figure alone
+# (a page number, a subscript split off its word).
+STANDS_ALONE = re.compile(
+    r"^[\u4e00-\u9fff]{2,16}?(?:人民政府|人大常委会|常委会|人民代表大会)?(?:省长|市长|区长|县长|镇长|乡长|主任|书记)"
+    r"(?:\s+[\u4e00-\u9fff]{2,4})?$|^\d+(?:\.\d+)?$|^[。，、；：]$"
+)
+# A headline has a space between its halves (改革发展 推进共治); a line cut from a paragraph does not.
+HEADLINE_SPACE = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]")
+
+
 def _is_cut(text: str) -> bool:
-    """Whether a paragraph so far looks cut: long, not ended like a sentence, not a heading, not page chrome
-    or a dateline (a body joined to one would be lost with it)."""
+    """Whether a paragraph so far looks cut: long, not ended like a sentence, not a heading, not a headline,
+    not page chrome or a dateline (a body joined to one would be lost with it)."""
     return (len(text) >= CUT_MIN_LENGTH and not text.endswith(SENTENCE_END) and not HEADING_START.match(text)
-            and chrome.line_kind(text) is None)
+            and not HEADLINE_SPACE.search(text) and not STANDS_ALONE.match(text) and chrome.line_kind(text) is None)
 
 
 def _starts_block(line: str) -> bool:
     return bool(
         HEADING_START.match(line) or committees.report_title(line) or chrome.line_kind(line) is not None
-        or _is_toc_heading(line)
+        or _is_toc_heading(line) or STANDS_ALONE.match(line)
     )
 
 

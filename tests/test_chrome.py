@@ -49,7 +49,7 @@ def test_a_toolbar_written_one_word_a_line_is_one_block_and_the_title_after_it_i
 def test_a_breadcrumb_split_at_its_separators_and_the_foot_of_a_page_are_blocks():
     lines = ["首页", ">", "信息公开", ">", "工作报告", "某某街道人大工委2023年工作报告", "一、主要工作", "正文一句。",
              "上一条：某某活动", "下一条：另一个活动", "与我们联系", "电话：0000-0000000"]
-    assert [(0, 4, "breadcrumb"), (8, 11, "related")] == blocks(classify(lines))
+    assert [(0, 4, "breadcrumb"), (8, 9, "related"), (10, 11, "footer")] == blocks(classify(lines))
 
 
 def test_headline_links_closing_a_page_are_related_links():

@@ -124,11 +124,18 @@ def text_checks(rule_id: str, noted: bool = False) -> Callable[[Bounds], tuple[C
 
 PLACEHOLDER_KINDS = {
     "stars": "星号占位", "x_date": "日期占位", "x_year": "年份占位", "xx": "XX 占位",
-    "times": "×× 占位", "mou": "“某某”占位", "blank": "空白占位",
+    "times": "×× 占位", "mou": "“某某”占位", "blank": "空白占位", "single_x": "X 占位",
+    "ellipsis": "省略号占位", "empty_slot": "数字空缺",
 }
 ARTIFACT_KINDS = {
     "marker": "付费墙标记", "mojibake": "乱码", "entity": "HTML 实体", "tag": "HTML 标签",
     "footer": "页码页脚", "watermark": "转换器水印", "chrome": "网页界面文字", "damage": "镜像站损坏字符",
+    "punctuation": "标点损坏", "glyph": "字符缺失",
+    # The blocks of page chrome normalization takes out of the text (crawler.chrome).
+    "toolbar": "网页工具栏", "breadcrumb": "网页导航路径", "nav": "网站导航", "footer-block": "网页页脚",
+    "share": "分享按钮", "related": "相关链接", "epaper": "电子报导航", "docsite": "文档网站包装",
+    "archive": "网页存档标记", "meta": "信息公开表头", "caption": "图片说明", "table": "表格残留",
+    "widget": "网页小部件",
 }
 
 

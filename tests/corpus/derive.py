@@ -144,9 +144,9 @@ CONSEQUENCES = {
 SEED_LABELS = {
     "wuchang-2022-street-reports-volume.txt": [("committee-name", 38), ("artifact", 40), ("artifact", 464)],
     "wcrd-2018-ziyang-report.txt": [("artifact", 1), ("artifact", 3), ("stat-part-whole", 63)],
-    # The article was saved with the provincial site's head (login bar and breadcrumb, one block), its
-    # toolbar on the source line, and the editor footer.
-    "hppc-2024-xujiapeng-article.txt": [("artifact", 1), ("artifact", 7), ("artifact", 43)],
+    # The article was saved with the provincial site's login bar, breadcrumb, toolbar on the source line,
+    # and editor footer.
+    "hppc-2024-xujiapeng-article.txt": [("artifact", 1), ("artifact", 3), ("artifact", 7), ("artifact", 43)],
 }
 
 
