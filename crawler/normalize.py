@@ -22,7 +22,8 @@ from crawler.files import source_from_text
 from crawler.records import Document, Note, Page, SourceMap, SourceText
 
 # Full-width ASCII to half-width, and every space variant to a plain space: one character for one.
-FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# The full-width question mark stays: an ASCII ? between Chinese characters is a glyph a copy lost.
+FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if code != 0xFF1F}
 FOLD.update({0x3000: 0x20, 0xA0: 0x20, 0xFEFF: 0x20, 0x200B: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x9: 0x20})
 _FOLDABLE = re.compile("[" + re.escape("".join(map(chr, FOLD))) + "]+")
 

@@ -171,3 +171,19 @@ def test_the_engines_judge_alike_whether_pandera_runs_in_a_forked_child_or_besid
 def test_a_meeting_is_judged_only_against_the_terms_of_the_congress_it_names(meeting, expected):
     text = REPORT.format(work="正文。", plans="正文。").replace("\n", f"\n{meeting}\n", 1)
     assert expected == [rule for rule, *_ in findings(text)]
+
+
+@pytest.mark.parametrize(("work", "expected"), [
+    ("中科武大?智谷建成投用。", [("artifact", 3, 5, "?")]),
+    ("这项工作有没有成效？群众说了算。", []),
+    ("全年受理来信共件，召开第次会议，组织代表人次。", [("placeholder", 3, 7, "共件"), ("placeholder", 3, 12, "第次"),
+                                       ("placeholder", 3, 19, "代表人次")]),
+    ("共有代表32名，第三次会议召开，接待人次同比增长。", []),
+    ("收集问题X条，已完成X条，X街道参与。", [("placeholder", 3, 5, "X"), ("placeholder", 3, 11, "X"), ("placeholder", 3, 14, "X")]),
+    ("开展X光检查，拍摄X射线片，摆出3×4方阵。", []),
+    ("在本次……街道选举中，制定《……实施方案》。", [("placeholder", 3, 4, "……"), ("placeholder", 3, 15, "……")]),
+    ("学习宣传、调研视察……等工作有序开展。", []),
+    ("围绕'十四五“规划开展监督,,取得成效。", [("artifact", 3, 3, "'"), ("artifact", 3, 14, ",,")]),
+])
+def test_template_leftovers_and_copy_damage_are_caught_and_their_look_alikes_are_not(work, expected):
+    assert expected == findings(REPORT.format(work=work, plans="继续努力。"))
