@@ -13,7 +13,7 @@ from typing import Any
 class Heading:
     """A numbered heading of a document.
 
-    level: 1 for ``一、…``, 2 for ``（一）…``.
+    level: 0 for a part above the numbering (``第二部分``, ``附件1``), 1 for ``一、…``, 2 for ``（一）…``.
     ordinal: the number it carries (``三、`` → 3).
     section: ``work``, ``shortcomings``, ``plans`` for a level-1 heading of the three parts, else ``other``.
     year: a year the heading names (``三、2023年工作思路`` → 2023), or None.

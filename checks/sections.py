@@ -16,6 +16,10 @@ from crawler.records import Document
 
 LEVEL1 = re.compile(r"^(?P<ordinal>[一二三四五六七八九十]{1,3})\s*[、.]\s*(?P<text>[^。\n]{1,60})")
 LEVEL2 = re.compile(r"^\(\s*(?P<ordinal>[一二三四五六七八九十]{1,3})\s*\)\s*(?P<text>[^。\n]{1,60})")
+# A level-2 heading whose opening bracket extraction left on the line above: "(" then "三)加强学习".
+LEVEL2_CUT = re.compile(r"^(?P<ordinal>[一二三四五六七八九十]{1,3})\s*\)\s*(?P<text>[^。\n]{1,60})")
+# A part above the numbered headings (第二部分, 附件1): the numbering starts again under it.
+PART = re.compile(r"^(?:第[一二三四五六七八九十]+部分|附件\s*[\d一二三四五六七八九十]*)(?:[\s:：、].*)?$")
 PART_HEADING = re.compile(r"^(?:(?:19|20)\d{2}\s*年)?[^,。;:\n]{0,12}$")
 SHORTCOMINGS = re.compile(r"不足|问题|差距|短板|薄弱|困难")
 PLANS = re.compile(r"思路|打算|计划|安排|展望|下一步|下步|明年|今后|目标任务|工作重点|重点工作|工作设想")
@@ -42,11 +46,18 @@ def headings(document: Document) -> tuple[Heading, ...]:
     """The numbered headings of ``document`` (and unnumbered part headings), in order."""
     found: list[Heading] = []
     offset = 0
+    before = ""
     for line in document.text.split("\n"):
+        if PART.match(line) and len(line) <= 40:
+            found.append(Heading(level=0, ordinal=0, section="other", year=None, offset=offset,
+                                 end=offset + len(line), text=line))
+            offset += len(line) + 1
+            before = line
+            continue
         match = LEVEL1.match(line)
         level = 1
         if not match:
-            match = LEVEL2.match(line)
+            match = LEVEL2.match(line) or (LEVEL2_CUT.match(line) if before.strip() == "(" else None)
             level = 2
         if match:
             heading_text = match.group(0)
@@ -57,6 +68,7 @@ def headings(document: Document) -> tuple[Heading, ...]:
             heading_text, ordinal, level = line, 0, 1
         else:
             offset += len(line) + 1
+            before = line
             continue
         year_match = HEADING_YEAR.search(heading_text)
         heading_year = int(year_match[1]) if year_match else None
@@ -73,6 +85,7 @@ def headings(document: Document) -> tuple[Heading, ...]:
             )
         )
         offset += len(line) + 1
+        before = line
     return tuple(found)
 
 
@@ -103,10 +116,13 @@ def expected_year(heading: Heading, year: int | None) -> int | None:
 
 
 def expected_ordinals(found: tuple[Heading, ...]) -> list[int]:
-    """The ordinal each heading should carry: one more than the previous of its level, from 1 under a new parent."""
+    """The ordinal each heading should carry: one more than the previous of its level, from 1 under a new parent
+    (a 一、 under a new 第二部分 or 附件, a （一） under a new 一、)."""
     expected = []
     last = {1: 0, 2: 0}
     for heading in found:
+        if heading.level == 0:
+            last = {1: 0, 2: 0}
         if heading.ordinal == 0:
             expected.append(0)
             continue

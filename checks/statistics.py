@@ -22,6 +22,15 @@ PERCENT = re.compile(
 )
 UNITS = "人次|名|位|个|人|件|条|次|场|篇|户|家|项|期|批|所|处|座|栋|份|封"
 COUNT = re.compile(rf"(?=\d)(?<![\d.])(?P<value>\d+)\s*(?P<approx>余|多)?\s*(?P<unit>{UNITS})(?!(?:月|日|年|号))")
+# A count in Chinese numerals (十二次, 二十五名): two characters or more, or one above 一, never an ordinal
+# (第三次), a frequency (每两次, 再一次), a vague number (几名, 数十件) or a slogan (四个意识, 两个维护: no 个).
+CHINESE_COUNT = re.compile(
+    r"(?<![第每再这那哪某同单上下前后几数多第零〇一二两三四五六七八九十百千万])"
+    r"(?P<value>[一二两三四五六七八九十百千]{2,6}|[二两三四五六七八九十])"
+    r"\s*(?P<approx>余|多)?\s*(?P<unit>人次|名|位|人|件|条|次|场|篇|户|家|项|期|批|所|处|份|封)"
+    r"(?!(?:月|日|年|号|届|是|要|会|方|级|性|常委|代表大会))"
+)
+_HAS_CHINESE_COUNT = re.compile(r"[二两三四五六七八九十百千][次名位人件条场篇户家项期批所处份封]")
 CLAUSE_BREAK = re.compile(r"[,，;；。!！?？\n]")
 SENTENCE_BREAK = re.compile(r"[;；。!！?？\n]")
 GROWTH = re.compile(r"(?:增长|增加|增幅|增速|提高|提升|上升|下降|降低|减少|同比|环比|超出|高出|多出)了?(?!到|至)")
@@ -80,6 +89,15 @@ def statistics(document: Document) -> tuple[Statistic, ...]:
             Statistic("approx-count" if approx else "count", float(match["value"]), match["unit"],
                       label, match.start(), match.end(), match.group(0))
         )
+    for match in CHINESE_COUNT.finditer(text) if _HAS_CHINESE_COUNT.search(text) else ():
+        try:
+            value = chinese_number(match["value"])
+        except ValueError:
+            continue
+        label = _clause_before(text, match.start(), 12)
+        approx = bool(match["approx"]) or bool(APPROX_BEFORE.search(label))
+        found.append(Statistic("approx-count" if approx else "count", value, match["unit"], label,
+                               match.start(), match.end(), match.group(0)))
     found.sort(key=lambda statistic: statistic.offset)
     return tuple(found)
 

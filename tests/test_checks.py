@@ -154,3 +154,13 @@ def _relations(body: str) -> list[tuple[str, float, float, float | None]]:
 ])
 def test_parts_are_summed_only_when_they_are_siblings_of_one_whole(body, expected):
     assert expected == _relations(body)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("共组织视察十二次，其中专题视察十五次。", [("count", 12.0, "次"), ("count", 15.0, "次")]),
+    ("全年接待选民二十五名，走访一百二十户。", [("count", 25.0, "名"), ("count", 120.0, "户")]),
+    ("召开第三次会议，每两次检查一次，落实两个维护，几名代表和数十件建议。", []),
+])
+def test_counts_in_chinese_numerals_are_read_and_ordinals_are_not(body, expected):
+    [document] = documents_from_source(source_from_text("r.txt", "人大紫阳街道工委2022年工作报告\n" + body + "\n"))
+    assert expected == [(s.kind, s.value, s.unit) for s in statistics(document) if s.unit != "%"]

@@ -117,3 +117,13 @@ def test_a_stored_page_becomes_a_document_whose_lines_are_those_of_its_stored_te
 def test_a_text_without_any_title_still_becomes_one_document():
     [document] = documents_from_source(source_from_text("notes.txt", "\n\n只有一段很长的正文，没有标题也没有任何章节结构的文字内容。\n"))
     assert ("other", 3) == (document.kind, document.line)
+
+
+def test_traditional_characters_are_read_as_simplified_and_positions_stay_those_of_the_source():
+    text = "人大紫陽街道工委2022年工作報告\n一、2022年工作完成情況\n選民滿意度達105%。\n二、存在的問題\n三、2023年工作計劃\n"
+    [document] = documents_from_source(source_from_text("t.txt", text))
+    from checks.analyze import analyze
+
+    assert ("紫阳", "report", ("work", "shortcomings", "plans")) == (
+        document.committee, document.kind, analyze(document).sections)
+    assert ("选民满意度达105%" in document.text, (3, 7)) == (True, document.origin.position(document.text.index("105%")))

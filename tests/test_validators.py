@@ -187,3 +187,17 @@ def test_a_meeting_is_judged_only_against_the_terms_of_the_congress_it_names(mee
 ])
 def test_template_leftovers_and_copy_damage_are_caught_and_their_look_alikes_are_not(work, expected):
     assert expected == findings(REPORT.format(work=work, plans="继续努力。"))
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # A numbering that starts again under a new part is not a gap.
+    ("第一部分 回顾\n一、主要工作\n正文。\n二、存在不足\n正文。\n第二部分 打算\n一、2023年工作思路\n正文。\n", []),
+    ("一、主要工作\n（一）学习\n（二）视察\n二、存在不足\n（一）一是\n三、2023年工作思路\n正文。\n附件1\n一、名单\n", []),
+    # A heading whose bracket extraction left on the line above is damage there, not a gap one heading later.
+    ("一、主要工作\n（一）学习\n（二）视察\n(\n三）监督\n二、存在不足\n正文。\n三、2023年工作思路\n正文。\n",
+     [("artifact", 5, 1, "(")]),
+    ("一、主要工作\n（一）学习\n（三）视察\n二、存在不足\n正文。\n三、2023年工作思路\n正文。\n",
+     [("section-numbering", 4, 1, "（三）视察")]),
+])
+def test_numbering_restarts_under_a_new_part_and_a_split_heading_is_damage(body, expected):
+    assert expected == findings("人大紫阳街道工委2022年工作报告\n" + body)

@@ -65,7 +65,7 @@ CONTRACT: dict[str, dict[str, pa.Column]] = {
     "headings": {
         **_span(),
         "kind": _kind(),
-        "level": pa.Column("int64", pa.Check.isin([1, 2])),
+        "level": pa.Column("int64", pa.Check.isin([0, 1, 2])),
         "ordinal": pa.Column("int64", pa.Check.ge(0)),
         "expected_ordinal": pa.Column("int64", pa.Check.ge(0)),
         "section": pa.Column(object),
