@@ -1,19 +1,26 @@
 """Local report files and folders to documents: the ``wrqa validate PATH...`` road into the checks.
 
+Each file is read as what its bytes are, whatever its name: a ZIP by ``crawler.docx``; anything else
+is text, HTML when it is named so. A Word reader's notes (unaccepted changes, comments) go to the
+document of the volume they stand in.
 An unreadable input becomes an ``InputError`` record and the others are still read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from crawler.errors import InputError
-from crawler.files import iter_inputs, read_source
-from crawler.htmltext import html_lines
-from crawler.normalize import documents_from_source
-from crawler.records import Document
+from crawler.files import decode, iter_inputs, read_bytes, shown
+from crawler.normalize import Piece, documents_from_source
+from crawler.records import Document, Reading, SourceText, split_lines
 
 HTML_SUFFIXES = (".html", ".htm")
+ZIP = b"PK\x03\x04"
+# The ``encoding`` of a source read by a Word reader: never markup, whatever the file is named.
+READ_FORMATS = ("docx",)
 
 
 def load_documents(paths: Iterable[str], max_bytes: int) -> tuple[list[Document], list[InputError]]:
@@ -25,13 +32,71 @@ def load_documents(paths: Iterable[str], max_bytes: int) -> tuple[list[Document]
             errors.append(item)
             continue
         try:
-            source = read_source(item, max_bytes)
+            reading = read_input(item, max_bytes)
         except InputError as error:
             errors.append(error)
             continue
-        raw_lines = html_lines(source.text)[0] if item.lower().endswith(HTML_SUFFIXES) else None
-        found = documents_from_source(source, raw_lines)
+        found = documents_of(reading, html=item.lower().endswith(HTML_SUFFIXES))
         if not found:
-            errors.append(InputError(source.path, f"{source.path}: holds no text to validate"))
+            errors.append(InputError(reading.source.path, f"{reading.source.path}: holds no text to validate"))
         documents.extend(found)
     return documents, errors
+
+
+def read_input(path: str, max_bytes: int) -> Reading:
+    """The ``Reading`` of the file at ``path``, by what its bytes are; ``InputError`` naming it if it cannot be read."""
+    return reading_of(read_bytes(path, max_bytes), shown(path), max_bytes)
+
+
+def reading_of(data: bytes, name: str, max_bytes: int) -> Reading:
+    """The ``Reading`` of ``data``, the bytes of the input ``name``: a Word file, or text."""
+    if data.startswith(ZIP):
+        from crawler.docx import read_docx
+
+        return read_docx(data, name, max_bytes)
+    if os.path.splitext(name)[1].lower() == ".docx":
+        raise InputError(name, f"{name}: is not a Word document (.docx); save or download it again")
+    text, encoding = decode(data, name)
+    return Reading(SourceText(path=name, text=text, encoding=encoding, lines=split_lines(text)))
+
+
+def read_lines(path: str, max_bytes: int) -> tuple[str, ...]:
+    """The lines of the file at ``path`` as its findings count them (paragraphs of a Word file)."""
+    return read_input(path, max_bytes).source.lines
+
+
+def documents_of(reading: Reading, html: bool | None = None) -> list[Document]:
+    """The documents of ``reading``, each with the reader's notes and warnings that stand within it.
+
+    ``html``: whether a text is a saved page; None decides it from the name and the text's first lines.
+    """
+    from crawler.htmltext import html_lines
+
+    source = reading.source
+    if html is None:
+        start = source.text[:4096].lower()
+        html = source.path.lower().endswith(HTML_SUFFIXES) or "<html" in start or "<body" in start
+    raw_lines: Sequence[Sequence[Piece]] | None = None
+    if html and source.encoding not in READ_FORMATS:
+        raw_lines = html_lines(source.text)[0]
+    elif reading.chrome:
+        raw_lines = [[Piece(text, number, 1)] for number, text in enumerate(source.lines, start=1)
+                     if number not in reading.chrome]
+    documents = documents_from_source(source, raw_lines)
+    if not (reading.notes or reading.warnings) or not documents:
+        return documents
+    starts = [document.line for document in documents[1:]]
+
+    def owner(line: int) -> int:
+        """The document a source line falls in: the last one starting at or before it (the first for those above)."""
+        return sum(start <= line for start in starts)
+
+    notes: list[list] = [[] for _ in documents]
+    warnings: list[list[str]] = [[] for _ in documents]
+    for note in reading.notes:
+        notes[owner(note.line)].append(note)
+    for line, warning in reading.warnings:
+        warnings[owner(line)].append(warning)
+    return [replace(document, notes=(*document.notes, *sorted(notes[index], key=lambda note: note.line)),
+                    warnings=(*document.warnings, *warnings[index]))
+            for index, document in enumerate(documents)]

@@ -129,6 +129,7 @@ PLACEHOLDER_KINDS = {
 ARTIFACT_KINDS = {
     "marker": "付费墙标记", "mojibake": "乱码", "entity": "HTML 实体", "tag": "HTML 标签",
     "footer": "页码页脚", "watermark": "转换器水印", "chrome": "网页界面文字", "damage": "镜像站损坏字符",
+    "revision": "未接受的修订", "comment": "批注",
 }
 
 
