@@ -1,7 +1,7 @@
 """Local inputs: walking folders, reading files, deciding their encoding from the bytes.
 
-A folder is walked for every kind wrqa reads (``SUFFIXES``: text, saved pages and Word); what the
-bytes are is decided by ``crawler.local``, which hands Word files to their reader.
+A folder is walked for every kind wrqa reads (``SUFFIXES``: text, saved pages, Word and PDF); what
+the bytes are is decided by ``crawler.local``, which hands Word and PDF files to their readers.
 
 Encodings are detected, never asked for: a BOM (UTF-8, UTF-16, UTF-32) wins, then strict UTF-8,
 then strict GB18030 (which covers GBK and GB2312). Line ends stay as they are; ``lines`` splits on
@@ -21,7 +21,7 @@ from pathlib import Path
 from crawler.errors import InputError
 from crawler.records import SourceText, split_lines
 
-SUFFIXES = (".txt", ".html", ".htm", ".docx")
+SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -157,7 +157,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
                 ) from None
             return text.removeprefix("\ufeff"), codec
     if b"\x00" in data:
-        raise InputError(path, f"{path}: looks binary (it holds NUL bytes); give a text, HTML or Word file")
+        raise InputError(path, f"{path}: looks binary (it holds NUL bytes); give a text, HTML, Word or PDF file")
     for codec in ("utf-8", "gb18030"):
         try:
             text = data.decode(codec)
@@ -165,7 +165,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             continue
         if len(_CONTROL.findall(text[:65536])) > 8:
             raise InputError(path, f"{path}: looks binary (it holds control characters); "
-                             "give a text, HTML or Word file")
+                             "give a text, HTML, Word or PDF file")
         return text, codec
     raise InputError(path, f"{path}: cannot be decoded as UTF-8, UTF-16 or GB18030; save it as UTF-8")
 

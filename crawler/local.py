@@ -1,8 +1,9 @@
 """Local report files and folders to documents: the ``wrqa validate PATH...`` road into the checks.
 
-Each file is read as what its bytes are, whatever its name: a ZIP by ``crawler.docx``; anything else
-is text, HTML when it is named so. A Word reader's notes (unaccepted changes, comments) go to the
-document of the volume they stand in.
+Each file is read as what its bytes are, whatever its name: ``%PDF-`` by ``crawler.pdf``, a ZIP by
+``crawler.docx``; anything else is text, HTML when it is named so. A Word or PDF reader's notes
+(unaccepted changes, comments) and warnings go to the document of the volume they stand in, and its
+page chrome is kept out of the checks.
 An unreadable input becomes an ``InputError`` record and the others are still read.
 """
 
@@ -19,12 +20,16 @@ from crawler.records import Document, Reading, SourceText, split_lines
 
 HTML_SUFFIXES = (".html", ".htm")
 ZIP = b"PK\x03\x04"
-# The ``encoding`` of a source read by a Word reader: never markup, whatever the file is named.
-READ_FORMATS = ("docx",)
+# The ``encoding`` of a source read by a Word or PDF reader: never markup, whatever the file is named.
+READ_FORMATS = ("pdf", "docx")
 
 
-def load_documents(paths: Iterable[str], max_bytes: int) -> tuple[list[Document], list[InputError]]:
-    """The documents in the files under ``paths``, and an error for each input that could not be read."""
+def load_documents(paths: Iterable[str], max_bytes: int,
+                   max_pages: int | None = None) -> tuple[list[Document], list[InputError]]:
+    """The documents in the files under ``paths``, and an error for each input that could not be read.
+
+    ``max_bytes`` bounds every file, ``max_pages`` (None: no bound) a PDF's pages.
+    """
     documents: list[Document] = []
     errors: list[InputError] = []
     for item in iter_inputs(paths):
@@ -32,7 +37,7 @@ def load_documents(paths: Iterable[str], max_bytes: int) -> tuple[list[Document]
             errors.append(item)
             continue
         try:
-            reading = read_input(item, max_bytes)
+            reading = read_input(item, max_bytes, max_pages)
         except InputError as error:
             errors.append(error)
             continue
@@ -43,26 +48,32 @@ def load_documents(paths: Iterable[str], max_bytes: int) -> tuple[list[Document]
     return documents, errors
 
 
-def read_input(path: str, max_bytes: int) -> Reading:
+def read_input(path: str, max_bytes: int, max_pages: int | None = None) -> Reading:
     """The ``Reading`` of the file at ``path``, by what its bytes are; ``InputError`` naming it if it cannot be read."""
-    return reading_of(read_bytes(path, max_bytes), shown(path), max_bytes)
+    return reading_of(read_bytes(path, max_bytes), shown(path), max_bytes, max_pages)
 
 
-def reading_of(data: bytes, name: str, max_bytes: int) -> Reading:
-    """The ``Reading`` of ``data``, the bytes of the input ``name``: a Word file, or text."""
+def reading_of(data: bytes, name: str, max_bytes: int, max_pages: int | None = None) -> Reading:
+    """The ``Reading`` of ``data``, the bytes of the input ``name``: a PDF, a Word file, or text."""
+    suffix = os.path.splitext(name)[1].lower()
+    if b"%PDF-" in data[:1024]:
+        from crawler.pdf import read_pdf
+
+        return read_pdf(data, name, max_bytes, max_pages)
     if data.startswith(ZIP):
         from crawler.docx import read_docx
 
         return read_docx(data, name, max_bytes)
-    if os.path.splitext(name)[1].lower() == ".docx":
-        raise InputError(name, f"{name}: is not a Word document (.docx); save or download it again")
+    if suffix in (".docx", ".pdf"):
+        kind = "Word document (.docx)" if suffix == ".docx" else "PDF (it does not start with %PDF-)"
+        raise InputError(name, f"{name}: is not a {kind}; save or download it again")
     text, encoding = decode(data, name)
     return Reading(SourceText(path=name, text=text, encoding=encoding, lines=split_lines(text)))
 
 
-def read_lines(path: str, max_bytes: int) -> tuple[str, ...]:
-    """The lines of the file at ``path`` as its findings count them (paragraphs of a Word file)."""
-    return read_input(path, max_bytes).source.lines
+def read_lines(path: str, max_bytes: int, max_pages: int | None = None) -> tuple[str, ...]:
+    """The lines of the file at ``path`` as its findings count them (paragraphs of a Word file, a PDF's lines)."""
+    return read_input(path, max_bytes, max_pages).source.lines
 
 
 def documents_of(reading: Reading, html: bool | None = None) -> list[Document]:

@@ -1,7 +1,8 @@
-"""Word files made for the tests, never downloaded: python-docx.
+"""Word and PDF files made for the tests and the benchmark, never downloaded: python-docx and reportlab.
 
 A .docx gets what offices put in one: numbered headings (Word's own numbering, 一、 and （一）), a table,
-a header and a footer, tracked changes and comments.
+a header and a footer, tracked changes and comments. A PDF is drawn line by line in reportlab's built-in
+``STSong-Light`` CID font (no font file needed), with a running header and a page number if asked.
 """
 
 from __future__ import annotations
@@ -95,3 +96,63 @@ def word_file(path: Path, paragraphs: Sequence[str | tuple[int, str]]) -> Path:
         else:
             word.add(item)
     return word.save(path)
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+PAGE_WIDTH, PAGE_HEIGHT = 595.0, 842.0  # A4, in points
+FONT = "STSong-Light"
+SIZE = 12.0
+LEADING = 20.0
+LEFT, TOP, BOTTOM = 72.0, 760.0, 90.0
+LINES_PER_PAGE = int((TOP - BOTTOM) // LEADING) + 1
+
+
+def wrap(paragraphs: Sequence[str], width: int = 36) -> list[str]:
+    """The visual lines of ``paragraphs`` set ``width`` characters wide, as a word processor breaks CJK text."""
+    lines = []
+    for paragraph in paragraphs:
+        lines.extend(paragraph[start : start + width] for start in range(0, max(len(paragraph), 1), width))
+    return lines
+
+
+def paginate(lines: Sequence[str], per_page: int = LINES_PER_PAGE) -> list[list[str]]:
+    return [list(lines[start : start + per_page]) for start in range(0, len(lines), per_page)] or [[]]
+
+
+def pdf_file(path: Path, pages: Sequence[Sequence[str] | None], *, header: str | None = None,
+             footer: str | None = "- {page} -", password: str | None = None) -> Path:
+    """A PDF with a text layer: each page's lines top to bottom, a running ``header`` at the top of every page
+    and ``footer`` (``{page}`` is the page number) at the bottom; a page given as None is a scanned picture
+    with no text at all. ``password`` encrypts it (RC4) with that user password ("" for an owner one only)."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    encrypt = StandardEncryption(password, ownerPassword="owner") if password is not None else None
+    pdf = canvas.Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), encrypt=encrypt, invariant=1)
+    for number, lines in enumerate(pages, start=1):
+        if lines is None:
+            pdf.setFillGray(0.3)  # grey bars standing for the lines of a scanned page
+            for row in range(20):
+                pdf.rect(LEFT, TOP - row * LEADING, 400, 10, stroke=0, fill=1)
+            pdf.showPage()
+            continue
+        pdf.setFont(FONT, SIZE)
+        if header:
+            pdf.drawCentredString(PAGE_WIDTH / 2, 800, header)
+        for row, line in enumerate(lines):
+            pdf.drawString(LEFT, TOP - row * LEADING, line)
+        if footer:
+            pdf.drawCentredString(PAGE_WIDTH / 2, 40, footer.format(page=number, pages=len(pages)))
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def scanned_pdf(path: Path, pages: int = 2) -> Path:
+    """A PDF as a scanner makes one: every page a picture, no text layer."""
+    return pdf_file(path, [None] * pages)

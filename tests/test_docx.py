@@ -13,7 +13,7 @@ import sys
 import zipfile
 
 import pytest
-from office_files import WordFile, word_file
+from office_files import WordFile, pdf_file, word_file
 
 from crawler.local import load_documents
 from reports.json import render_json
@@ -207,6 +207,23 @@ def test_a_txt_that_is_really_a_docx_is_read_as_the_docx_it_is(tmp_path):
     path.write_bytes(word.save(tmp_path / "报告.docx").read_bytes())
     [document], _ = load_documents([str(path)], 10**8)
     assert ("docx", "一、2022年工作情况") == (document.source.encoding, document.source.lines[1])
+
+
+def test_a_folder_of_word_and_pdf_files_is_validated_and_other_files_are_counted_once(tmp_path):
+    word = WordFile()
+    a_report(word)
+    word.save(tmp_path / "徐家棚2022工作报告.docx")
+    pdf_file(tmp_path / "汇编.pdf", [[TITLE, "组织完成*位代表述职。"]])
+    (tmp_path / "表.xlsx").write_bytes(_zip({"xl/workbook.xml": b"<workbook/>"}))
+    (tmp_path / "照片.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / "照片2.jpg").write_bytes(b"\xff\xd8\xff")
+    result = subprocess.run([sys.executable, "-m", "wrqa", "validate", "--suite", "pandera", "--format", "json",
+                             str(tmp_path)], capture_output=True, text=True, encoding="utf-8", timeout=120,
+                            env={**os.environ, "NO_COLOR": "1"})
+    report = json.loads(result.stdout)
+    assert ({str(tmp_path / "徐家棚2022工作报告.docx"), str(tmp_path / "汇编.pdf")}, [], 1) == (
+        {d["path"] for d in report["documents"]}, report["errors"], result.returncode)
+    assert "wrqa: 3 files skipped: .jpg ×2, .xlsx ×1 (not of a kind wrqa reads)\n" == result.stderr
 
 
 def test_the_html_report_of_saved_results_reads_a_word_file_again_for_its_text(tmp_path):

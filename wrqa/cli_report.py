@@ -73,7 +73,8 @@ def fill_texts(run, config):
                 sources.setdefault(document.path, None)
             if document.path not in sources:
                 try:
-                    sources[document.path] = read_lines(document.path, config["validate.max_file_bytes"])
+                    sources[document.path] = read_lines(document.path, config["validate.max_file_bytes"],
+                                                        config["validate.max_pages"])
                 except InputError as error:
                     say(f"{error}; its page shows no text")
                     sources[document.path] = None
