@@ -1,6 +1,6 @@
 """Local inputs: walking folders, reading files, deciding their encoding from the bytes.
 
-A folder is walked for every kind wrqa reads (``SUFFIXES``: text, saved pages, Word and PDF); what
+A folder is walked for every kind wrqa reads (``SUFFIXES``: text, saved pages, Word, WPS, RTF and PDF); what
 the bytes are is decided by ``crawler.local``, which hands Word and PDF files to their readers.
 
 Encodings are detected, never asked for: a BOM (UTF-8, UTF-16, UTF-32) wins, then strict UTF-8,
@@ -21,7 +21,7 @@ from pathlib import Path
 from crawler.errors import InputError
 from crawler.records import SourceText, split_lines
 
-SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+SUFFIXES = (".txt", ".html", ".htm", ".docx", ".doc", ".wps", ".rtf", ".pdf")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),

@@ -1,9 +1,9 @@
 """Local report files and folders to documents: the ``wrqa validate PATH...`` road into the checks.
 
 Each file is read as what its bytes are, whatever its name: ``%PDF-`` by ``crawler.pdf``, a ZIP by
-``crawler.docx``; anything else is text, HTML when it is named so. A Word or PDF reader's notes
-(unaccepted changes, comments) and warnings go to the document of the volume they stand in, and its
-page chrome is kept out of the checks.
+``crawler.docx``, an OLE or RTF file (Word 97–2003, WPS) by ``crawler.office``; anything else is text,
+HTML when it is named so. A Word or PDF reader's notes (unaccepted changes, comments) and warnings
+go to the document of the volume they stand in, and its page chrome is kept out of the checks.
 An unreadable input becomes an ``InputError`` record and the others are still read.
 """
 
@@ -16,12 +16,13 @@ from dataclasses import replace
 from crawler.errors import InputError
 from crawler.files import decode, iter_inputs, read_bytes, shown
 from crawler.normalize import Piece, documents_from_source
+from crawler.office import OLE, RTF
 from crawler.records import Document, Reading, SourceText, split_lines
 
 HTML_SUFFIXES = (".html", ".htm")
 ZIP = b"PK\x03\x04"
 # The ``encoding`` of a source read by a Word or PDF reader: never markup, whatever the file is named.
-READ_FORMATS = ("pdf", "docx")
+READ_FORMATS = ("pdf", "docx", "doc", "wps", "rtf")
 
 
 def load_documents(paths: Iterable[str], max_bytes: int,
@@ -54,7 +55,7 @@ def read_input(path: str, max_bytes: int, max_pages: int | None = None) -> Readi
 
 
 def reading_of(data: bytes, name: str, max_bytes: int, max_pages: int | None = None) -> Reading:
-    """The ``Reading`` of ``data``, the bytes of the input ``name``: a PDF, a Word file, or text."""
+    """The ``Reading`` of ``data``, the bytes of the input ``name``: a PDF, a Word or WPS file, or text."""
     suffix = os.path.splitext(name)[1].lower()
     if b"%PDF-" in data[:1024]:
         from crawler.pdf import read_pdf
@@ -64,6 +65,11 @@ def reading_of(data: bytes, name: str, max_bytes: int, max_pages: int | None = N
         from crawler.docx import read_docx
 
         return read_docx(data, name, max_bytes)
+    if data.startswith((OLE, RTF)):
+        from crawler.office import read_office
+
+        kind = ".rtf" if data.startswith(RTF) else suffix if suffix in (".doc", ".wps") else ".doc"
+        return read_office(data, name, kind, max_bytes)
     if suffix in (".docx", ".pdf"):
         kind = "Word document (.docx)" if suffix == ".docx" else "PDF (it does not start with %PDF-)"
         raise InputError(name, f"{name}: is not a {kind}; save or download it again")

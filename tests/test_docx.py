@@ -191,6 +191,8 @@ def _whole(tmp_path) -> bytes:
     (lambda whole: b"PK\x03\x04" + b"\x00" * 64, "is damaged or cut short"),
     (lambda whole: _zip({"hello.txt": b"hi"}), "is a ZIP archive but not a Word document"),
     (lambda whole: _zip({"word/document.xml": b"\x00" * 3_000_000}), "would inflate to 3,000,000 bytes"),
+    (lambda whole: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "EncryptedPackage".encode("utf-16-le"),
+     "is protected by a password"),
     (lambda whole: b"<html><body>404</body></html>", "is not a Word document (.docx)"),
 ])
 def test_a_damaged_truncated_encrypted_or_hostile_docx_gets_one_line_naming_it(tmp_path, make, fragment):

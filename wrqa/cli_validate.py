@@ -118,7 +118,7 @@ def _stdin_analyses(name: str, max_bytes: int, max_pages: int):
 @config_option
 def validate(paths, stored, output_format, output, fail_on, select, ignore, severity, per_path_ignore, suite,
              html_dir, quiet, statistics, stdin_filename, color, config_path) -> None:
-    """Validate report files and folders (text, HTML, Word, PDF), '-' for standard input, or the stored pages.
+    """Validate report files and folders (text, HTML, Word, WPS, PDF), '-' for standard input, or the stored pages.
 
     Exit code 0 when nothing at or above --fail-on was found, 1 when something was, 2 when an input
     could not be read or the tool could not do its job.
