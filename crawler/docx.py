@@ -36,7 +36,7 @@ from crawler.errors import InputError
 from crawler.records import Note, Reading, SourceText
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# What Word inflates a .docx to, at most, in multiples of validate.max_file_bytes: text XML packs 5–12 fold.
+# A .docx inflating past this many times validate.max_file_bytes is a zip bomb: Word's XML packs 5–12 fold.
 INFLATION = 4
 INSERTED = frozenset({W + "ins", W + "moveTo"})
 DELETED = frozenset({W + "del", W + "moveFrom"})
@@ -234,7 +234,7 @@ class _Body:
         else:
             anchored = self.lines[first - 1][start:] + "".join(self.lines[first:]) + line.text
         words = self.comment_text(key) or anchored
-        line.comments.append((first, start, line.length, f"批注：{_short(words)}"))
+        line.comments.append((first, start, line.length, _short(words)))
 
 
 def _short(text: str, longest: int = 30) -> str:

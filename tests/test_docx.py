@@ -158,7 +158,7 @@ def test_a_comment_left_in_is_an_artifact_on_the_words_it_is_anchored_to(tmp_pat
     [finding] = [f for f in run.findings if f.rule == "artifact"]
     assert (3, 1, 3, 9, "参与率达95%。", "comment") == (
         finding.line, finding.column, finding.end_line, finding.end_column, finding.excerpt, finding.data["kind"])
-    assert "批注：请核实数字" in finding.message
+    assert "（批注）：“请核实数字”" in finding.message
 
 
 def test_the_fingerprint_stays_when_the_same_text_is_saved_again_elsewhere_in_the_file(tmp_path):
