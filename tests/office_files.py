@@ -156,3 +156,62 @@ def pdf_file(path: Path, pages: Sequence[Sequence[str] | None], *, header: str |
 def scanned_pdf(path: Path, pages: int = 2) -> Path:
     """A PDF as a scanner makes one: every page a picture, no text layer."""
     return pdf_file(path, [None] * pages)
+
+
+# --- the examples of examples/reports, edited from the seeds ---------------------------------------
+
+SENTENCE_END = tuple("。！？；：”）")
+
+
+def seed_report(start: int, end: int) -> list[str]:
+    """The paragraphs of the seed volume's lines ``start``–``end``, a long one cut at a page end joined again."""
+    from seeds import VOLUME
+
+    paragraphs: list[str] = []
+    cut = False
+    for line in VOLUME.read_text(encoding="utf-8").split("\n")[start - 1 : end]:
+        if not line.strip():
+            cut = bool(paragraphs) and len(paragraphs[-1]) >= 25 and not paragraphs[-1].endswith(SENTENCE_END)
+            continue
+        if cut:
+            paragraphs[-1] += line.strip()
+        else:
+            paragraphs.append(line.strip())
+        cut = False
+    return paragraphs
+
+
+def example_word(path: Path) -> Path:
+    """徐家棚's 2022 report as its clerk keeps it in Word: numbered by Word, with a template's ``**`` left in,
+    a corrected figure still a tracked change, and a reviewer's comment."""
+    word = WordFile()
+    word.header("人大徐家棚街道工委")
+    word.footer("第 1 页")
+    for text in seed_report(52, 84):
+        level = 0 if text[:2] in ("一、", "二、", "三、") else 1 if text.startswith("（") and "）" in text[:4] else None
+        label = text.index("、") + 1 if level == 0 else text.index("）") + 1 if level == 1 else 0
+        body = text[label:].replace("街道及16个社区", "街道及**个社区")
+        if "满意度最终测评达100%" in body:
+            before, after = body.split("100%")
+            paragraph = word.add(before)
+            word.changed(paragraph, "del", "100%")
+            word.changed(paragraph, "ins", "98%")
+            word.run(paragraph, after)
+        elif body.startswith("今年以来，街道人大工作虽然"):
+            paragraph = word.add("")
+            word.run(paragraph, body)
+            word.comment(paragraph, "请补充具体事例和数字")
+        else:
+            word.add(body, level=level)
+    return word.save(path)
+
+
+def example_pdf(path: Path) -> Path:
+    """Two reports of the compiled volume as the district publishes it: a table of contents, a running header,
+    page numbers; 紫阳's count of communities left as ``XX``, and a page number pasted into 粮道's body."""
+    liangdao = seed_report(152, 183)
+    liangdao.insert(4, "- 12 -")
+    ziyang = [text.replace("共有9个社区", "共有XX个社区") for text in seed_report(217, 253)]
+    pages = [["目录", "人大粮道街道工委2022年工作报告 1", "人大紫阳街道工委2022年工作报告 3"],
+             *paginate(wrap(liangdao)), *paginate(wrap(ziyang))]
+    return pdf_file(path, pages, header="武昌区街道人大工委2022年工作报告汇编（节选）")

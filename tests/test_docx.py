@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from office_files import WordFile, pdf_file, word_file
@@ -243,3 +244,12 @@ def test_the_html_report_of_saved_results_reads_a_word_file_again_for_its_text(t
     page = LexborHTMLParser((tmp_path / "out" / "documents" / "00001.html").read_text(encoding="utf-8"))
     assert (0, "") == (result.returncode, result.stderr.replace(f"HTML report: {tmp_path / 'out' / 'index.html'}\n", ""))
     assert "组织完成*位代表回原选区述职。" in page.body.text()
+
+
+def test_the_word_example_is_made_from_the_seeds_and_shows_its_defects_by_paragraph(tmp_path):
+    from office_files import example_word
+
+    path = Path(__file__).parent.parent / "examples" / "reports" / "word-changes-left-in.docx"
+    assert read(example_word(tmp_path / "again.docx")) == read(path)
+    assert [("placeholder", 5, 21, "**"), ("artifact", 14, 124, "98%"), ("artifact", 20, 1, "今年以来")] == [
+        (f.rule, f.line, f.column, f.excerpt[:4] if f.column == 1 else f.excerpt) for f in judged(path).findings]

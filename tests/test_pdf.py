@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import zlib
+from pathlib import Path
 
 import pytest
 from office_files import pdf_file, scanned_pdf
@@ -168,3 +169,12 @@ def test_a_page_without_a_text_layer_among_pages_with_one_is_a_warning_of_its_do
     [document], errors = loaded(pdf_file(tmp_path / "合订.pdf", [PAGE_ONE, None, PAGE_TWO]))
     assert ([], ("page 2 has no text layer (a scanned page?); its words are not judged",), (1, 6, 6)) == (
         errors, document.warnings, document.source.pages)
+
+
+def test_the_pdf_example_is_made_from_the_seeds_and_shows_its_defects_by_page_and_line(tmp_path):
+    from office_files import example_pdf
+
+    path = Path(__file__).parent.parent / "examples" / "reports" / "volume-pages.pdf"
+    assert example_pdf(tmp_path / "again.pdf").read_bytes() == path.read_bytes()
+    assert [("artifact", 2, 10, 1, "- 12 -"), ("placeholder", 5, 13, 27, "XX")] == [
+        (f.rule, f.page, f.line, f.column, f.excerpt) for f in judged(path).findings]
