@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-clone lint demo bench browser screenshots clean
+.PHONY: install test test-clone lint demo bench browser office screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,16 +22,26 @@ browser:
 		|| echo "make browser: could not install Debian's chromium; browser tests will be skipped"; \
 	else echo "make browser: no /usr/bin/chromium and no root apt-get; browser tests will be skipped"; fi
 
+# LibreOffice's Writer, headless, through which wrqa reads Word 97–2003 (.doc), WPS and RTF files; without it
+# such a file gets one line saying to save it as .docx, and the tests that convert one are skipped.
+office:
+	@if command -v soffice >/dev/null || command -v libreoffice >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			libreoffice-writer-nogui >/dev/null) \
+		|| echo "make office: could not install Debian's libreoffice-writer-nogui; .doc and .wps tests will be skipped"; \
+	else echo "make office: no soffice and no root apt-get; .doc and .wps tests will be skipped"; fi
+
 lint: install
 	$(BIN)/ruff check .
 
-test: install browser
+test: install browser office
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # `make test` in a fresh clone of this commit in a temporary folder, with nothing beside it (no ../shared):
 # the tests over third-party texts skip there and say why, every other test must pass.
-test-clone: browser
+test-clone: browser office
 	@clone=$$(mktemp -d)/wrqa; trap 'rm -rf "$$(dirname $$clone)"' EXIT; \
 	git clone --quiet --no-hardlinks "$(CURDIR)" "$$clone" && $(MAKE) -C "$$clone" test PYTHON=$(PYTHON)
 

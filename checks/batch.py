@@ -23,11 +23,12 @@ from crawler.local import load_documents
 PARALLEL_FROM = 64
 
 
-def _analyze_files(paths: list[str], max_bytes: int) -> tuple[list[Analysis], list[InputError]]:
+def _analyze_files(paths: list[str], max_bytes: int, max_pages: int | None = None
+                   ) -> tuple[list[Analysis], list[InputError]]:
     analyses, errors = [], []
     for path in paths:
         try:
-            documents, failures = load_documents([path], max_bytes)
+            documents, failures = load_documents([path], max_bytes, max_pages)
         except Exception as error:  # noqa: BLE001 - one file's failure must not stop the batch
             errors.append(unexpected(shown(path), error))
             continue
@@ -38,19 +39,23 @@ def _analyze_files(paths: list[str], max_bytes: int) -> tuple[list[Analysis], li
 
 
 def analyze_paths(
-    paths: Sequence[str], max_bytes: int, *, workers: int | None = None, meanwhile: Callable[[], object] | None = None
+    paths: Sequence[str], max_bytes: int, *, max_pages: int | None = None, workers: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[Analysis], list[InputError]]:
     """The analyses of the documents under ``paths`` and the inputs that could not be read (``analyze_files``)."""
     inputs = find_inputs(paths)
-    analyses, errors = analyze_files(inputs.files, max_bytes, workers=workers, meanwhile=meanwhile)
+    analyses, errors = analyze_files(inputs.files, max_bytes, max_pages=max_pages, workers=workers,
+                                     meanwhile=meanwhile)
     return analyses, inputs.errors + errors
 
 
 def analyze_files(
-    files: Sequence[str], max_bytes: int, *, workers: int | None = None, meanwhile: Callable[[], object] | None = None
+    files: Sequence[str], max_bytes: int, *, max_pages: int | None = None, workers: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[Analysis], list[InputError]]:
     """The analyses of the documents in ``files`` and the files that could not be read, in input order.
 
+    ``max_bytes`` bounds every file, ``max_pages`` (None: no bound) a PDF's pages.
     Reading, normalizing and analysing are independent per file, so a large batch is shared among
     ``workers`` processes (default: one per core); a few files are done here, where a pool would cost more.
     ``meanwhile`` runs in a thread of this process while the workers work (once they have all started,
@@ -62,7 +67,7 @@ def analyze_files(
     errors: list[InputError] = []
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(files) < PARALLEL_FROM:
-        analyses, failures = _analyze_files(files, max_bytes)
+        analyses, failures = _analyze_files(files, max_bytes, max_pages)
         return analyses, errors + failures
     size = max(16, min(256, len(files) // (workers * 4) or 1))
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
@@ -71,7 +76,7 @@ def analyze_files(
         futures = []
         for chunk in chunks:
             try:
-                futures.append(pool.submit(_analyze_files, chunk, max_bytes))
+                futures.append(pool.submit(_analyze_files, chunk, max_bytes, max_pages))
             except BrokenProcessPool:  # a worker died already: the chunks not handed out are read below
                 break
         helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
@@ -86,17 +91,18 @@ def analyze_files(
             helper.join()
     analyses = []
     for chunk, result in zip(chunks, results, strict=True):
-        found, failures = result if result is not None else _salvage(chunk, max_bytes)
+        found, failures = result if result is not None else _salvage(chunk, max_bytes, max_pages)
         analyses.extend(found)
         errors.extend(failures)
     return analyses, errors
 
 
-def _salvage(files: list[str], max_bytes: int) -> tuple[list[Analysis], list[InputError]]:
+def _salvage(files: list[str], max_bytes: int, max_pages: int | None
+             ) -> tuple[list[Analysis], list[InputError]]:
     """``files`` read again in a fresh process, halved each time that process dies, down to the file that kills it."""
     with ProcessPoolExecutor(max_workers=1) as pool:
         try:
-            return pool.submit(_analyze_files, files, max_bytes).result()
+            return pool.submit(_analyze_files, files, max_bytes, max_pages).result()
         except BrokenProcessPool:
             pass
     if len(files) == 1:
@@ -104,5 +110,5 @@ def _salvage(files: list[str], max_bytes: int) -> tuple[list[Analysis], list[Inp
         return [], [InputError(name, f"{name}: the process reading it died each time (killed, or out of memory); "
                                      "check the file, or raise the memory available to wrqa")]
     middle = len(files) // 2
-    first, second = _salvage(files[:middle], max_bytes), _salvage(files[middle:], max_bytes)
+    first, second = _salvage(files[:middle], max_bytes, max_pages), _salvage(files[middle:], max_bytes, max_pages)
     return first[0] + second[0], first[1] + second[1]

@@ -1,5 +1,8 @@
 """Local inputs: walking folders, reading files, deciding their encoding from the bytes.
 
+A folder is walked for every kind wrqa reads (``SUFFIXES``: text, saved pages, Word, WPS, RTF and PDF); what
+the bytes are is decided by ``crawler.local``, which hands Word and PDF files to their readers.
+
 Encodings are detected, never asked for: a BOM (UTF-8, UTF-16, UTF-32) wins, then strict UTF-8,
 then strict GB18030 (which covers GBK and GB2312). Line ends stay as they are; ``lines`` splits on
 CRLF, CR and LF only, the way editors number lines. An input that cannot be read raises
@@ -18,7 +21,7 @@ from pathlib import Path
 from crawler.errors import InputError
 from crawler.records import SourceText, split_lines
 
-SUFFIXES = (".txt", ".html", ".htm")
+SUFFIXES = (".txt", ".html", ".htm", ".docx", ".doc", ".wps", ".rtf", ".pdf")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -154,14 +157,15 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
                 ) from None
             return text.removeprefix("\ufeff"), codec
     if b"\x00" in data:
-        raise InputError(path, f"{path}: looks binary (it holds NUL bytes); give a text or HTML file")
+        raise InputError(path, f"{path}: looks binary (it holds NUL bytes); give a text, HTML, Word or PDF file")
     for codec in ("utf-8", "gb18030"):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
         if len(_CONTROL.findall(text[:65536])) > 8:
-            raise InputError(path, f"{path}: looks binary (it holds control characters); give a text or HTML file")
+            raise InputError(path, f"{path}: looks binary (it holds control characters); "
+                             "give a text, HTML, Word or PDF file")
         return text, codec
     raise InputError(path, f"{path}: cannot be decoded as UTF-8, UTF-16 or GB18030; save it as UTF-8")
 
@@ -171,6 +175,12 @@ def read_source(path: str, max_bytes: int) -> SourceText:
 
     The source's ``path`` is the name as people read it (``shown``).
     """
+    text, encoding = decode(read_bytes(path, max_bytes), shown(path))
+    return SourceText(path=shown(path), text=text, encoding=encoding, lines=split_lines(text))
+
+
+def read_bytes(path: str, max_bytes: int) -> bytes:
+    """The bytes of the file at ``path``, at most ``max_bytes`` of them; ``InputError`` naming it otherwise."""
     file, path = path, shown(path)
     try:
         size = os.path.getsize(file)
@@ -179,7 +189,7 @@ def read_source(path: str, max_bytes: int) -> SourceText:
                 path, f"{path}: is {size:,} bytes, over the limit of {max_bytes:,}; "
                 "split it or raise validate.max_file_bytes"
             )
-        data = Path(file).read_bytes()
+        return Path(file).read_bytes()
     except FileNotFoundError:
         raise InputError(path, f"{path}: no such file or folder") from None
     except PermissionError:
@@ -188,8 +198,6 @@ def read_source(path: str, max_bytes: int) -> SourceText:
         raise InputError(path, f"{path}: is a folder where a file was expected") from None
     except OSError as error:
         raise InputError(path, f"{path}: cannot be read ({error.strerror})") from None
-    text, encoding = decode(data, path)
-    return SourceText(path=path, text=text, encoding=encoding, lines=split_lines(text))
 
 
 def source_from_text(path: str, text: str) -> SourceText:

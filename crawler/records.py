@@ -90,6 +90,22 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What a reader of a Word or PDF file made of it, before normalization.
+
+    source: its text, one line a paragraph (Word) or a line of a page (PDF, with ``pages``).
+    notes: what the reader found that a reader of the file must be told of (unaccepted changes, comments).
+    chrome: the source lines that are page chrome (a running header, a page number), kept out of the checks.
+    warnings: (source line, sentence) for what could not be read there (a page without a text layer).
+    """
+
+    source: SourceText
+    notes: tuple[Note, ...] = ()
+    chrome: frozenset[int] = frozenset()
+    warnings: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Document:
     """One report or article, normalized for the checks.
 

@@ -1,6 +1,10 @@
 """The SARIF 2.1.0 report: one result a finding, for code-scanning viewers and CI annotations.
 
-Columns are Unicode code points (``columnKind``), as in every other report of the tool.
+Columns are Unicode code points (``columnKind``), as in every other report of the tool. A region's lines
+are those wrqa read: in a Word file a paragraph, in a PDF a line of a page. Such a location says so in
+its ``message`` (``第 12 段``, ``第 3 页第 7 行``) and in a logical location of kind ``paragraph`` or
+``page`` (``page=3``, as a PDF fragment names a page); a PDF's region carries its page in
+``properties.page``, as the result does.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from datetime import UTC
 from typing import Any
 from urllib.parse import quote
 
+from reports.text import place
 from validators.catalogue import RULES
-from validators.records import RunResult, Severity
+from validators.records import Finding, RunResult, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -39,29 +44,20 @@ def run_to_sarif(run: RunResult) -> dict[str, Any]:
         for rule in RULES.values()
     ]
     results = []
-    for finding in run.findings:
-        results.append({
-            "ruleId": finding.rule,
-            "ruleIndex": rule_ids.index(finding.rule) if finding.rule in rule_ids else -1,
-            "level": LEVELS[finding.severity],
-            "message": {"text": finding.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(finding.path)},
-                    "region": {
-                        "startLine": finding.line,
-                        "startColumn": finding.column,
-                        "endLine": finding.end_line,
-                        "endColumn": finding.end_column,
-                        "snippet": {"text": finding.excerpt},
-                    },
-                }
-            }],
-            "partialFingerprints": {"wrqaFinding/v1": finding.fingerprint},
-            "properties": {"engine": finding.engine, "data": dict(finding.data)},
-            **({"suppressions": [{"kind": "external", "status": "accepted",
-                                  "justification": finding.waiver.reason}]} if finding.waiver else {}),
-        })
+    for document in run.documents:
+        for finding in document.findings:
+            results.append({
+                "ruleId": finding.rule,
+                "ruleIndex": rule_ids.index(finding.rule) if finding.rule in rule_ids else -1,
+                "level": LEVELS[finding.severity],
+                "message": {"text": finding.message},
+                "locations": [_location(finding, document.encoding)],
+                "partialFingerprints": {"wrqaFinding/v1": finding.fingerprint},
+                "properties": {"engine": finding.engine, "data": dict(finding.data),
+                               **({"page": finding.page} if finding.page is not None else {})},
+                **({"suppressions": [{"kind": "external", "status": "accepted",
+                                      "justification": finding.waiver.reason}]} if finding.waiver else {}),
+            })
     notifications = [
         {"level": "error", "message": {"text": error.message},
          "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(error.path)}}}]}
@@ -81,6 +77,24 @@ def run_to_sarif(run: RunResult) -> dict[str, Any]:
             "results": results,
         }],
     }
+
+
+def _location(finding: Finding, encoding: str) -> dict[str, Any]:
+    """The location of ``finding``: its region, and for a Word file or a PDF what its lines count."""
+    region: dict[str, Any] = {"startLine": finding.line, "startColumn": finding.column,
+                              "endLine": finding.end_line, "endColumn": finding.end_column,
+                              "snippet": {"text": finding.excerpt}}
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": _uri(finding.path)},
+                                                     "region": region}}
+    where = place(finding, encoding)
+    if where is None:
+        return location
+    if finding.page is not None:
+        region["properties"] = {"page": finding.page}
+        logical = {"name": f"第 {finding.page} 页", "fullyQualifiedName": f"page={finding.page}", "kind": "page"}
+    else:
+        logical = {"name": where, "fullyQualifiedName": f"paragraph={finding.line}", "kind": "paragraph"}
+    return {**location, "logicalLocations": [logical], "message": {"text": where}}
 
 
 def _times(run: RunResult) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 Like a compiler's: the source line is shown around the finding with carets under the offending words,
 measured in display columns (a Chinese character is two wide). Colour only when asked (on a terminal).
+Where a line is not a line of a text file the line says what it counts, as a reader of the file counts:
+a Word file's paragraph (``[第 12 段]``), a PDF's page and line on it (``[第 3 页第 7 行]``).
 """
 
 from __future__ import annotations
@@ -11,12 +13,24 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from validators.records import RunResult, Severity
+from validators.records import Finding, RunResult, Severity
 
 COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 RESET = "\033[0m"
 CONTEXT = 24
 LONGEST = 40
+# The sources read one line a paragraph (crawler.docx, and crawler.office through it), by their encoding.
+PARAGRAPHS = frozenset({"docx", "doc", "wps", "rtf"})
+
+
+def place(finding: Finding, encoding: str) -> str | None:
+    """Where ``finding`` stands as a reader of its file counts: ``第 12 段`` (Word), ``第 3 页第 7 行`` (PDF);
+    None for a text or HTML file, whose line and column say it all."""
+    if finding.page is not None:
+        return f"第 {finding.page} 页第 {finding.line} 行"
+    if encoding in PARAGRAPHS:
+        return f"第 {finding.line} 段"
+    return None
 
 
 def width(text: str) -> int:
@@ -82,12 +96,14 @@ def render_text(run: RunResult, *, colour: bool = False, summary: bool = True, e
         yield _paint(f"{error.message}", Severity.ERROR, colour)
     for result in run.documents:
         for finding in result.findings:
+            where = place(finding, result.encoding)
+            message = f"{finding.message} [{where}]" if where else finding.message
             if finding.waiver is not None:
-                yield (f"{finding.path}:{finding.line}:{finding.column}: waived {finding.rule} {finding.message} "
+                yield (f"{finding.path}:{finding.line}:{finding.column}: waived {finding.rule} {message} "
                        f"[waived until {finding.waiver.expires}: {finding.waiver.reason}]")
                 continue
             severity = _paint(finding.severity.value, finding.severity, colour)
-            yield f"{finding.path}:{finding.line}:{finding.column}: {severity} {finding.rule} {finding.message}"
+            yield f"{finding.path}:{finding.line}:{finding.column}: {severity} {finding.rule} {message}"
             source_line = result.source_line(finding.line, finding.page)
             shown, carets = _excerpt(source_line if source_line is not None else finding.excerpt,
                                      finding.column if source_line is not None else 1, len(finding.excerpt))

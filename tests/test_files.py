@@ -61,7 +61,7 @@ def test_folders_are_walked_for_report_files_only_and_missing_paths_are_reported
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.HTML").write_text("x", encoding="utf-8")
-    (tmp_path / "sub" / "c.pdf").write_bytes(b"%PDF")
+    (tmp_path / "sub" / "c.xlsx").write_bytes(b"PK\x03\x04")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "d.txt").write_text("x", encoding="utf-8")
     (tmp_path / "empty").mkdir()
@@ -69,5 +69,5 @@ def test_folders_are_walked_for_report_files_only_and_missing_paths_are_reported
     paths = [item for item in found if isinstance(item, str)]
     errors = [str(item) for item in found if isinstance(item, InputError)]
     assert [str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.HTML")] == paths
-    assert [f"{tmp_path / 'empty'}: no .txt, .html or .htm files in this folder",
+    assert [f"{tmp_path / 'empty'}: no .txt, .html, .htm, .docx, .doc, .wps, .rtf or .pdf files in this folder",
             f"{tmp_path / 'nope.txt'}: no such file or folder"] == errors

@@ -130,7 +130,8 @@ PLACEHOLDER_KINDS = {
 ARTIFACT_KINDS = {
     "marker": "付费墙标记", "mojibake": "乱码", "entity": "HTML 实体", "tag": "HTML 标签",
     "footer": "页码页脚", "watermark": "转换器水印", "chrome": "网页界面文字", "damage": "镜像站损坏字符",
-    "punctuation": "标点损坏", "glyph": "字符缺失",
+    "punctuation": "标点损坏", "glyph": "字符缺失", "repeated": "段落重复",
+    "revision": "未接受的修订", "comment": "批注",
     # The blocks of page chrome normalization takes out of the text (crawler.chrome).
     "toolbar": "网页工具栏", "breadcrumb": "网页导航路径", "nav": "网站导航", "footer-block": "网页页脚",
     "share": "分享按钮", "related": "相关链接", "epaper": "电子报导航", "docsite": "文档网站包装",

@@ -57,7 +57,8 @@ def fill_texts(run, config):
     """
     from dataclasses import replace
 
-    from crawler.files import InputError, read_source
+    from crawler.files import InputError
+    from crawler.local import read_lines
 
     sources: dict[str, Any] = {}
     store_read = False
@@ -72,7 +73,8 @@ def fill_texts(run, config):
                 sources.setdefault(document.path, None)
             if document.path not in sources:
                 try:
-                    sources[document.path] = read_source(document.path, config["validate.max_file_bytes"]).lines
+                    sources[document.path] = read_lines(document.path, config["validate.max_file_bytes"],
+                                                        config["validate.max_pages"])
                 except InputError as error:
                     say(f"{error}; its page shows no text")
                     sources[document.path] = None

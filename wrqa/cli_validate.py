@@ -70,26 +70,21 @@ def _waivers(config) -> dict:
         fail(str(error))
 
 
-def _stdin_analyses(name: str, max_bytes: int):
+def _stdin_analyses(name: str, max_bytes: int, max_pages: int):
     """The analyses of the report piped to standard input, read as ``name`` (HTML when it reads as a page)."""
     from checks.analyze import analyze_all
     from crawler.errors import InputError
-    from crawler.files import decode
-    from crawler.htmltext import html_lines
-    from crawler.normalize import documents_from_source
-    from crawler.records import SourceText, split_lines
+    from crawler.local import documents_of, reading_of
 
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
         return [], [InputError(name, f"{name}: standard input is over the limit of {max_bytes:,} bytes; "
                                      "raise validate.max_file_bytes")]
     try:
-        text, encoding = decode(data, name)
+        reading = reading_of(data, name, max_bytes, max_pages)
     except InputError as error:
         return [], [error]
-    source = SourceText(name, text, encoding, split_lines(text))
-    page = name.lower().endswith((".html", ".htm")) or "<html" in text[:4096].lower() or "<body" in text[:4096].lower()
-    documents = documents_from_source(source, html_lines(text)[0] if page else None)
+    documents = documents_of(reading)
     if not documents:
         return [], [InputError(name, f"{name}: holds no text to validate")]
     return analyze_all(documents)
@@ -123,7 +118,7 @@ def _stdin_analyses(name: str, max_bytes: int):
 @config_option
 def validate(paths, stored, output_format, output, fail_on, select, ignore, severity, per_path_ignore, suite,
              html_dir, quiet, statistics, stdin_filename, color, config_path) -> None:
-    """Validate report files and folders (.txt, .html, .htm), '-' for standard input, or the stored pages.
+    """Validate report files and folders (text, HTML, Word, WPS, PDF), '-' for standard input, or the stored pages.
 
     Exit code 0 when nothing at or above --fail-on was found, 1 when something was, 2 when an input
     could not be read or the tool could not do its job.
@@ -152,10 +147,11 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
     meanwhile = None
     if "gx" in engines:
         from validators.suite import import_gx as meanwhile
-    analyses, failures = analyze_files(found.files, max_bytes, meanwhile=meanwhile)
+    analyses, failures = analyze_files(found.files, max_bytes, max_pages=config["validate.max_pages"],
+                                       meanwhile=meanwhile)
     failures = found.errors + failures
     if STDIN in paths:
-        piped, broken = _stdin_analyses(stdin_filename or "<stdin>", max_bytes)
+        piped, broken = _stdin_analyses(stdin_filename or "<stdin>", max_bytes, config["validate.max_pages"])
         analyses.extend(piped)
         failures.extend(broken)
     if stored:

@@ -63,6 +63,8 @@ def _per_path(table: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
 
 KEYS: tuple[Key, ...] = (
     Key("validate.max_file_bytes", 20 * 1024 * 1024, (int,), "Largest input file read, in bytes.", minimum=1),
+    Key("validate.max_pages", 2000, (int,), "Most pages read from a PDF; a longer one is refused before it is read.",
+        minimum=1, maximum=1_000_000),
     Key("validate.fail_on", "error", (str,), "Lowest severity that makes the exit code 1.",
         choices=("info", "warning", "error", "never")),
     Key("validate.suite", "auto", (str,),
