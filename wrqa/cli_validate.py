@@ -167,7 +167,7 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
         run = validate_analyses(
             analyses, engines=engines, errors=errors, selection=selection,
             duplicate_threshold=config["validate.duplicate_threshold"],
-            rate_tolerance=config["validate.rate_tolerance"],
+            rate_tolerance=config["validate.rate_tolerance"], trend_factor=config["validate.trend_factor"],
         )
     except ValidatorError as error:
         fail(f"validation could not be completed: {error}")

@@ -143,16 +143,44 @@ def _stored_documents(config) -> list:
     return list(stored_documents(config))
 
 
-def _validate(documents: list, config) -> RunResult:
-    from validators import ValidatorError, engines_for, validate
+def _engines(documents: list, config) -> tuple[str, ...]:
+    from validators import engines_for
 
-    sources = len({document.path for document in documents})
+    return engines_for(config["validate.suite"], len({document.path for document in documents}))
+
+
+def _bounds(config):
+    from validators.catalogue import Bounds
+
+    return Bounds(float(config["validate.duplicate_threshold"]), float(config["validate.rate_tolerance"]),
+                  float(config["validate.trend_factor"]))
+
+
+def _validate(documents: list, config) -> RunResult:
+    from validators import ValidatorError, validate
+
+    bounds = _bounds(config)
     try:
-        return validate(documents, engines=engines_for(config["validate.suite"], sources),
-                        duplicate_threshold=float(config["validate.duplicate_threshold"]),
-                        rate_tolerance=float(config["validate.rate_tolerance"]), selection=config.rule_selection())
+        return validate(documents, engines=_engines(documents, config),
+                        duplicate_threshold=bounds.duplicate_threshold, rate_tolerance=bounds.rate_tolerance,
+                        trend_factor=bounds.trend_factor, selection=config.rule_selection())
     except ValidatorError as error:
         raise JobError(f"validation could not be completed: {error}") from None
+
+
+def _judge_trends(run: RunResult, documents: list, touched: set[str], config) -> RunResult:
+    """``run`` with the trends of the committees ``touched`` judged again over all their stored reports: a
+    new report is set beside the earlier ones, which this run did not judge again."""
+    from validators import ValidatorError
+    from validators.trends import judge_trends, with_trends
+
+    reports = [document for document in documents if document.kind == "report" and document.committee in touched]
+    try:
+        findings, expectations = judge_trends(reports, engines=_engines(reports, config),
+                                              selection=config.rule_selection(), bounds=_bounds(config))
+    except ValidatorError as error:
+        raise JobError(f"validation could not be completed: {error}") from None
+    return with_trends(run, touched, findings, expectations)
 
 
 def _write_report(run: RunResult, out_dir: Path, previous: RunResult | None, trend: list[dict[str, Any]],
@@ -281,6 +309,14 @@ class _Run:
         chosen = [document for document in documents if document.path in judged]
         fresh = _validate(chosen, self.config) if chosen else RunResult(documents=(), tool_version=tool_version())
         run = fresh.merge(previous, judged, set(digests))
+        if previous is not None and len(judged) < len(digests):
+            # A committee whose report changed, or went, has its figures set beside its other reports again.
+            touched = {document.committee for document in chosen if document.kind == "report"} | {
+                result.committee for result in previous.documents
+                if result.kind == "report" and (result.path in judged or result.path not in digests)}
+            touched.discard(None)
+            if touched:
+                run = _judge_trends(run, documents, touched, self.config)
         started_at = datetime.fromisoformat(history.runs(self.conn, 1)[0].started_at)  # the trend's key
         run = replace(run, run_id=run_id, trigger=self.trigger, started_at=started_at,
                       finished_at=datetime.fromisoformat(history.now()), validated=len(chosen))
