@@ -143,6 +143,19 @@ def _stored_documents(config) -> list:
     return list(stored_documents(config))
 
 
+def _with_coverage(run: RunResult, config) -> RunResult:
+    """``run`` with the coverage of its documents, each page's versions read from the store."""
+    from crawler.store import Store
+    from reports.coverage import coverage_of
+
+    path = config.path_of("store.path")
+    versions = {}
+    if path.exists():
+        with Store(path, read_only=True) as store:
+            versions = store.version_counts()
+    return replace(run, coverage=coverage_of(run.documents, versions))
+
+
 def _engines(documents: list, config) -> tuple[str, ...]:
     from validators import engines_for
 
@@ -274,7 +287,7 @@ class _Run:
         run, judged, digests = self._judge(run_id, previous)
         before = history.findings_of(self.conn, last.id) if last else []
         pending = {f.fingerprint for f in before if f.new and not f.alerted and not f.waived}
-        run = run.waive(self.waivers).mark_new(f.fingerprint for f in before)
+        run = _with_coverage(run.waive(self.waivers).mark_new(f.fingerprint for f in before), self.config)
         code = run.exit_code(Severity.threshold(self.config["validate.fail_on"]))
         summary = run.summary
         outcome = RunOutcome(
