@@ -21,17 +21,16 @@ CHROMIUM_ARGS = [
 SEEDS = (Path(__file__).resolve().parent.parent / "tests" / "data" / "seeds",)
 
 
-def seed_report(engines: tuple[str, ...] = ("pandera", "gx")) -> dict:
-    """The JSON dict, texts included, of a validation run over the seed texts."""
+def seed_report(engines: tuple[str, ...] = ("pandera", "gx")):
+    """The run, texts included, of a validation over the seed texts."""
     from checks.batch import analyze_paths
-    from reports.json import run_to_dict
     from validators import validate_analyses
     from validators.records import InputError
 
     folder = next(folder for folder in SEEDS if any(folder.glob("*.txt")))
     analyses, failures = analyze_paths([str(path) for path in sorted(folder.glob("*.txt"))], 20 * 1024 * 1024)
     errors = [InputError(path=failure.path, message=str(failure)) for failure in failures]
-    return run_to_dict(validate_analyses(analyses, engines=engines, errors=errors), include_text=True)
+    return validate_analyses(analyses, engines=engines, errors=errors)
 
 
 def main() -> int:
@@ -47,9 +46,10 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from reports.html import write_report
+    from reports.json import run_from_dict
 
-    report = json.loads(args.input.read_text(encoding="utf-8")) if args.input else seed_report()
-    findings = [len(document.get("findings", [])) for document in report.get("documents", [])]
+    report = run_from_dict(json.loads(args.input.read_text(encoding="utf-8"))) if args.input else seed_report()
+    findings = [len(document.findings) for document in report.documents]
     number = args.document or 1 + max(range(len(findings)), key=findings.__getitem__, default=0)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:

@@ -4,7 +4,7 @@ writes them, to the minute (``2026年12月1日 16:32``). Machines get ISO 8601 f
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -53,6 +53,13 @@ def report_time(moment: datetime | str | None, zone: str = BEIJING) -> str:
     return f"{shown.year}年{shown.month}月{shown.day}日 {shown:%H:%M}"
 
 
-def report_day(moment: datetime | str | None, zone: str = BEIJING) -> str:
-    """The day of ``moment`` in ``zone``: ``2026年12月1日``; '' for none."""
+def report_day(moment: date | datetime | str | None, zone: str = BEIJING) -> str:
+    """The day of ``moment`` in ``zone`` (a date or an ISO date is that day): ``2026年12月1日``; '' for none."""
+    if isinstance(moment, str) and len(moment) == 10:
+        try:
+            moment = date.fromisoformat(moment)
+        except ValueError:
+            return moment
+    if isinstance(moment, date) and not isinstance(moment, datetime):
+        return f"{moment.year}年{moment.month}月{moment.day}日"
     return report_time(moment, zone).split(" ")[0]

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
 from crawler.domain import STREETS
+from crawler.replica.server import serve
 from reports.coverage import coverage_of
 from reports.json import coverage_from_dict, coverage_to_dict, run_from_dict, run_to_dict
 from validators.records import DocumentResult, Finding, RunResult, Severity
+from wrqa.config import parse_config
+from wrqa.job import run_once
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -69,3 +73,32 @@ def test_a_run_carries_its_coverage_through_the_json():
     data = json.loads(json.dumps(run_to_dict(run), ensure_ascii=False))
     assert ({"expected": 30, "present": 4, "missing": 26, "late": 1, "replaced": 2}, data) == (
         data["coverage"]["counts"], run_to_dict(run_from_dict(data)))
+
+
+def two_runs_with_a_report_replaced(folder: Path) -> Path:
+    """Run the main job twice over the replica of both sites, 南湖's 2022 report changed in between; its report."""
+    with serve() as replica:
+        config = parse_config({
+            "store": {"path": str(folder / "store.sqlite3"), "warc_dir": str(folder / "warc")},
+            "report": {"dir": str(folder / "report")}, "crawl": {"delay": 0, "retries": 0},
+            "validate": {"suite": "pandera"},
+            "sources": [{"name": "wcrd", "kind": "epoint", "base_url": replica.base_urls["epoint"],
+                         "lists": ["zyfb/003005", "dbgz/004002"]},
+                        {"name": "hppc", "kind": "hppc", "base_url": replica.base_urls["hppc"],
+                         "lists": ["list.php?catid=8"]}]}, folder / "config.toml")
+        run_once(config)
+        path = next(p for p, a in replica.sites["epoint"].articles.items() if a.title == "人大南湖街道工委2022年工作报告")
+        replica.change("epoint", path, "（四）新增一段。")
+        replica.clear()
+        run_once(config)
+    return folder / "report"
+
+
+def test_the_main_job_reports_the_coverage_of_the_store_with_the_pages_replaced_since(tmp_path):
+    report = two_runs_with_a_report_replaced(tmp_path)
+    coverage = json.loads((report / "results.json").read_text(encoding="utf-8"))["coverage"]
+    cells = {(c["committee"], c["year"]): (c["replaced"], [r["versions"] for r in c["reports"]])
+             for c in coverage["reports"]}
+    missing = {(c["committee"], c["year"]) for c in coverage["missing"]}
+    assert ((True, [2]), (False, [1]), ("石洞", 2022) in missing, ("紫阳", 2018) in cells) == (
+        cells[("南湖", 2022)], cells[("紫阳", 2022)], True, True)

@@ -236,11 +236,11 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
     if html_dir:
         from reports.folder import FolderError
         from reports.html import write_report
-        from reports.json import run_to_dict
+        from reports.words import site_names
 
         try:
-            index = write_report(run_to_dict(run, include_text=True), Path(html_dir),
-                                 page_size=config["report.page_size"], timezone=config["schedule.timezone"])
+            index = write_report(run, Path(html_dir), page_size=config["report.page_size"],
+                                 timezone=config["schedule.timezone"], sites=site_names(config.sources))
         except FolderError as error:
             fail(str(error))
         except OSError as error:

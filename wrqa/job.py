@@ -41,7 +41,7 @@ from wrqa import history
 from wrqa.alerts import Alert, due, send_alerts
 from wrqa.waivers import Waiver, WaiverError, in_force, load_waivers
 
-HISTORY_RUNS = 30  # runs drawn in the report's trend
+HISTORY_RUNS = 365  # runs of the report's history: the last 60 drawn, the others summed up
 
 
 class JobError(Exception):
@@ -197,13 +197,12 @@ def _judge_trends(run: RunResult, documents: list, touched: set[str], config) ->
 
 
 def _write_report(run: RunResult, out_dir: Path, previous: RunResult | None, trend: list[dict[str, Any]],
-                  page_size: int, timezone: str) -> Path:
+                  config) -> Path:
     from reports.html import write_report
-    from reports.json import run_to_dict
+    from reports.words import site_names
 
-    return write_report(run_to_dict(run, include_text=True), out_dir,
-                        previous=run_to_dict(previous) if previous is not None else None, history=trend,
-                        page_size=page_size, timezone=timezone)
+    return write_report(run, out_dir, previous=previous, history=trend, page_size=config["report.page_size"],
+                        timezone=config["schedule.timezone"], sites=site_names(config.sources))
 
 
 def _encoded(run: RunResult) -> dict[str, Any]:
@@ -351,8 +350,7 @@ class _Run:
                  for r in reversed(history.runs(self.conn, HISTORY_RUNS)) if r.status in history.COMPLETE]
         out_dir = self.config.path_of("report.dir")
         try:
-            index = _write_report(run, out_dir, previous, trend, self.config["report.page_size"],
-                                  self.config["schedule.timezone"])
+            index = _write_report(run, out_dir, previous, trend, self.config)
         except FolderError as error:  # a folder that is not wrqa's: the findings are stored all the same
             return {"report": None, "problems": (f"Cannot write the HTML report: {error}; check 'report.dir'",)}
         except OSError as error:  # the findings are stored; the next run writes the report again
