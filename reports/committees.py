@@ -12,12 +12,13 @@ from typing import Any
 
 from checks.figures import FIGURES, key_figures
 from reports.coverage import Coverage
-from reports.overview import summary_of
 from reports.views import DocumentView
-from reports.words import number
+from reports.words import kind_name, number, source_name
 from validators.records import RunResult
 
 COMMITTEE_DIR = "committees"
+# Reports of one year, and other documents, a committee's page lists before it only counts the rest.
+LISTED = 20
 
 
 def committee_file(index: int) -> str:
@@ -34,21 +35,27 @@ def committee_pages(coverage: Coverage, run: RunResult, views: Sequence[Document
     """What each committee's page shows, in the order of the coverage's rows."""
     view_of = {(view.data.get("path"), view.data.get("line")): view for view in views}
     result_of = {(result.path, result.line): result for result in run.documents}
+    others: dict[str, list[DocumentView]] = {}
+    for view in views:
+        if view.data.get("committee") and view.data.get("kind") != "report":
+            others.setdefault(view.data["committee"], []).append(view)
     pages = []
     for index, committee in enumerate(coverage.committees):
         years, firsts = [], {}
         for cell in coverage.row(committee):
             reports = []
-            for report in cell.reports:
+            for report in cell.reports[:LISTED]:
                 view = view_of.get((report.path, report.line))
                 reports.append({"report": report, "page": view.file if view else None,
                                 "counts": view.counts if view else {}})
                 firsts.setdefault(cell.year, result_of.get((report.path, report.line)))
-            years.append({"year": cell.year, "cell": cell, "reports": reports})
-        articles = [summary_of(view, sites) for view in views
-                    if view.data.get("committee") == committee and view.data.get("kind") != "report"]
+            years.append({"year": cell.year, "cell": cell, "reports": reports,
+                          "more": len(cell.reports) - len(reports)})
+        articles = [{"title": view.title, "page": view.file, "kind": kind_name(view.data.get("kind")),
+                     "source": source_name(view.data, sites)} for view in others.get(committee, ())[:LISTED]]
         pages.append({"committee": committee, "file": committee_file(index), "years": years,
                       "figures": _figures(coverage.years, firsts, view_of), "articles": articles,
+                      "more_articles": len(others.get(committee, ())) - len(articles),
                       "missing": sum(cell.missing for cell in coverage.row(committee))})
     return pages
 

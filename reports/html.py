@@ -39,7 +39,7 @@ import multiprocessing
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,7 +52,7 @@ from reports import overview as views_of_run
 from reports.committees import COMMITTEE_DIR, committee_links, committee_pages
 from reports.coverage import coverage_of
 from reports.folder import ReportFolder
-from reports.json import render_json, run_to_dict
+from reports.json import dumps, run_to_dict
 from reports.rules import SEVERITIES, rule_explanation, rule_name, severity_name
 from reports.table import render_csv
 from reports.times import BEIJING, report_day, report_time
@@ -111,30 +111,42 @@ def write_report(
     if run.coverage is None:
         run = replace(run, coverage=coverage_of(run.documents))
     coverage = run.coverage
-    report = run_to_dict(run, include_text=True)
-    documents = report["documents"]
+    report = run_to_dict(run)
+    # The pages show each text; the results to download leave them out, as 'wrqa validate' does.
+    documents = [dict(entry, text="\n".join(result.lines)) if result.lines is not None else entry
+                 for entry, result in zip(report["documents"], run.documents, strict=True)]
     context = _Context({**report["run"], "timezone": timezone}, report["tool"],
                        committee_links(coverage) if coverage.years else {}, sites)
     with ReportFolder(out_dir, (DOCUMENT_DIR, COMMITTEE_DIR)) as folder:
-        environment = _templates()
-        _write_all_pages(documents, folder, context)
-        views = [DocumentView.of(index, data) for index, data in enumerate(documents)]
-        if coverage.years:
-            page = environment.get_template("committee.html")
-            for committee in committee_pages(coverage, run, views, sites):
-                html = page.render(c=committee, run=context.run, tool=context.tool, csp=_csp(scripts=()),
-                                   coverage=coverage)
-                folder.write(f"{COMMITTEE_DIR}/{committee['file']}", html.encode("utf-8"))
-        folder.write("findings.csv", render_csv(run).encode("utf-8"))
-        folder.write("results.json", (render_json(run) + "\n").encode("utf-8"))
-        script = environment.get_template("table.js").render()
-        html = environment.get_template("index.html").render(
-            o=_overview(run, views, previous, history, context), run=context.run, tool=context.tool,
-            rows=views_of_run.rows_json(views, sites), page_size=page_size, script=Markup(script),
-            csp=_csp(scripts=(script,)), coverage=coverage, committees=context.committees,
-        )
-        folder.write("index.html", html.encode("utf-8"))
+        def the_rest() -> None:
+            _write_overview(run, report, documents, folder, context, previous, history, page_size)
+
+        _write_all_pages(documents, folder, context, meanwhile=the_rest)
     return out_dir / "index.html"
+
+
+def _write_overview(run: RunResult, report: dict, documents: list[dict], folder: ReportFolder, context: _Context,
+                    previous: RunResult | None, history: list[dict] | None, page_size: int) -> None:
+    """Write everything but the document pages: the committees' pages, the downloads and ``index.html``."""
+    environment = _templates()
+    coverage = run.coverage
+    views = [DocumentView.of(index, data, result.lines)
+             for index, (data, result) in enumerate(zip(documents, run.documents, strict=True))]
+    if coverage.years:
+        page = environment.get_template("committee.html")
+        for committee in committee_pages(coverage, run, views, context.sites):
+            html = page.render(c=committee, run=context.run, tool=context.tool, csp=_csp(scripts=()),
+                               coverage=coverage)
+            folder.write(f"{COMMITTEE_DIR}/{committee['file']}", html.encode("utf-8"))
+    folder.write("findings.csv", render_csv(run).encode("utf-8"))
+    folder.write("results.json", (dumps(report) + "\n").encode("utf-8"))
+    script = environment.get_template("table.js").render()
+    html = environment.get_template("index.html").render(
+        o=_overview(run, views, previous, history, context), run=context.run, tool=context.tool,
+        rows=views_of_run.rows_json(views, context.sites), page_size=page_size, script=Markup(script),
+        csp=_csp(scripts=(script,)), coverage=coverage, committees=context.committees,
+    )
+    folder.write("index.html", html.encode("utf-8"))
 
 
 def _overview(run: RunResult, views: list[DocumentView], previous: RunResult | None, history: list[dict] | None,
@@ -144,7 +156,7 @@ def _overview(run: RunResult, views: list[DocumentView], previous: RunResult | N
     return {
         "verdict": views_of_run.verdict(run, views), "tiles": views_of_run.tiles(run, run.coverage),
         "coverage_line": views_of_run.coverage_line(run.coverage),
-        "failing": views_of_run.failing(views, context.sites), "failing_listed": views_of_run.FAILING_LISTED,
+        "failing": views_of_run.failing(views, context.sites), "failed": run.summary.failed,
         "rule_chart": views_of_run.rule_chart(counts), "rule_rows": views_of_run.rule_rows(counts, run),
         "changes": views_of_run.changes(views, previous) if previous is not None else None,
         "trend": views_of_run.trend(history, run, zone) if history else None,
@@ -156,8 +168,10 @@ def _overview(run: RunResult, views: list[DocumentView], previous: RunResult | N
     }
 
 
-def _write_all_pages(documents: list[dict], folder: ReportFolder, context: _Context) -> None:
-    """Write the document pages whose inputs changed, in forked processes when there are many.
+def _write_all_pages(documents: list[dict], folder: ReportFolder, context: _Context,
+                     meanwhile: Callable[[], None]) -> None:
+    """Write the document pages whose inputs changed, in forked processes when there are many, and run
+    ``meanwhile`` here while they do (the rest of the report).
 
     The pages of documents no longer in the report are not written again, so closing the folder removes them.
     """
@@ -167,6 +181,7 @@ def _write_all_pages(documents: list[dict], folder: ReportFolder, context: _Cont
     workers = _workers(len(stale))
     if workers == 1:
         _write_pages(documents, folder, context, digests, stale)
+        meanwhile()
         return
     global _job
     _job = (documents, folder, context, digests)
@@ -175,6 +190,7 @@ def _write_all_pages(documents: list[dict], folder: ReportFolder, context: _Cont
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             pending = [pool.submit(_write_job_pages, stale[start:start + chunk])
                        for start in range(0, len(stale), chunk)]
+            meanwhile()  # the workers were forked at the first submit: what this process does now is its own
             for done in pending:
                 for name, entry in done.result():
                     folder.record(name, entry)

@@ -137,8 +137,13 @@ def coverage_to_dict(coverage: Coverage) -> dict[str, Any]:
 
 def render_json(run: RunResult) -> str:
     """The JSON report of ``run`` on one line (``python -m json.tool`` indents it), UTF-8 kept as it is."""
+    return dumps(run_to_dict(run))
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """The data of ``run_to_dict`` as the JSON report writes it: one line, UTF-8 kept as it is."""
     # Indenting would switch json to its pure-Python encoder, three times slower on a large run.
-    return json.dumps(run_to_dict(run), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- reading back -------------------------------------------------------------------------------------

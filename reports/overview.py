@@ -72,10 +72,11 @@ def tiles(run: RunResult, coverage: Coverage) -> list[dict[str, Any]]:
 
 
 def failing(views: Sequence[DocumentView], sites: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The documents that fail, worst first (most errors, then most warnings), each with its worst finding."""
+    """The first ``FAILING_LISTED`` documents that fail, worst first (most errors, then most warnings), each
+    with its worst finding; the table shows them all."""
     failed = [view for view in views if not view.passed]
     failed.sort(key=lambda view: (-view.counts.get("error", 0), -view.counts.get("warning", 0), view.number))
-    return [summary_of(view, sites) for view in failed]
+    return [summary_of(view, sites) for view in failed[:FAILING_LISTED]]
 
 
 def summary_of(view: DocumentView, sites: Mapping[str, str]) -> dict[str, Any]:
