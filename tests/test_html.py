@@ -682,3 +682,16 @@ def test_the_findings_and_the_results_can_be_downloaded_from_the_report(written)
     assert ({"download-csv": "findings.csv", "download-json": "results.json"}, True) == (links, raw.startswith(b"\xef\xbb\xbf"))
     assert sorted(findings) == sorted((row["文件"], row["规则"], row["行"], row["原文"]) for row in rows)
     assert (3, 68) == (len(results["documents"]), results["coverage"]["counts"]["missing"])
+
+
+def test_the_report_of_the_demo_sites_opens_on_the_headline_defects(tmp_path):
+    from tests.test_coverage import two_runs_with_a_report_replaced
+
+    tree = parse(two_runs_with_a_report_replaced(tmp_path) / "index.html")
+    failing = [(item.css_first("a.title").text(), item.css_first(".first strong").text(),
+                item.css_first(".first mark").text()) for item in tree.css("#failing li.failing-doc")]
+    assert ("25 份文档，3 份未通过：1 份占位符未替换，1 份缺少必备部分，1 份比率超出范围，1 份部分与整体不符", [
+        ("人大石洞街道工委2022年工作报告", "占位符未替换", "***"),
+        ("人大中南路街工委2016年工作报告", "缺少必备部分", "人大中南路街工委2016年工作报告"),
+        ("人大紫阳街工委2018年工作报告", "部分与整体不符", "16篇，其中《人民意志》录用稿件数1篇，《长江日报》录用稿件数1篇，《武汉晚报》…"),
+    ]) == (tree.css_first("#verdict").text(), failing)
