@@ -172,12 +172,17 @@ def trend_rows(analyses: Sequence[Analysis], left_out: set[int] = frozenset()) -
                 stated.setdefault((document.committee, figure), []).append((document.year, doc, statistic))
     rows = []
     for (committee, figure), entries in stated.items():
+        # Each year's first report in the run stands for the year; linear in the reports once sorted.
+        first: dict[int, Statistic] = {}
+        for year, _, statistic in sorted(entries, key=lambda entry: (entry[0], entry[1])):
+            first.setdefault(year, statistic)
+        years = sorted(first)
+        latest_before = dict(zip(years[1:], years, strict=False))
         for year, doc, statistic in entries:
-            earlier = [entry for entry in entries if entry[0] < year]
-            if not earlier:
+            if year not in latest_before:
                 continue
-            # The latest earlier year; of two reports of that year, the first in the run.
-            previous_year, _, previous = max(earlier, key=lambda entry: (entry[0], -entry[1]))
+            previous_year = latest_before[year]
+            previous = first[previous_year]
             ratio = max(statistic.value, previous.value) / min(statistic.value, previous.value)
             rows.append((doc, "report", committee, figure, float(year), statistic.value, statistic.unit,
                          float(previous_year), previous.value, ratio, statistic.offset, statistic.end))
