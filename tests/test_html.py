@@ -292,6 +292,9 @@ def test_report_writes_the_report_of_saved_results_reading_texts_from_their_file
     ('{"documents": [{"findings": ["x"]}]}', "--input", "document #1 has no 'path'"),
     ('{"documents": [{"path": "a.txt", "findings": ["x"]}]}', "--input", "document #1: 'findings' must be a list"),
     ('{"documents": []}', "--history", "--history must hold a list of run summaries, not dict"),
+    ('{"documents": [], "coverage": []}', "--input", "'coverage' must be an object, not list"),
+    ('{"documents": [], "coverage": {"reports": [{"reports": [{"published_at": "soon"}]}]}}', "--input",
+     "coverage report #1: 'published_at' is 'soon', not an ISO date or time"),
 ])
 def test_report_refuses_bad_input_in_one_line(tmp_path, content, option, message):
     path = tmp_path / "given.json"
