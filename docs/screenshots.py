@@ -64,7 +64,11 @@ def main() -> int:
         page.goto(index.as_uri())
         page.screenshot(path=args.out / "overview.png")
         first = page.get_attribute("#failing li.failing-doc a.title", "href") or "documents/00001.html"
-        committee = page.get_attribute("#coverage tbody tr th a", "href")
+        # The committee with the most years of reports shows its figures side by side best.
+        committee = page.evaluate("""() => { const rows = [...document.querySelectorAll('#coverage tbody tr')];
+            rows.sort((a, b) => a.querySelectorAll('td[data-status=missing]').length
+                              - b.querySelectorAll('td[data-status=missing]').length);
+            return rows.length ? rows[0].querySelector('th a').getAttribute('href') : null; }""")
         page.goto((index.parent / first.split("#")[0]).as_uri())
         page.screenshot(path=args.out / "document.png", full_page=True)
         shots = ["overview.png", "document.png"]
