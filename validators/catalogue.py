@@ -31,10 +31,12 @@ restricting it to the document kinds the rule applies to."""
 
 @dataclass(frozen=True)
 class Bounds:
-    """The tunable bounds some checks read: ``validate.duplicate_threshold`` and ``validate.rate_tolerance``."""
+    """The tunable bounds some checks read: ``validate.duplicate_threshold``, ``validate.rate_tolerance`` and
+    ``validate.trend_factor``."""
 
     duplicate_threshold: float = 0.8
     rate_tolerance: float = 1.0
+    trend_factor: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -480,3 +482,47 @@ def added(new: Rule) -> Iterator[Rule]:
         yield new
     finally:
         del RULES[new.id]
+
+
+# --- the rules over the corpus: a committee's reports across years ---------------------------------------
+
+
+def _trends(bounds: Bounds) -> tuple[Check, ...]:
+    factor = bounds.trend_factor
+    return (Check(
+        "stat-trend", "trends", lambda frame: frame["ratio"] <= factor,
+        lambda gx, applies: gx.expectations.ExpectColumnValuesToBeBetween(
+            column="ratio", min_value=1, max_value=factor, row_condition=applies),
+        {"factor": factor}, observe=("figure", "previous_value", "value", "unit"),
+    ),)
+
+
+def _trend(failure: Failure) -> tuple[str, dict[str, Any]]:
+    from checks.figures import BY_ID
+
+    record, factor = failure.record, failure.data["factor"]
+    figure, unit = BY_ID[record["figure"]].name, record["unit"]
+    year, previous_year = int(record["year"]), int(record["previous_year"])
+    value, previous = _number(record["value"]), _number(record["previous_value"])
+    return (f"{figure}从{previous_year}年的 {previous}{unit} 变为{year}年的 {value}{unit}，相差 "
+            f"{record['ratio']:.1f} 倍（超过 {factor:g} 倍），请核对是否多写或漏写了数字",
+            {"figure": record["figure"], "previous_year": previous_year,
+             "previous_value": float(record["previous_value"]), "year": year, "stated": float(record["value"]),
+             "ratio": round(float(record["ratio"]), 2), "factor": factor})
+
+
+def _year_report(year: int, deputies: int) -> str:
+    return (f"人大白沙洲街道工委{year}年工作报告\n一、{year}年工作完成情况\n现有区人大代表{deputies}名，"
+            f"组织代表集中学习。\n二、存在不足\n一是学习不够。\n三、{year + 1}年工作思路\n继续努力。\n")
+
+
+RULES["stat-trend"] = Rule(
+    "stat-trend", Severity.WARNING, "数字前后年份差异过大",
+    "同一街道工委的代表人数、建议件数等数字与上一年度报告相差过大（如代表从42名变成420名），可能多写或漏写了数字。",
+    "a count a committee states (代表人数, 建议件数, 接待选民) that changes by more than `validate.trend_factor` "
+    "(5×) from its previous report (42 deputies, then 420)",
+    "changes within the factor; rates; documents other than formal reports",
+    _trends, _trend,
+    (_year_report(2022, 42), _year_report(2023, 420)), (_year_report(2022, 42), _year_report(2023, 45)),
+    kinds=REPORT,
+)

@@ -4,7 +4,8 @@ Built from the texts in ``data/`` (cut from the seed texts), with every quirk of
 Epoint list pages ``/{col}/{cat}/N.html`` with a ``1/N`` pager, three URL forms (one with a double
 slash), date folders that are not the publish date, Word-exported bodies with ``<o:p>``, MsoNormal
 spans and ``<st1:chsdate>`` tags, lost 年/月 glyphs, both meeting-line styles (one split over two
-lines), reports mixed with other committee documents and activity news; the PHPCMS provincial site's
+lines), reports mixed with other committee documents and activity news, one report published with its
+template's blanks (人大***街道工委, 组织完成*位代表) and a rate over 100%; the PHPCMS provincial site's
 ``list.php?catid=N&page=P``, ``/{yyyy}/{mmdd}/{id}.html`` with a ``{id}_2.html`` continuation, ``#endtext``,
 the fixed breadcrumb, full-width punctuation and missing or wrong charset headers on UTF-8 bytes.
 
@@ -84,6 +85,9 @@ _REPORTS_2022 = (
     ("水果湖", "人大水果湖街道工委2022年工作报告", "paren", 12),
     ("珞珈山", "人大珞珈山街道工委2022年工作报告", "dash", 12),
     ("南湖", "人大南湖街道工委2022年工作报告", "split", 13),
+    # Not in the volume: a report published with the blanks of the template it was written from still in it
+    # (sites.md §4) and a rate over 100%, so that the demo shows what the tool is for.
+    ("石洞", "人大石洞街道工委2022年工作报告", "paren", 16),
 )
 _KEYS = {"粮道": "粮道街"}
 
