@@ -13,7 +13,8 @@ from typing import Any
 
 from checks.figures import BY_ID as FIGURES
 
-KINDS = {"report": "年度工作报告", "article": "新闻", "other": "其他"}
+KINDS = {"report": "年度工作报告", "half-year": "半年或阶段报告", "gov-report": "政府或常委会工作报告",
+         "template": "模板范文", "article": "新闻", "other": "其他"}
 SECTIONS = {"work": "工作完成情况", "shortcomings": "存在不足", "plans": "工作思路"}
 STATISTIC_KINDS = {"rate": "比率", "growth": "增长", "fulfilment": "完成度", "percent": "百分比", "count": "数量",
                    "approx-count": "约数"}
