@@ -89,7 +89,7 @@ def two_runs_with_a_report_replaced(folder: Path) -> Path:
     with serve() as replica:
         config = parse_config({
             "store": {"path": str(folder / "store.sqlite3"), "warc_dir": str(folder / "warc")},
-            "report": {"dir": str(folder / "report"), "late_after_days": 45}, "crawl": {"delay": 0, "retries": 0},
+            "report": {"dir": str(folder / "report"), "late_after_days": 20}, "crawl": {"delay": 0, "retries": 0},
             "validate": {"suite": "pandera"},
             "sources": [{"name": "wcrd", "kind": "epoint", "base_url": replica.base_urls["epoint"],
                          "lists": ["zyfb/003005", "dbgz/004002"]},
@@ -109,5 +109,5 @@ def test_the_main_job_reports_the_coverage_of_the_store_with_the_pages_replaced_
     cells = {(c["committee"], c["year"]): (c["replaced"], [r["versions"] for r in c["reports"]])
              for c in coverage["reports"]}
     missing = {(c["committee"], c["year"]) for c in coverage["missing"]}
-    assert ((True, [2]), (False, [1]), ("石洞", 2018) in missing, ("紫阳", 2018) in cells, 45) == (
+    assert ((True, [2]), (False, [1]), ("石洞", 2018) in missing, ("紫阳", 2018) in cells, 20) == (
         cells[("南湖", 2022)], cells[("紫阳", 2022)], True, True, coverage["late_after_days"])

@@ -383,8 +383,10 @@ def test_the_coverage_table_shows_what_the_store_holds(watched, job_report):
     cells = page.eval_on_selector_all("#coverage td[data-year]", "cells => cells.map(c => "
                                       "[c.parentElement.dataset.committee, c.dataset.year, c.dataset.status])")
     held = stored_reports(store)
+    late_after = json.loads((out / "results.json").read_text(encoding="utf-8"))["coverage"]["late_after_days"]
     expected = {(committee, year): ("missing" if (committee, year) not in held else "present",
-                                    any(days is not None and days > 30 for _, days in held.get((committee, year), [])),
+                                    any(days is not None and days > late_after
+                                        for _, days in held.get((committee, year), [])),
                                     any(versions > 1 for versions, _ in held.get((committee, year), [])))
                 for committee, year, _ in cells}
     actual = {(committee, year): ("missing" if status == "missing" else "present", "late" in status.split(),
