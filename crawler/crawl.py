@@ -121,7 +121,7 @@ class _Fetched:
 # What a list title must announce for its page to be kept, by default: a committee's own documents.
 WANTED_KINDS = ("report", "half-year", "template", "article")
 # The kinds a title alone decides; an article's title must also name its street or committee.
-TITLE_KINDS = ("report", "half-year", "template")
+TITLE_KINDS = tuple(kind for kind in WANTED_KINDS if kind != "article")
 
 Decision = Callable[[str], "bool | None"]
 """Whether a list title is wanted: True, False, or None when only the page's words can tell."""
@@ -145,6 +145,13 @@ def wanted_title(include: str, anywhere: bool = False) -> Decision:
         return False if kind == "gov-report" else None
 
     return decide
+
+
+def kept_after_reading(page: Page) -> bool:
+    """Whether a page fetched because its title did not decide is kept: a committee's report, half-year report or
+    template, or the article of the street ``domain.street_article`` found in its words. An article of the
+    district's deputies that names no street is no committee's document, though its title reads like one."""
+    return page.kind in TITLE_KINDS or (page.kind == "article" and page.committee is not None)
 
 
 def crawl(
@@ -350,7 +357,7 @@ class _SourceCrawler:
                 following = adapter.continuation(part.text, following)
             records = tuple(encode(r, source.name, category) for r in responses)
             page = extract.merge(page, *parts) if parts else page
-            if target.judge and page.kind not in WANTED_KINDS:
+            if target.judge and not kept_after_reading(page):
                 return _Fetched(target, tuple(responses), records, unwanted=True)
             found = {link.url: link for r in responses for link in extract.attachments(r.text, r.url,
                                                                                        adapter.ATTACHMENTS)}

@@ -208,6 +208,7 @@ TREES = next(a.path for a in site.epoint_articles() if a.title == "区人大常�
     ("no kind: a street of another district in the body", "/2023/1102/53380.html", "大智"),
     ("the committee's own news", next(p for p, a in DISTRICT.items() if "紫阳街道工委组织" in a.title), "紫阳"),
     ("no street anywhere", TREES, None),
+    ("the district's deputies, a title like a street's", site.extra_articles("epoint")[1].path, None),
     ("the province's own news", next(p for p, a in PROVINCIAL.items() if a.title == "湖北省人大常委会召开党组会议"), None),
 ])
 def test_an_article_is_kept_as_the_article_of_the_street_its_title_or_first_paragraphs_name(replica, tmp_path,

@@ -386,6 +386,11 @@ _STREET_NEWS = (
         "通过“家门口”的接待，选民有了反映问题的便捷渠道，代表履职也更加贴近群众。",
     )),
 )
+# News of the district's deputies that names no street, under a title that reads like a street's (进社区).
+DISTRICT_NEWS = (
+    "近日，区人大常委会组织部分区人大代表走进社区，开展民法典普法宣传活动。",
+    "代表们向居民发放宣传资料，结合身边事例解答婚姻家庭、邻里纠纷等方面的法律问题，引导群众依法表达诉求。",
+)
 # The body of the provincial site's own news, which names no street.
 PROVINCE_NEWS = [
     "会议传达学习了有关会议精神，研究部署了近期重点工作。",
@@ -421,7 +426,8 @@ _DOWNLOAD = "/EpointWebBuilder/WebbuilderMIS/attach/downloadZtreeAttach.jspx?att
 @cache
 def extra_articles(site_name: str) -> tuple[Article, ...]:
     """The articles of ``EXTRA_LISTS``, newest first: on the district site a committee's page attaching its
-    reports as .docx, .pdf, .doc (through a download script) and a copy on another host; on the provincial site
+    reports as .docx, .pdf, .doc (through a download script) and a copy on another host, and the deputies' news
+    of ``DISTRICT_NEWS``, no street's; on the provincial site
     a committee's news attaching its report as .docx, and news that names its street (大智街道) only in the body."""
     if site_name == "epoint":
         files = (
@@ -436,9 +442,12 @@ def extra_articles(site_name: str) -> tuple[Article, ...]:
         title = "人大石洞街道工委近三年工作报告公开"
         body = ("根据区人大常委会关于街道人大工委工作公开的安排，现将人大石洞街道工委2020年至2022年工作报告予以公开，"
                 "接受辖区选民和社会各界监督。", *(f"附件{n}：{f.name}" for n, f in enumerate(files, start=1)))
+        district = "区人大代表走进社区开展普法宣传"
         return (_news(f"/xxgk/005001/20230118/{_uuid(title)}.html", "005001", title,
                       datetime(2023, 1, 18, 10, 0, tzinfo=CHINA), body, "article", committee="石洞", layout="word",
-                      attachments=files),)
+                      attachments=files),
+                _news(f"/xxgk/005001/20230110/{_uuid(district)}.html", "005001", district,
+                      datetime(2023, 1, 10, 9, 0, tzinfo=CHINA), DISTRICT_NEWS, "article"))
     report = Attachment("/uploadfile/2023/1215/20231215093012345.docx", "人大石洞街道工委2023年工作报告.docx",
                         "石洞-2023.docx")
     opened = "武汉市武昌区人大石洞街道工委向选民公开年度工作报告"
