@@ -282,8 +282,10 @@ def term(congress: str | None, session: str | None) -> tuple[date, date] | None:
 # street, led by its district (洪山区珞南街道) or followed by its congress (珞南街道人大代表), so a verb before
 # 街道 (完成街道…) is no street.
 _KNOWN_STREET = re.compile(f"(?P<name>{'|'.join(_KNOWN_NAMES)})(?:街道|街)")
+# Verbs _STARTS lets through that run into 街道 in news (完成街道人大代表补选).
+_NOT_A_STREET = r"(?!完成|做好|加强|推进|健全|深化|指导)"
 _ANY_STREET = re.compile(rf"(?<=[区市县])(?P<name>{_NAME_BODY})(?:街道|街(?![道区头巷]))"
-                         rf"|{_STARTS}(?P<near>{_NAME_BODY})(?:街道|街)(?=人大)")
+                         rf"|{_STARTS}{_NOT_A_STREET}(?P<near>{_NAME_BODY})(?:街道|街)(?=人大)")
 DEPUTY_WORDS = re.compile(r"人大|代表|工委")
 HEAD_PARAGRAPHS = 3
 """How many first paragraphs of a body are read, with the title, to tell whose article it is."""

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 
+from crawler import domain
 from crawler.crawl import crawl, reextract
 from crawler.office import converter
 from crawler.replica import site
@@ -240,3 +241,19 @@ def test_an_article_judged_unwanted_is_fetched_once_never_stored_and_not_fetched
     assert (1, 0, [(0, 1)], 0, True) == (asked_first, replica.paths("epoint").count(TREES), judged, documents,
                                          first.unwanted >= 1)
 
+
+@pytest.mark.parametrize(("title", "paragraphs", "anywhere", "street"), [
+    ("南湖街组织区人大代表向原选区选民述职", (), False, "南湖"),
+    ("首义路街道组织区人大代表开展会前集中调研视察及监督评议", (), False, "首义路"),
+    ("武昌人大代表进社区，“选民接待”架好民生“连心桥”", ("近日，中南路街道组织辖区人大代表接待选民。",), False, "中南路"),
+    ("践行全过程人民民主", ("洪山区珞南街道组织辖区人大代表走访企业。",), True, "珞南"),
+    ("践行全过程人民民主", ("洪山区珞南街道组织辖区人大代表走访企业。",), False, None),
+    ("完成街道人大代表补选工作", (), True, None),
+    ("南湖街道开展垃圾分类宣传", (), False, None),
+    ("区人大常委会机关开展植树活动", (), True, None),
+])
+def test_a_page_is_a_streets_article_when_its_title_or_first_paragraphs_name_the_street_with_its_deputies(
+        title, paragraphs, anywhere, street):
+    """A street of the district (or, anywhere, of any district) named with 人大/代表/工委 makes the page its article;
+    a street without deputies, a verb before 街道, or no street make it none."""
+    assert street == domain.street_article(title, paragraphs, anywhere)
