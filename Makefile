@@ -46,8 +46,8 @@ test-clone: browser office
 	git clone --quiet --no-hardlinks "$(CURDIR)" "$$clone" && $(MAKE) -C "$$clone" test PYTHON=$(PYTHON)
 
 # The newcomer's first command, offline: the bundled replica of the two sites on two free loopback ports,
-# the main job (`wrqa run`) against it with examples/demo-config.toml, and where the HTML report is.
-# It exits 0 although the demo data has findings: showing them is the point.
+# the main job (`wrqa run`) against it with examples/demo-config.toml, the documents that failed, and where
+# the HTML report is. It exits 0 although the demo data has findings: showing them is the point.
 DEMO := out/demo
 demo: install
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
@@ -55,13 +55,30 @@ demo: install
 	PYTHONUNBUFFERED=1 $(BIN)/wrqa demo-sites --port $$port > $(DEMO)/sites.log 2>&1 & sites=$$!; \
 	trap 'kill $$sites 2>/dev/null' EXIT; \
 	for i in $$(seq 100); do grep -q "provincial site" $(DEMO)/sites.log && break; sleep 0.1; done; \
-	cat $(DEMO)/sites.log; \
+	grep -v "Ctrl-C stops" $(DEMO)/sites.log; \
 	sed -e "s|127.0.0.1:8001|127.0.0.1:$$port|" -e "s|127.0.0.1:8002|127.0.0.1:$$((port + 1))|" \
 		examples/demo-config.toml > $(DEMO)/config.toml; \
 	$(BIN)/wrqa run --config $(DEMO)/config.toml; code=$$?; \
-	echo "The HTML report is at $(CURDIR)/$(DEMO)/report/index.html (open it in a browser)."; \
 	echo "wrqa run exited $$code (1: the demo data has findings, as it should)."; \
+	$(BIN)/python -c "$$DEMO_FAILING" $(DEMO)/report/results.json; \
+	echo "The HTML report is at $(CURDIR)/$(DEMO)/report/index.html (open it in a browser)."; \
 	test $$code -le 1
+
+# The documents a run failed and the rules they broke, read from the results the report folder holds.
+define DEMO_FAILING
+import json, sys
+from collections import Counter
+from reports.rules import rule_name
+documents = json.load(open(sys.argv[1], encoding="utf-8"))["documents"]
+errors = [(d, Counter(f["rule"] for f in d["findings"] if f["severity"] == "error" and not f.get("waived")))
+          for d in documents]
+failed = sorted(((d, rules) for d, rules in errors if rules), key=lambda item: -sum(item[1].values()))
+print(f"{len(documents)} 份文档，{len(failed)} 份未通过：")
+for d, rules in failed:
+    broken = "、".join(rule_name(rule) + (f" ×{n}" if n > 1 else "") for rule, n in rules.items())
+    print(f"  {d['title']}（{broken}）  {d['path']}")
+endef
+export DEMO_FAILING
 
 bench: install
 	$(BIN)/python bench/validate_corpus.py

@@ -24,14 +24,17 @@ BANDS = 16
 ROWS = PERMUTATIONS // BANDS
 RECENT = 8
 MIN_LENGTH = 200
+# Street names, figures, spaces and a template's blanks (***, XX, ××, 某某, ___, ……, a single X before a
+# measure word) all become one wildcard: a copy with the names filled in or blanked out is still a copy.
 _MASK = re.compile(
-    "(?=[" + "".join(sorted({street[0] for street in STREETS})) + r"\d\s])(?:"
-    + "|".join(sorted(STREETS, key=len, reverse=True)) + r"|\d+(?:\.\d+)?|\s+)"
+    "(?=[" + "".join(sorted({street[0] for street in STREETS})) + r"\d\s*Xx×某_…])(?:"
+    + "|".join(sorted(STREETS, key=len, reverse=True))
+    + r"|\d+(?:\.\d+)?|\s+|\*+|[Xx×]{2,}|[Xx×](?=[\u4e00-\u9fff])|(?:某某)+|_{2,}|…+)"
 )
 
 
 def signature(text: str) -> np.ndarray:
-    """The MinHash signature of ``text`` with street names, digits and spaces masked."""
+    """The MinHash signature of ``text`` with street names, digits, spaces and blanks masked."""
     masked = _MASK.sub("#", text)
     points = np.frombuffer(masked.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     count = max(len(points) - SHINGLE + 1, 1)

@@ -5,7 +5,8 @@ some kinds only, and, where it has one, its span (``offset``, ``end``) in that d
 so that every failed row can be traced back to a position in the source file; a note (what normalization
 took out of the text, placed in the source) is a row of its own. Optional numbers are floats
 with NaN for "not stated". The lines frame holds, per text rule, how many marks its marker left on the line:
-each pattern runs once, and the engines judge the counts. It judges nothing.
+each pattern runs once, and the engines judge the counts. The trends frame is the one made over the whole
+run: a committee's figure in a report beside the same figure in its latest earlier report. It judges nothing.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from checks.figures import BY_ID, key_figures
 from checks.marks import Marker
-from checks.records import Analysis, Mark
+from checks.records import Analysis, Mark, Statistic
 from checks.sections import expected_ordinals, expected_year
 from crawler.domain import term as term_of
 
 NAN = math.nan
-FRAMES = ("documents", "lines", "notes", "headings", "statistics", "relations", "mentions")
+FRAMES = ("documents", "lines", "notes", "headings", "statistics", "relations", "mentions", "trends")
 
 
 def _day(value) -> float:
@@ -52,6 +54,7 @@ def build_frames(
     markers = dict(markers or {})
     rows: dict[str, list[tuple]] = {name: [] for name in FRAMES}
     marks: list[dict[str, list[Mark]]] = []
+    left_out: set[int] = set()
     for doc, (analysis, duplicate) in enumerate(zip(analyses, duplicates, strict=True)):
         try:
             found, marked = document_rows(doc, analysis, duplicate, markers)
@@ -60,10 +63,12 @@ def build_frames(
                 raise
             on_error(doc, error)
             marks.append({})
+            left_out.add(doc)
             continue
         marks.append(marked)
         for name, values in found.items():
             rows[name].extend(values)
+    rows["trends"] = trend_rows(analyses, left_out)
     tables = {}
     for name in FRAMES:
         columns = COLUMNS[name] + (tuple(markers) if name == "lines" else ())
@@ -139,13 +144,47 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "statistics": ("doc", "kind", "value", "unit", "label", "offset", "end"),
     "relations": ("doc", "kind", "relation", "part", "whole", "stated", "gap", "unit", "offset", "end"),
     "mentions": ("doc", "kind", "committee", "mentioned", "offset", "end"),
+    "trends": ("doc", "kind", "committee", "figure", "year", "value", "unit", "previous_year", "previous_value",
+               "ratio", "offset", "end"),
 }
 _TYPES = {"doc": "int64", "index": "int64", "offset": "int64", "end": "int64", "level": "int64", "ordinal": "int64",
           "expected_ordinal": "int64", "has_work": "bool", "has_shortcomings": "bool", "has_plans": "bool",
           "truncated": "bool"}
 _FLOATS = {"year", "similarity", "duplicate_of", "meeting_day", "term_start", "term_end", "expected_year",
-           "value", "part", "whole", "stated", "gap"}
+           "value", "part", "whole", "stated", "gap", "previous_year", "previous_value", "ratio"}
 DTYPES: dict[str, dict[str, str]] = {
     name: {column: _TYPES.get(column, "float64" if column in _FLOATS else "object") for column in columns}
     for name, columns in COLUMNS.items()
 }
+
+
+def trend_rows(analyses: Sequence[Analysis], left_out: set[int] = frozenset()) -> list[tuple]:
+    """The rows of the trends frame: each figure a committee's report states (``checks.figures``, the figures
+    judged across years) beside the same figure in the committee's latest earlier report of the run, with
+    the ratio of the larger to the smaller. A report with no earlier one, or documents in ``left_out``, add none.
+    """
+    stated: dict[tuple[str, str], list[tuple[int, int, Statistic]]] = {}
+    for doc, analysis in enumerate(analyses):
+        document = analysis.document
+        if doc in left_out or document.kind != "report" or not document.committee or not document.year:
+            continue
+        for figure, statistic in key_figures(analysis.statistics).items():
+            if BY_ID[figure].trend and statistic.value > 0:  # a ratio needs two positive numbers
+                stated.setdefault((document.committee, figure), []).append((document.year, doc, statistic))
+    rows = []
+    for (committee, figure), entries in stated.items():
+        # Each year's first report in the run stands for the year; linear in the reports once sorted.
+        first: dict[int, Statistic] = {}
+        for year, _, statistic in sorted(entries, key=lambda entry: (entry[0], entry[1])):
+            first.setdefault(year, statistic)
+        years = sorted(first)
+        latest_before = dict(zip(years[1:], years, strict=False))
+        for year, doc, statistic in entries:
+            if year not in latest_before:
+                continue
+            previous_year = latest_before[year]
+            previous = first[previous_year]
+            ratio = max(statistic.value, previous.value) / min(statistic.value, previous.value)
+            rows.append((doc, "report", committee, figure, float(year), statistic.value, statistic.unit,
+                         float(previous_year), previous.value, ratio, statistic.offset, statistic.end))
+    return sorted(rows, key=lambda row: (row[0], row[10]))

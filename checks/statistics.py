@@ -25,6 +25,7 @@ COUNT = re.compile(rf"(?=\d)(?<![\d.])(?P<value>\d+)\s*(?P<approx>余|多)?\s*(?
 # A count in Chinese numerals (十二次, 二十五名): two characters or more, or one above 一, never an ordinal
 # (第三次), a frequency (每两次, 再一次), a vague number (几名, 数十件) or a slogan (四个意识, 两个维护: no 个).
 CHINESE_COUNT = re.compile(
+    r"(?=[一二两三四五六七八九十百千])"  # where a numeral is: the engine skips every other position at once
     r"(?<![第每再这那哪某同单上下前后几数多第零〇一二两三四五六七八九十百千万])"
     r"(?P<value>[一二两三四五六七八九十百千]{2,6}|[二两三四五六七八九十])"
     r"\s*(?P<approx>余|多)?\s*(?P<unit>人次|名|位|人|件|条|次|场|篇|户|家|项|期|批|所|处|份|封)"
@@ -34,6 +35,7 @@ _HAS_CHINESE_COUNT = re.compile(r"[二两三四五六七八九十百千][次名�
 CLAUSE_BREAK = re.compile(r"[,，;；。!！?？\n]")
 SENTENCE_BREAK = re.compile(r"[;；。!！?？\n]")
 GROWTH = re.compile(r"(?:增长|增加|增幅|增速|提高|提升|上升|下降|降低|减少|同比|环比|超出|高出|多出)了?(?!到|至)")
+GROWTH_WORD = re.compile(r"增长率|增速|增幅")  # a growth figure also when 到/至 follows (增速至5%)
 FULFILMENT = re.compile(r"完成[^,，;；。]{0,10}的$|完成率|超额完成")
 RATE_NOUN = re.compile(
     r"(?P<label>[\u4e00-\u9fff]{0,6}?(?:率|满意度|知晓度|认可度|覆盖面|比例|比重)|占[\u4e00-\u9fff]{0,8})"
@@ -58,7 +60,7 @@ def classify_percent(clause: str) -> tuple[str, str]:
     fulfilment = FULFILMENT.search(clause)
     if fulfilment:
         return "fulfilment", fulfilment.group(0)
-    growth = GROWTH.search(clause) or re.search(r"增长率|增速|增幅", clause)
+    growth = GROWTH.search(clause) or GROWTH_WORD.search(clause)
     if growth:
         return "growth", growth.group(0)
     nouns = [match for match in RATE_NOUN.finditer(clause) if "增长率" not in match["label"]]
@@ -102,15 +104,6 @@ def statistics(document: Document) -> tuple[Statistic, ...]:
     return tuple(found)
 
 
-def _sentences(text: str):
-    start = 0
-    for match in SENTENCE_BREAK.finditer(text):
-        yield start, text[start:match.start()]
-        start = match.end()
-    if start < len(text):
-        yield start, text[start:]
-
-
 # A relation's text is a window around its figures, never the whole sentence: a list of a thousand parts
 # must not repeat itself a thousand times.
 EXCERPT_AROUND = 12
@@ -147,22 +140,28 @@ def relations(document: Document, found: tuple[Statistic, ...]) -> tuple[PartWho
     counts = [statistic for statistic in found if statistic.kind in ("count", "approx-count")]
     offsets = [count.offset for count in counts]
     shared: set[int] = set()
-    previous: tuple[int, str] | None = None  # the sentence before, for a 其中 that opens one
-    for start, sentence in _sentences(text):
-        end = start + len(sentence)
+    # Sentences are told by their breaks; only those holding 其中 or a count with a share after it are read.
+    breaks = [match.start() for match in SENTENCE_BREAK.finditer(text)]
+    pivots, at = [], text.find("其中")
+    while at >= 0:
+        pivots.append(at)
+        at = text.find("其中", at + 2)
+    with_share = [c.offset for c in counts if c.kind == "count" and SHARE_AFTER.match(text, c.end)]
+    for index in sorted({bisect_left(breaks, position) for position in (*pivots, *with_share)}):
+        start = breaks[index - 1] + 1 if index else 0
+        end = breaks[index] if index < len(breaks) else len(text)
         first, last = bisect_left(offsets, start), bisect_left(offsets, end)
-        among = sentence.find("其中")
-        if among >= 0:
-            pivot = start + among
+        pivot = text.find("其中", start, end)
+        if pivot >= 0:
+            sentence, among = text[start:end], pivot - start
             middle = bisect_left(offsets, pivot)
             before = counts[first:middle]
-            if not before and previous is not None and sentence[:among].strip(" ,，:：") == "":
+            if not before and index and sentence[:among].strip(" ,，:：") == "":
                 # 其中 opening a sentence breaks down the last count of the sentence before (立案71件。其中…).
-                previous_start, previous_sentence = previous
-                before = counts[bisect_left(offsets, previous_start):first][-1:]
+                previous = breaks[index - 2] + 1 if index > 1 else 0
+                before = counts[bisect_left(offsets, previous):first][-1:]
             if before:
                 result.extend(_breakdown(text, sentence, start, among, before, counts[middle:last], shared))
-        previous = (start, sentence)
         result.extend(_shares_of_an_earlier_whole(text, counts, offsets, start, first, last, shared))
     return tuple(result)
 

@@ -15,6 +15,7 @@ out of the checks and reports it as ``artifact`` notes).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -122,6 +123,7 @@ def _pairs(text: str) -> tuple[list[str], str] | None:
     return kinds, rest
 
 
+@functools.lru_cache(maxsize=8192)  # normalization asks of a line twice: joining it, then classifying it
 def line_kind(text: str) -> str | None:
     """The kind of chrome ``text`` is by itself (``toolbar``, ``breadcrumb``, ``footer``…), ``dateline`` for a
     line of an article's date and source, or None for text."""

@@ -106,8 +106,12 @@ def _normalize_line(pieces: Sequence[Piece]) -> tuple[str, list[tuple[int, int, 
     return stripped, runs
 
 
-def paragraphs_of(raw_lines: Sequence[Sequence[Piece]]) -> list[Paragraph]:
-    """The paragraphs of ``raw_lines``: blank lines dropped, lines cut at a page end joined again."""
+def paragraphs_of(raw_lines: Sequence[Sequence[Piece]], wrapped: bool = False) -> list[Paragraph]:
+    """The paragraphs of ``raw_lines``: blank lines dropped, lines cut at a page end joined again.
+
+    ``wrapped``: the lines are a page's layout (a PDF's), where a full stop alone on a line is where the
+    line wrapped, not a sentence torn apart.
+    """
     lines = [_normalize_line(pieces) for pieces in raw_lines]
     paragraphs: list[Paragraph] = []
     text = ""
@@ -119,7 +123,8 @@ def paragraphs_of(raw_lines: Sequence[Sequence[Piece]]) -> list[Paragraph]:
         if not line_text:
             blanks += 1
             continue
-        joins = text and blanks <= 2 and _is_cut(text) and not _starts_block(line_text)
+        joins = text and blanks <= 2 and (
+            (_is_cut(text) and not _starts_block(line_text)) or (wrapped and LONE_MARK.match(line_text)))
         if text and not joins:
             paragraphs.append(Paragraph(text, tuple(starts), tuple(src_lines), tuple(columns)))
             text, starts, src_lines, columns = "", [], [], []
@@ -140,6 +145,7 @@ STANDS_ALONE = re.compile(
     r"^[\u4e00-\u9fff]{2,16}?(?:人民政府|人大常委会|常委会|人民代表大会)?(?:省长|市长|区长|县长|镇长|乡长|主任|书记)"
     r"(?:\s+[\u4e00-\u9fff]{2,4})?$|^\d+(?:\.\d+)?$|^[。，、；：(（]$"
 )
+LONE_MARK = re.compile(r"^[。，、；：]$")
 # A headline has a space between its halves (改革发展 推进共治); a line cut from a paragraph does not.
 HEADLINE_SPACE = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]")
 
@@ -236,7 +242,8 @@ def documents_from_source(source: SourceText, raw_lines: Sequence[Sequence[Piece
     chrome (``crawler.chrome``) is kept out of each document's text and reported as ``artifact`` notes, a
     block a note; the chrome above the first title belongs to the first document, saved with it.
     """
-    paragraphs = paragraphs_of(raw_lines if raw_lines is not None else _raw_lines_of_text(source))
+    paragraphs = paragraphs_of(raw_lines if raw_lines is not None else _raw_lines_of_text(source),
+                               wrapped=bool(source.pages))
     if not paragraphs:
         return []
     kinds = chrome.classify([paragraph.text for paragraph in paragraphs])

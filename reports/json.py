@@ -3,7 +3,7 @@
 ``run_to_dict`` is the one place a ``RunResult`` becomes data and ``run_from_dict`` the one place data
 becomes a ``RunResult`` again (``wrqa report``, the main job's history); numbers that are not finite
 become null. The shape is documented in the README; ``text`` (a document's source lines) is written only
-when asked for.
+when asked for, and ``coverage`` (``reports.coverage``) when the run carries it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
+from reports.coverage import LATE_AFTER_DAYS, Coverage, CoverageCell, CoveredReport
 from validators.records import (
     DocumentResult,
     ExpectationResult,
@@ -115,13 +116,35 @@ def run_to_dict(run: RunResult, *, include_text: bool = False) -> dict[str, Any]
         ],
         "summary": summary_to_dict(run),
         **({"skipped": list(run.skipped)} if run.skipped else {}),
+        **({"coverage": coverage_to_dict(run.coverage)} if run.coverage is not None else {}),
+    }
+
+
+def coverage_to_dict(coverage: Coverage) -> dict[str, Any]:
+    """The coverage as data: committees, years, each year's reports of each committee, and what is missing."""
+    def report(r: CoveredReport) -> dict[str, Any]:
+        return {"path": r.path, "line": r.line, "title": r.title, "meeting_date": _iso(r.meeting_date),
+                "published_at": _iso(r.published_at), "days": r.days, "versions": r.versions, "passed": r.passed}
+
+    return {
+        "committees": list(coverage.committees), "years": list(coverage.years), "late_after_days": coverage.late_after,
+        "counts": {"expected": len(coverage.cells), "present": len(coverage.present),
+                   "missing": len(coverage.missing), "late": len(coverage.late), "replaced": len(coverage.replaced)},
+        "reports": [{"committee": c.committee, "year": c.year, "late": c.late, "replaced": c.replaced,
+                     "reports": [report(r) for r in c.reports]} for c in coverage.present],
+        "missing": [{"committee": c.committee, "year": c.year} for c in coverage.missing],
     }
 
 
 def render_json(run: RunResult) -> str:
     """The JSON report of ``run`` on one line (``python -m json.tool`` indents it), UTF-8 kept as it is."""
+    return dumps(run_to_dict(run))
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """The data of ``run_to_dict`` as the JSON report writes it: one line, UTF-8 kept as it is."""
     # Indenting would switch json to its pure-Python encoder, three times slower on a large run.
-    return json.dumps(run_to_dict(run), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- reading back -------------------------------------------------------------------------------------
@@ -234,4 +257,26 @@ def run_from_dict(data: Any) -> RunResult:
         trigger=info.get("trigger") if isinstance(info.get("trigger"), str) else None,
         validated=info.get("validated") if isinstance(info.get("validated"), int) else None,
         skipped=tuple(str(path) for path in data.get("skipped") or ()),
+        coverage=coverage_from_dict(data["coverage"]) if data.get("coverage") is not None else None,
     )
+
+
+def coverage_from_dict(data: Any) -> Coverage:
+    """The ``Coverage`` that ``coverage_to_dict`` wrote; ``ResultsError`` naming what is wrong otherwise."""
+    if not isinstance(data, dict):
+        raise ResultsError(f"'coverage' must be an object, not {type(data).__name__}")
+    committees = tuple(str(name) for name in data.get("committees") or ())
+    years = tuple(_int(year) for year in data.get("years") or ())
+    found = {}
+    for n, cell in enumerate(_objects(data.get("reports"), "'coverage.reports'")):
+        where = f"coverage report #{n + 1}"
+        found[(str(cell.get("committee")), _int(cell.get("year")))] = tuple(
+            CoveredReport(str(r.get("path", "")), _int(r.get("line"), 1), str(r.get("title", "")),
+                          _when(r.get("meeting_date"), date.fromisoformat, f"{where}: 'meeting_date'"),
+                          _when(r.get("published_at"), datetime.fromisoformat, f"{where}: 'published_at'"),
+                          r["days"] if isinstance(r.get("days"), int) else None, _int(r.get("versions"), 1),
+                          bool(r.get("passed")))
+            for r in _objects(cell.get("reports"), f"{where}: 'reports'"))
+    cells = tuple(CoverageCell(committee, year, found.get((committee, year), ()))
+                  for committee in committees for year in years)
+    return Coverage(committees, years, cells, _int(data.get("late_after_days"), LATE_AFTER_DAYS))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from seeds import VOLUME
 
@@ -164,3 +166,13 @@ def test_parts_are_summed_only_when_they_are_siblings_of_one_whole(body, expecte
 def test_counts_in_chinese_numerals_are_read_and_ordinals_are_not(body, expected):
     [document] = documents_from_source(source_from_text("r.txt", "人大紫阳街道工委2022年工作报告\n" + body + "\n"))
     assert expected == [(s.kind, s.value, s.unit) for s in statistics(document) if s.unit != "%"]
+
+
+def test_a_copy_with_its_names_and_figures_blanked_is_a_near_copy_of_its_original():
+    reports = documents_from_source(read_source(str(VOLUME), 10**8))
+    original = "\n".join(reports[0].source.lines[16:51])
+    template = re.sub(r"\d+", "*", original.replace("杨园", "***"))  # every figure blanked
+    template = re.sub(r"[\u4e00-\u9fff]{2}社区", "某某社区", template)  # and every community's name
+    copy = documents_from_source(source_from_text("template.txt", template))
+    result = near_duplicates([document_signature(document) for document in [reports[0], *copy]])
+    assert (0, True) == (result[1][0], result[1][1] > 0.9)

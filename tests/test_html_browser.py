@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from reports.html import write_report
+from reports.json import run_from_dict
 from tests.seeds import SEEDS
 
 pytestmark = pytest.mark.browser
@@ -67,7 +69,7 @@ def watched(browser):
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    write_report(json.loads(REPORT.read_text(encoding="utf-8")), out, page_size=2)
+    write_report(run_from_dict(json.loads(REPORT.read_text(encoding="utf-8"))), out, page_size=2)
     return out
 
 
@@ -77,7 +79,7 @@ def counts(page) -> dict[str, str]:
 
 
 def table_titles(page) -> list[str]:
-    return page.eval_on_selector_all("#doc-table tbody tr td:nth-child(2)", "cells => cells.map(c => c.textContent)")
+    return page.eval_on_selector_all("#doc-table tbody tr td:nth-child(2) a", "links => links.map(a => a.textContent)")
 
 
 def marked(page, finding: int) -> str:
@@ -93,8 +95,9 @@ TITLES = ["人大紫阳街工委2018年工作报告", "人大粮道街街道工�
 def test_the_overview_shows_the_counts_and_the_first_page_of_the_table(watched, report_dir):
     page = watched.open((report_dir / "index.html").as_uri())
     expected = {"documents": "3", "passed": "1", "failed": "2", "findings": "8", "error": "2", "warning": "5",
-                "info": "1", "errors": "1"}
-    assert (expected, TITLES[:2], "第 1 / 2 页") == (counts(page), table_titles(page), page.inner_text("#page"))
+                "info": "1", "errors": "1", "missing": "68"}
+    # The failing documents first, the worst first.
+    assert (expected, [TITLES[1], TITLES[0]], "第 1 / 2 页") == (counts(page), table_titles(page), page.inner_text("#page"))
     page.click("#next")
     assert (TITLES[2:], []) == (table_titles(page), watched.problems)
 
@@ -102,12 +105,14 @@ def test_the_overview_shows_the_counts_and_the_first_page_of_the_table(watched, 
 @pytest.mark.parametrize(("control", "value", "expected"), [
     ("#f-committee", "粮道街", [TITLES[1]]),
     ("#f-year", "2024", [TITLES[2]]),
-    ("#f-source", "store", TITLES[1:]),
+    ("#f-source", "湖北人大网", [TITLES[2]]),
+    ("#f-kind", "新闻", [TITLES[2]]),
     ("#f-rule", "placeholder", [TITLES[0]]),
-    ("#f-severity", "error", TITLES[:2]),
+    ("#f-severity", "error", [TITLES[1], TITLES[0]]),
     ("#f-status", "passed", [TITLES[2]]),
     ("#q", "徐家棚", [TITLES[2]]),
     ("#q", "ziyang", [TITLES[0]]),  # the search also reads the path
+    ("#q", "hppc.gov.cn", [TITLES[2]]),  # and the address of a stored page
 ])
 def test_a_filter_narrows_the_table(watched, report_dir, control, value, expected):
     page = watched.open((report_dir / "index.html").as_uri())
@@ -195,7 +200,7 @@ def test_the_report_opens_from_a_static_web_server(watched, served):
     page.click("#doc-table tbody a >> nth=0")
     page.wait_for_load_state()
     outside = [url for url in watched.requests if not url.startswith(served + "/")]
-    assert (TITLES[0], "*", [], []) == (page.inner_text("h1"), marked(page, 0), outside, watched.problems)
+    assert (TITLES[1], "街街道", [], []) == (page.inner_text("h1"), marked(page, 0), outside, watched.problems)
 
 
 @pytest.fixture(scope="module")
@@ -205,9 +210,10 @@ def seeds_dir(tmp_path_factory) -> tuple[Path, dict]:
     from validators import validate_analyses
 
     analyses, _ = analyze_paths([str(path) for path in sorted(SEEDS.glob("*.txt"))], 20 * 1024 * 1024)
-    report = run_to_dict(validate_analyses(analyses, engines=("pandera",)), include_text=True)
+    run = validate_analyses(analyses, engines=("pandera",))
+    report = run_to_dict(run, include_text=True)
     out = tmp_path_factory.mktemp("seeds")
-    write_report(report, out)
+    write_report(run, out)
     yield out, report
     shutil.rmtree(out, ignore_errors=True)
 
@@ -233,15 +239,15 @@ def test_the_seeds_report_shows_its_counts_and_every_excerpt_highlighted(watched
 
 def test_the_filters_survive_a_reload_and_the_way_back_from_a_document(watched, report_dir):
     page = watched.open((report_dir / "index.html").as_uri())
-    page.select_option("#f-source", "store")
+    page.select_option("#f-status", "failed")
     page.fill("#q", "粮道")
     page.reload()
-    after_reload = (table_titles(page), page.input_value("#f-source"), page.input_value("#q"))
+    after_reload = (table_titles(page), page.input_value("#f-status"), page.input_value("#q"))
     page.click("#doc-table tbody a")
     page.wait_for_load_state()
     page.go_back()
     page.wait_for_selector("#doc-table tbody tr")
-    assert ([TITLES[1]], "store", "粮道") == after_reload
+    assert ([TITLES[1]], "failed", "粮道") == after_reload
     assert ([TITLES[1]], []) == (table_titles(page), watched.problems)
 
 
@@ -275,7 +281,7 @@ def test_a_rule_chosen_with_the_keyboard_filters_the_documents(watched, report_d
 def test_a_waived_finding_is_shown_as_waived_and_its_document_passes(watched, tmp_path):
     from tests.test_html import waived_report
 
-    write_report(waived_report(), tmp_path)
+    write_report(run_from_dict(waived_report()), tmp_path)
     page = watched.open((tmp_path / "index.html").as_uri())
     page.select_option("#f-status", "passed")
     overview = (table_titles(page), page.inner_text("#doc-table tbody .waived-count"), counts(page)["waived"])
@@ -285,3 +291,133 @@ def test_a_waived_finding_is_shown_as_waived_and_its_document_passes(watched, tm
     assert (["人大紫阳街工委2018年工作报告"], "已豁免 1", "1") == overview
     assert ("豁免理由：原文如此，已向街道核实<b>；有效期至 2027-06-30", True, []) == (
         waiver, page.is_visible("#findings li.waived .waived-badge"), watched.problems)
+
+
+# --- the first screen, and what an editor needs beyond one run ----------------------------------------------
+
+SCREEN = {"width": 1280, "height": 900}
+
+
+def failing_report(failing: int) -> dict:
+    """``failing`` reports with a blank left in (an error each, the later ones worse), and two that pass."""
+    documents = []
+    for n in range(failing + 2):
+        text = f"人大紫阳街道工委{2000 + n}年工作报告\n" + "组织完成*位代表述职。" * (n % 3 + 1 if n < failing else 0)
+        findings = [{"rule": "placeholder", "severity": "error", "line": 2, "column": 5 + 11 * k, "end_line": 2,
+                     "end_column": 6 + 11 * k, "excerpt": "*", "message": "模板占位符未填写：“*”",
+                     "fingerprint": f"{n}-{k}"} for k in range(n % 3 + 1 if n < failing else 0)]
+        documents.append({"path": f"reports/{n:02d}.txt", "line": 1, "end_line": 2, "title": text.split("\n")[0],
+                          "committee": "紫阳", "year": 2000 + n, "kind": "report", "text": text, "findings": findings})
+    return {"documents": documents}
+
+
+@pytest.mark.parametrize("failing", [2, 12])
+def test_the_verdict_and_the_failing_documents_are_on_the_first_screen(browser, tmp_path, failing):
+    write_report(run_from_dict(failing_report(failing)), tmp_path)
+    page = browser.new_page(viewport=SCREEN)
+    try:
+        page.goto((tmp_path / "index.html").as_uri())
+        bottoms = page.eval_on_selector_all(
+            "#verdict, #failing li.failing-doc, #failing button.more",
+            "nodes => nodes.map(n => n.getBoundingClientRect().bottom + window.scrollY)")
+        verdict = page.inner_text("#verdict")
+    finally:
+        page.close()
+    listed = min(failing, 8) + (failing > 8)
+    assert (f"{failing + 2} 份文档，{failing} 份未通过：{failing} 份占位符未替换", 1 + listed, True) == (
+        verdict, len(bottoms), max(bottoms) <= SCREEN["height"])
+
+
+@pytest.fixture(scope="module")
+def overview_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("overview")
+    write_report(run_from_dict(json.loads(REPORT.read_text(encoding="utf-8"))), out)
+    return out
+
+
+@pytest.mark.parametrize(("tile", "expected"), [
+    ("failed", [TITLES[1], TITLES[0]]),
+    ("passed", [TITLES[2]]),
+    ("info", [TITLES[0]]),
+    ("documents", [TITLES[1], TITLES[0], TITLES[2]]),
+])
+def test_clicking_a_count_filters_the_table_to_exactly_its_documents(watched, overview_dir, tile, expected):
+    page = watched.open((overview_dir / "index.html").as_uri() + "#documents?q=2")  # a filter the click replaces
+    page.click(f'#summary button.tile:has([data-count="{tile}"])')
+    shown = f"显示 {len(expected)} / 3 份文档"
+    assert (expected, shown, []) == (table_titles(page), page.inner_text("#shown"), watched.problems)
+
+
+@pytest.fixture(scope="module")
+def job_report(tmp_path_factory):
+    """The main job's report over the replica of the two sites, one report replaced between two runs."""
+    from tests.test_coverage import two_runs_with_a_report_replaced
+
+    folder = tmp_path_factory.mktemp("job")
+    return two_runs_with_a_report_replaced(folder), folder / "store.sqlite3"
+
+
+def stored_reports(store: Path) -> dict[tuple[str, str], list[tuple[int, int | None]]]:
+    """The annual reports the store holds, by (committee, year): each one's versions and days from meeting to publication."""
+    import sqlite3
+    from datetime import date, datetime
+
+    with sqlite3.connect(store) as db:
+        rows = db.execute("SELECT v.page, (SELECT COUNT(*) FROM versions w WHERE w.url = d.url) FROM documents d "
+                          "JOIN versions v ON v.url = d.url AND v.version = d.version").fetchall()
+    found: dict[tuple[str, str], list[tuple[int, int | None]]] = {}
+    for text, versions in rows:
+        page = json.loads(text)
+        if page["kind"] == "report" and page["committee"] and page["year"]:
+            days = None
+            if page["meeting_date"] and page["published_at"]:
+                published = datetime.fromisoformat(page["published_at"]).date()
+                days = (published - date.fromisoformat(page["meeting_date"])).days
+            found.setdefault((page["committee"], str(page["year"])), []).append((versions, days))
+    return found
+
+
+def test_the_coverage_table_shows_what_the_store_holds(watched, job_report):
+    out, store = job_report
+    page = watched.open((out / "index.html").as_uri())
+    cells = page.eval_on_selector_all("#coverage td[data-year]", "cells => cells.map(c => "
+                                      "[c.parentElement.dataset.committee, c.dataset.year, c.dataset.status])")
+    held = stored_reports(store)
+    expected = {(committee, year): ("missing" if (committee, year) not in held else "present",
+                                    any(days is not None and days > 30 for _, days in held.get((committee, year), [])),
+                                    any(versions > 1 for versions, _ in held.get((committee, year), [])))
+                for committee, year, _ in cells}
+    actual = {(committee, year): ("missing" if status == "missing" else "present", "late" in status.split(),
+                                  "replaced" in status.split()) for committee, year, status in cells}
+    assert (expected, True, True, []) == (actual, actual[("南湖", "2022")][2], actual[("中南路", "2016")][1],
+                                          watched.problems)
+
+
+ENGLISH_IDS = re.compile(r"\b(report|article|other|file|store|error|warning|info|wcrd|hppc|epoint)\b")
+
+
+def test_the_overview_shows_kinds_sources_and_severities_only_in_chinese(watched, job_report):
+    out, _ = job_report
+    page = watched.open((out / "index.html").as_uri())
+    page.click("#breakdowns summary")
+    page.click("#technical summary")
+    page.eval_on_selector_all("code", "codes => codes.forEach(c => c.remove())")  # ids shown aside, in <code>
+    visible = page.inner_text("body")
+    assert ([], True, True) == (sorted(set(ENGLISH_IDS.findall(visible))), "武昌区人大网" in visible,
+                                "湖北人大网" in visible)
+
+
+def test_the_findings_download_parses_back_to_the_findings_of_the_run(watched, job_report):
+    import csv
+
+    out, _ = job_report
+    page = watched.open((out / "index.html").as_uri())
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    data = Path(download.value.path()).read_bytes()
+    rows = list(csv.DictReader(data.decode("utf-8-sig").splitlines()))
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    findings = sorted((f["rule"], d["path"], f["line"], f["column"], f["excerpt"])
+                      for d in results["documents"] for f in d["findings"])
+    assert (True, findings) == (data.startswith(b"\xef\xbb\xbf"), sorted(
+        (row["规则"], row["文件"], int(row["行"]), int(row["列"]), row["原文"]) for row in rows))

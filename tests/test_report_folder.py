@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from reports import html
 from reports.folder import FolderError
-from reports.html import write_report
+from reports.json import run_from_dict
 from tests.seeds import ZIYANG_2018
 from wrqa.cli import main
 
@@ -33,6 +34,11 @@ def report_of(count: int, title: str = "报告", lines: int = 3, repeat: int = 1
          "findings": [{"rule": "placeholder", "severity": "warning", "line": 1, "column": 7, "end_line": 1,
                        "end_column": 8, "excerpt": "*", "message": "占位符"}]}
         for n in range(count)]}
+
+
+def write_report(report: dict, out: Path) -> Path:
+    """Write the report of the run ``report`` (results as JSON data) into ``out``."""
+    return html.write_report(run_from_dict(report), out)
 
 
 def contents(folder: Path) -> dict[str, bytes | str]:
@@ -109,7 +115,8 @@ def test_pages_of_an_earlier_larger_report_are_removed_but_one_changed_by_hand_i
     write_report(report_of(2), out)
     write_report(report_of(1), out)  # the page changed by hand is no longer wrqa's: it stays again
     manifest = json.loads((out / ".wrqa-manifest.json").read_text(encoding="utf-8"))
-    assert (["00001.html", "00004.html"], theirs, ["documents/00001.html", "index.html"]) == (
+    assert (["00001.html", "00004.html"], theirs,
+            ["documents/00001.html", "findings.csv", "index.html", "results.json"]) == (
         sorted(path.name for path in (out / "documents").iterdir()), page.read_bytes(), sorted(manifest["files"]))
 
 
@@ -138,7 +145,8 @@ def test_a_folder_an_earlier_wrqa_wrote_is_taken_as_wrqa_s_and_its_pages_as_writ
     (tmp_path / ".pages.json").write_text(json.dumps({"pages": pages}), encoding="utf-8")
     (tmp_path / "documents" / "00002.html").write_text("<p>edited by hand</p>", encoding="utf-8")
     write_report(report_of(1), tmp_path)
-    assert ([".wrqa-manifest.json", "documents", "index.html"], ["00001.html", "00002.html"]) == (
+    assert ([".wrqa-manifest.json", "committees", "documents", "findings.csv", "index.html", "results.json"],
+            ["00001.html", "00002.html"]) == (
         sorted(path.name for path in tmp_path.iterdir()),
         sorted(path.name for path in (tmp_path / "documents").iterdir()))
 
@@ -158,7 +166,8 @@ WRITER = textwrap.dedent("""
     import json, sys
     from pathlib import Path
     from reports.html import write_report
-    report = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+    from reports.json import run_from_dict
+    report = run_from_dict(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))
     print("writing", flush=True)
     write_report(report, Path(sys.argv[1]))
 """)

@@ -31,10 +31,12 @@ restricting it to the document kinds the rule applies to."""
 
 @dataclass(frozen=True)
 class Bounds:
-    """The tunable bounds some checks read: ``validate.duplicate_threshold`` and ``validate.rate_tolerance``."""
+    """The tunable bounds some checks read: ``validate.duplicate_threshold``, ``validate.rate_tolerance`` and
+    ``validate.trend_factor``."""
 
     duplicate_threshold: float = 0.8
     rate_tolerance: float = 1.0
+    trend_factor: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -366,8 +368,10 @@ _TAIL = "\n二、存在不足\n一是学习不够。\n三、2023年工作思路\
 RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("placeholder", Severity.ERROR, "占位符未替换",
          "文中留有模板占位符（如 ***、XX街道、20XX年、X月X日、××次、某某社区），发布前应填上实际内容。",
-         "template text left in: runs of `*`/`＊`, `XX`, `××`, `某某`, `20XX年`, `X月X日`, `___`",
-         "ordinary text and numbers, `1+4+16+N`, `X光`, `3×4`",
+         "template text left in: runs of `*`/`＊`, `XX`, `××`, `某某`, `20XX年`, `X月X日`, `__`; a single "
+         "`X`/`×` for a name or a figure (`X街道`, `X条`, `×起`); `……` for a blanked name; an empty number slot "
+         "(`共件`, `第次会议`)",
+         "ordinary text and numbers, `1+4+16+N`, `X光`, `X射线`, `3×4`, `……等` in a list",
          text_checks("placeholder"), _placeholder,
          _HEAD + "组织完成*位代表回原选区述职。" + _TAIL, _HEAD + "开展X光机检查，3×4方阵。" + _TAIL,
          marker=markers.placeholders),
@@ -390,38 +394,44 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          _HEAD + "选民满意度测评达105%。" + _TAIL, _HEAD + "产值同比增长126%，完成目标的135%。" + _TAIL),
     Rule("stat-part-whole", Severity.ERROR, "部分与整体不符",
          "分项大于总数、其中各项之和与总数不等，或所述占比与分项÷总数算出的不符。",
-         "a part above its whole (共…其中…), parts after 其中 summing above the total, a stated share that "
-         "disagrees with part/whole (12 of 19 is 63%, not 83%)",
-         "consistent figures, partial lists below the total, approximate figures (30余)",
+         "a part above its whole (共…其中…, also in Chinese numerals), sibling parts after 其中 summing above the "
+         "total, a stated share that disagrees with part/whole (12 of 19 is 63%, not 83%), also of a total an "
+         "earlier sentence gives",
+         "consistent figures, partial lists below the total, approximate figures (30余), nested groups "
+         "(18岁以上 containing 登记选民), ratings of a subset (满意/基本满意/不满意)",
          _parts, _part_whole,
          _HEAD + "共开展活动12场，其中进企业6场、进社区11场。" + _TAIL,
          _HEAD + "共开展活动22场，其中进企业6场、进社区11场。" + _TAIL),
     Rule("year-mismatch", Severity.ERROR, "年份不一致",
          "标题、会议日期或正文中的年份与报告的工作年度对不上（如“三、2023年工作思路”出现在2021年报告中）。",
          "a heading whose year contradicts the report's year (work of another year, plans not for the next)",
-         "history in passing (自2021年换届以来)",
+         "history in passing (自2021年换届以来); anything but a street committee's annual report",
          _years, _year,
          _HEAD.replace("一、2022年", "一、2021年") + "正文。" + _TAIL,
          _HEAD + "自2021年换届以来，工作稳步推进。" + _TAIL,
          kinds=REPORT),
     Rule("artifact", Severity.WARNING, "网页或排版残留",
          "正文混入了网页或转换残留：导航、“打印”“阅读次数”、##paidbegin##标记、乱码“?”或拼音注音。",
-         "`##paidbegin##` markers, mojibake (`锟斤拷`, U+FFFD), HTML entities and tags, page footers, converter "
-         "watermarks, page chrome (`扫一扫在手机打开当前页`, `[图片]`), mirror damage (`武大?智谷`, `區(qū)`)",
-         "a paragraph cut at a page end (repaired), U+3000 indents",
+         "page chrome, one finding a block (`data.kind`: toolbar, breadcrumb, nav, footer, share, related, epaper, "
+         "docsite, archive, meta, caption, table, widget); `##paidbegin##` markers, mojibake, HTML entities and tags, "
+         "page numbers, converter watermarks; mirror damage (`武大?智谷`, `區(qū)`, `,,`, `'…“`); lost glyphs "
+         "(`20201229日`, `政办函202135号`, a figure split off its word); a paragraph repeated word for word",
+         "a sentence that mentions 打印 or 下载, a dateline (来源：…), a paragraph cut at a page end (repaired), "
+         "U+3000 indents, a full-width ？",
          text_checks("artifact", noted=True), _artifact,
          _HEAD + "##paidbegin##组织代表述职。" + _TAIL, _HEAD + "\u3000\u3000正文缩进不是残留。" + _TAIL,
          marker=markers.artifacts),
     Rule("duplicate-report", Severity.WARNING, "疑似重复报告",
          "与另一份报告高度相似，可能是重复发布，或套用了别的街道的报告。",
-         "a near-copy of another document of the same run (`data.duplicate_of`)",
+         "a near-copy of another document of the same run (`data.duplicate_of`), also one with its names and "
+         "figures blanked",
          "reports of different streets sharing stock phrases",
          _duplicates, _duplicate, (_COPIED.format(street="杨园"), _COPIED.format(street="石洞")),
          (_COPIED.format(street="杨园"), _OTHER)),
     Rule("section-numbering", Severity.WARNING, "序号不连续",
          "标题序号（一、二、三 或（一）（二））跳号、重复或顺序错乱。",
          "a gap or repeat in 一、二、三 or （一）（二）",
-         "unnumbered headings",
+         "unnumbered headings; a list that starts again under 第二部分, 附件1 or a new 一、",
          _numbering, _number_gap,
          _HEAD + "正文。\n三、存在不足\n一是学习不够。\n四、2023年工作思路\n继续努力。\n",
          _HEAD + "（一）组织学习\n（二）开展视察" + _TAIL,
@@ -436,14 +446,15 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("committee-mismatch", Severity.WARNING, "工委前后不一致",
          "正文或署名中的街道工委与标题中的不是同一个。",
          "a report naming another street's committee than its own (a template reused)",
-         "articles",
+         "articles and every other kind of document",
          _mentions, _mismatch,
          _HEAD + "人大杨园街道工委组织代表视察。" + _TAIL, _HEAD + "人大紫阳街道工委组织代表视察。" + _TAIL,
          kinds=REPORT),
     Rule("meeting-term", Severity.WARNING, "会议届次有误",
          "会议的届次与会议日期不符（区第十五届为2016年12月至2021年12月，第十六届自2021年12月起）。",
-         "a meeting date outside the term (届次) it names (区第十五届 2016-12 → 2021-12, 第十六届 from 2021-12)",
-         "—",
+         "a meeting date outside the term (届次) it names, judged by the terms of the congress it names "
+         "(`crawler/data/terms.toml`: 武昌区第十五届 2016-12 → 2021-12, 第十六届 from 2021-12)",
+         "a meeting of a congress whose terms wrqa does not know (the province's)",
          _terms, _meeting_term,
          "人大紫阳街道工委2022年工作报告\n(2022年12月20日在武汉市武昌区第十五届人大常委会第8次会议上)\n"
          + _HEAD.split("\n", 1)[1] + "正文。" + _TAIL,
@@ -471,3 +482,47 @@ def added(new: Rule) -> Iterator[Rule]:
         yield new
     finally:
         del RULES[new.id]
+
+
+# --- the rules over the corpus: a committee's reports across years ---------------------------------------
+
+
+def _trends(bounds: Bounds) -> tuple[Check, ...]:
+    factor = bounds.trend_factor
+    return (Check(
+        "stat-trend", "trends", lambda frame: frame["ratio"] <= factor,
+        lambda gx, applies: gx.expectations.ExpectColumnValuesToBeBetween(
+            column="ratio", min_value=1, max_value=factor, row_condition=applies),
+        {"factor": factor}, observe=("figure", "previous_value", "value", "unit"),
+    ),)
+
+
+def _trend(failure: Failure) -> tuple[str, dict[str, Any]]:
+    from checks.figures import BY_ID
+
+    record, factor = failure.record, failure.data["factor"]
+    figure, unit = BY_ID[record["figure"]].name, record["unit"]
+    year, previous_year = int(record["year"]), int(record["previous_year"])
+    value, previous = _number(record["value"]), _number(record["previous_value"])
+    return (f"{figure}从{previous_year}年的 {previous}{unit} 变为{year}年的 {value}{unit}，相差 "
+            f"{record['ratio']:.1f} 倍（超过 {factor:g} 倍），请核对是否多写或漏写了数字",
+            {"figure": record["figure"], "previous_year": previous_year,
+             "previous_value": float(record["previous_value"]), "year": year, "stated": float(record["value"]),
+             "ratio": round(float(record["ratio"]), 2), "factor": factor})
+
+
+def _year_report(year: int, deputies: int) -> str:
+    return (f"人大白沙洲街道工委{year}年工作报告\n一、{year}年工作完成情况\n现有区人大代表{deputies}名，"
+            f"组织代表集中学习。\n二、存在不足\n一是学习不够。\n三、{year + 1}年工作思路\n继续努力。\n")
+
+
+RULES["stat-trend"] = Rule(
+    "stat-trend", Severity.WARNING, "数字前后年份差异过大",
+    "同一街道工委的代表人数、建议件数等数字与上一年度报告相差过大（如代表从42名变成420名），可能多写或漏写了数字。",
+    "a count a committee states (代表人数, 建议件数, 接待选民) that changes by more than `validate.trend_factor` "
+    "(5×) from its previous report (42 deputies, then 420)",
+    "changes within the factor; rates; documents other than formal reports",
+    _trends, _trend,
+    (_year_report(2022, 42), _year_report(2023, 420)), (_year_report(2022, 42), _year_report(2023, 45)),
+    kinds=REPORT,
+)

@@ -66,6 +66,7 @@ def validate_analyses(
     errors: Sequence[InputError] = (),
     duplicate_threshold: float = 0.8,
     rate_tolerance: float = 1.0,
+    trend_factor: float = 5.0,
     selection: RuleSelection | None = None,
     keep_lines: bool = True,
 ) -> RunResult:
@@ -83,7 +84,7 @@ def validate_analyses(
         failure = unexpected(document.path, error, document.line)
         broken.setdefault(doc, InputError(path=failure.path, message=str(failure)))
 
-    planned = plan(selection, Bounds(duplicate_threshold, rate_tolerance))
+    planned = plan(selection, Bounds(duplicate_threshold, rate_tolerance, trend_factor))
     frames = build_frames(analyses, near_duplicates([analysis.signature for analysis in analyses]),
                           markers(planned), fail)
     if "gx" in engines:

@@ -259,6 +259,8 @@ class RunResult:
     run_id, trigger, validated: the main job's run number, what started it and how many documents it judged
     afresh (None outside the job).
     skipped: files of walked folders that are not of a kind wrqa reads (a spreadsheet, a picture).
+    coverage: which committees' annual reports the documents hold for which years (``reports.coverage.Coverage``),
+        when it was computed for the run's report; None otherwise.
     """
 
     documents: tuple[DocumentResult, ...]
@@ -273,6 +275,7 @@ class RunResult:
     trigger: str | None = None
     validated: int | None = None
     skipped: tuple[str, ...] = ()
+    coverage: Any = None
 
     @property
     def findings(self) -> list[Finding]:

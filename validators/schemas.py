@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 import pandera.pandas as pa
 
+from checks.figures import BY_ID as FIGURE_IDS
 from checks.frames import Frames
 from crawler import domain
 from validators.errors import FrameContractError
@@ -25,7 +26,8 @@ RELATIONS = ["part", "parts-sum", "share"]
 OBSERVE = {"lines": ("text",), "notes": ("rule", "form"), "documents": ("title",),
            "headings": ("ordinal", "expected_ordinal"),
            "statistics": ("label", "value"), "relations": ("part", "whole", "stated"),
-           "mentions": ("committee", "mentioned")}
+           "mentions": ("committee", "mentioned"),
+           "trends": ("figure", "previous_value", "value", "unit")}
 
 
 def _offsets() -> dict[str, pa.Column]:
@@ -94,6 +96,18 @@ CONTRACT: dict[str, dict[str, pa.Column]] = {
         "kind": _kind(),
         "committee": pa.Column(object),
         "mentioned": pa.Column(object),
+    },
+    "trends": {
+        **_span(),
+        "kind": _kind(),
+        "committee": pa.Column(object),
+        "figure": pa.Column(object, pa.Check.isin(list(FIGURE_IDS))),
+        "year": _YEAR,
+        "value": pa.Column("float64", pa.Check.gt(0)),
+        "unit": pa.Column(object),
+        "previous_year": _YEAR,
+        "previous_value": pa.Column("float64", pa.Check.gt(0)),
+        "ratio": pa.Column("float64", pa.Check.ge(1)),
     },
 }
 

@@ -139,12 +139,14 @@ def demo_sites(port) -> None:
         replica = serve(port=port)
     except OSError as error:
         fail(f"cannot listen on 127.0.0.1:{port} ({error.strerror}); choose another --port")
-    click.echo(f"district site (epoint):   {replica.base_urls['epoint']}  lists zyfb/003005, dbgz/004002, "
-               "xxgk/005001 (attachments)")
-    click.echo(f"provincial site (hppc):   {replica.base_urls['hppc']}  lists list.php?catid=8, "
-               "list.php?catid=9 (attachments)")
-    click.echo("Point [[sources]] base_url at these to try 'wrqa crawl'. Ctrl-C stops.")
+    # The servers stop whenever Ctrl-C comes, even while these lines are printed: their threads would
+    # otherwise keep the process alive.
     try:
+        click.echo(f"district site (epoint):   {replica.base_urls['epoint']}  lists zyfb/003005, dbgz/004002, "
+                   "dbgz/004003, xxgk/005001 (attachments)")
+        click.echo(f"provincial site (hppc):   {replica.base_urls['hppc']}  lists list.php?catid=8, "
+                   "list.php?catid=9 (attachments)")
+        click.echo("Point [[sources]] base_url at these to try 'wrqa crawl'. Ctrl-C stops.")
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

@@ -119,12 +119,12 @@ def report(input_path, previous_path, history_path, out_dir, page_size, config_p
 
     from reports.folder import FolderError
     from reports.html import write_report
-    from reports.json import run_to_dict
+    from reports.words import site_names
 
     try:
-        index = write_report(run_to_dict(run, include_text=True), out,
-                             previous=run_to_dict(previous) if previous is not None else None, history=history,
-                             page_size=page_size or config["report.page_size"], timezone=config["schedule.timezone"])
+        index = write_report(run, out, previous=previous, history=history,
+                             page_size=page_size or config["report.page_size"], timezone=config["schedule.timezone"],
+                             sites=site_names(config.sources))
     except FolderError as error:
         fail(str(error))
     except OSError as error:

@@ -163,7 +163,7 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
         run = validate_analyses(
             analyses, engines=engines, errors=errors, selection=selection,
             duplicate_threshold=config["validate.duplicate_threshold"],
-            rate_tolerance=config["validate.rate_tolerance"],
+            rate_tolerance=config["validate.rate_tolerance"], trend_factor=config["validate.trend_factor"],
         )
     except ValidatorError as error:
         fail(f"validation could not be completed: {error}")
@@ -232,11 +232,11 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
     if html_dir:
         from reports.folder import FolderError
         from reports.html import write_report
-        from reports.json import run_to_dict
+        from reports.words import site_names
 
         try:
-            index = write_report(run_to_dict(run, include_text=True), Path(html_dir),
-                                 page_size=config["report.page_size"], timezone=config["schedule.timezone"])
+            index = write_report(run, Path(html_dir), page_size=config["report.page_size"],
+                                 timezone=config["schedule.timezone"], sites=site_names(config.sources))
         except FolderError as error:
             fail(str(error))
         except OSError as error:

@@ -75,6 +75,9 @@ KEYS: tuple[Key, ...] = (
     Key("validate.rate_tolerance", 1.0, (float, int),
         "Percentage points a stated share may differ from part/whole before it is flagged.", minimum=0,
         maximum=100),
+    Key("validate.trend_factor", 5.0, (float, int),
+        "How many times larger or smaller a committee's count may be than in its previous report before it is "
+        "flagged.", minimum=1.1, maximum=1000),
     Key("store.path", "var/wrqa.sqlite3", (str,), "SQLite store of documents, crawl state and runs."),
     Key("store.warc_dir", "var/warc", (str,), "Folder of the compressed WARC files of every response."),
     Key("report.dir", "out/report", (str,), "Folder the HTML data-quality report is written to."),

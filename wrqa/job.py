@@ -41,7 +41,7 @@ from wrqa import history
 from wrqa.alerts import Alert, due, send_alerts
 from wrqa.waivers import Waiver, WaiverError, in_force, load_waivers
 
-HISTORY_RUNS = 30  # runs drawn in the report's trend
+HISTORY_RUNS = 365  # runs of the report's history: the last 60 drawn, the others summed up
 
 
 class JobError(Exception):
@@ -143,26 +143,66 @@ def _stored_documents(config) -> list:
     return list(stored_documents(config))
 
 
-def _validate(documents: list, config) -> RunResult:
-    from validators import ValidatorError, engines_for, validate
+def _with_coverage(run: RunResult, config) -> RunResult:
+    """``run`` with the coverage of its documents, each page's versions read from the store."""
+    from crawler.store import Store
+    from reports.coverage import coverage_of
 
-    sources = len({document.path for document in documents})
+    path = config.path_of("store.path")
+    versions = {}
+    if path.exists():
+        with Store(path, read_only=True) as store:
+            versions = store.version_counts()
+    return replace(run, coverage=coverage_of(run.documents, versions))
+
+
+def _engines(documents: list, config) -> tuple[str, ...]:
+    from validators import engines_for
+
+    return engines_for(config["validate.suite"], len({document.path for document in documents}))
+
+
+def _bounds(config):
+    from validators.catalogue import Bounds
+
+    return Bounds(float(config["validate.duplicate_threshold"]), float(config["validate.rate_tolerance"]),
+                  float(config["validate.trend_factor"]))
+
+
+def _validate(documents: list, config) -> RunResult:
+    from validators import ValidatorError, validate
+
+    bounds = _bounds(config)
     try:
-        return validate(documents, engines=engines_for(config["validate.suite"], sources),
-                        duplicate_threshold=float(config["validate.duplicate_threshold"]),
-                        rate_tolerance=float(config["validate.rate_tolerance"]), selection=config.rule_selection())
+        return validate(documents, engines=_engines(documents, config),
+                        duplicate_threshold=bounds.duplicate_threshold, rate_tolerance=bounds.rate_tolerance,
+                        trend_factor=bounds.trend_factor, selection=config.rule_selection())
     except ValidatorError as error:
         raise JobError(f"validation could not be completed: {error}") from None
 
 
-def _write_report(run: RunResult, out_dir: Path, previous: RunResult | None, trend: list[dict[str, Any]],
-                  page_size: int, timezone: str) -> Path:
-    from reports.html import write_report
-    from reports.json import run_to_dict
+def _judge_trends(run: RunResult, documents: list, touched: set[str], config) -> RunResult:
+    """``run`` with the trends of the committees ``touched`` judged again over all their stored reports: a
+    new report is set beside the earlier ones, which this run did not judge again."""
+    from validators import ValidatorError
+    from validators.trends import judge_trends, with_trends
 
-    return write_report(run_to_dict(run, include_text=True), out_dir,
-                        previous=run_to_dict(previous) if previous is not None else None, history=trend,
-                        page_size=page_size, timezone=timezone)
+    reports = [document for document in documents if document.kind == "report" and document.committee in touched]
+    try:
+        findings, expectations = judge_trends(reports, engines=_engines(reports, config),
+                                              selection=config.rule_selection(), bounds=_bounds(config))
+    except ValidatorError as error:
+        raise JobError(f"validation could not be completed: {error}") from None
+    return with_trends(run, touched, findings, expectations)
+
+
+def _write_report(run: RunResult, out_dir: Path, previous: RunResult | None, trend: list[dict[str, Any]],
+                  config) -> Path:
+    from reports.html import write_report
+    from reports.words import site_names
+
+    return write_report(run, out_dir, previous=previous, history=trend, page_size=config["report.page_size"],
+                        timezone=config["schedule.timezone"], sites=site_names(config.sources))
 
 
 def _encoded(run: RunResult) -> dict[str, Any]:
@@ -246,7 +286,7 @@ class _Run:
         run, judged, digests = self._judge(run_id, previous)
         before = history.findings_of(self.conn, last.id) if last else []
         pending = {f.fingerprint for f in before if f.new and not f.alerted and not f.waived}
-        run = run.waive(self.waivers).mark_new(f.fingerprint for f in before)
+        run = _with_coverage(run.waive(self.waivers).mark_new(f.fingerprint for f in before), self.config)
         code = run.exit_code(Severity.threshold(self.config["validate.fail_on"]))
         summary = run.summary
         outcome = RunOutcome(
@@ -281,6 +321,14 @@ class _Run:
         chosen = [document for document in documents if document.path in judged]
         fresh = _validate(chosen, self.config) if chosen else RunResult(documents=(), tool_version=tool_version())
         run = fresh.merge(previous, judged, set(digests))
+        if previous is not None and len(judged) < len(digests):
+            # A committee whose report changed, or went, has its figures set beside its other reports again.
+            touched = {document.committee for document in chosen if document.kind == "report"} | {
+                result.committee for result in previous.documents
+                if result.kind == "report" and (result.path in judged or result.path not in digests)}
+            touched.discard(None)
+            if touched:
+                run = _judge_trends(run, documents, touched, self.config)
         started_at = datetime.fromisoformat(history.runs(self.conn, 1)[0].started_at)  # the trend's key
         run = replace(run, run_id=run_id, trigger=self.trigger, started_at=started_at,
                       finished_at=datetime.fromisoformat(history.now()), validated=len(chosen))
@@ -302,8 +350,7 @@ class _Run:
                  for r in reversed(history.runs(self.conn, HISTORY_RUNS)) if r.status in history.COMPLETE]
         out_dir = self.config.path_of("report.dir")
         try:
-            index = _write_report(run, out_dir, previous, trend, self.config["report.page_size"],
-                                  self.config["schedule.timezone"])
+            index = _write_report(run, out_dir, previous, trend, self.config)
         except FolderError as error:  # a folder that is not wrqa's: the findings are stored all the same
             return {"report": None, "problems": (f"Cannot write the HTML report: {error}; check 'report.dir'",)}
         except OSError as error:  # the findings are stored; the next run writes the report again

@@ -3,9 +3,9 @@
 They are committed to ``data/`` as binary fixtures, made from the texts there by
 ``python -m crawler.replica.attachments``: a .docx (python-docx), a PDF (reportlab, which only the ``test`` extra
 installs, so the installed replica serves the files without it) and a Word 97–2003 .doc (LibreOffice, converting
-the .docx; ``make office``). Each is a report of 石洞's committee, a street the district pages have no report of,
-with a defect a reader must place: a template's ``**`` left in a Word file (by paragraph), an ``XX`` on the PDF's
-second page (by page and line), a share over 100% in the provincial site's .docx.
+the .docx; ``make office``). Each is a report of 石洞's committee for a year the district's list has none of
+(its 2022 report is a page there), with a defect a reader must place: a template's ``**`` left in a Word file (by
+paragraph), an ``XX`` on the PDF's second page (by page and line), a share over 100% in the provincial site's .docx.
 It must never run at import time, nor write outside ``data/``.
 """
 
@@ -49,14 +49,14 @@ def _shifted(lines: list[str], street: str, years: dict[str, str]) -> list[str]:
 @cache
 def paragraphs() -> dict[str, tuple[str, ...]]:
     """The paragraphs of each file, by its name in ``data/``."""
-    nanhu = _shifted(_text("2022-南湖.txt")[1:], "南湖", {})
+    nanhu = _shifted(_text("2022-南湖.txt")[1:], "南湖", {"2022": "2019", "2023": "2020", "第十六届": "第十五届"})
     nanhu[0] = nanhu[0].replace("辖区6个社区", "辖区**个社区", 1)  # a template's blank the clerk did not fill
     ziyang = _shifted(_text("2018-紫阳.txt")[4:14], "紫阳", {"2018": "2021", "2019": "2022"})
     # The last paragraph ends at its first point, its count of meetings a blank left in: on the second page.
     closing = ziyang[-1].split("二是")[0].replace("开展4次座谈会", "开展XX次座谈会")
     shouyi = _shifted(_text("2022-首义路.txt")[1:], "首义路", {"2022": "2020", "2023": "2021"})
     return {
-        "石洞-2022.docx": (*_head(2022, "——2022年12月27日在武汉市武昌区第十六届人大常委会第九次会议上"), *nanhu),
+        "石洞-2019.docx": (*_head(2019, "——2019年12月26日在武汉市武昌区第十五届人大常委会第二十六次会议上"), *nanhu),
         "石洞-2021.pdf": (*_head(2021, "（2021年12月28日在武汉市武昌区第十六届人大常委会第二次会议上）",
                                  "人大石洞街工委"), *ziyang[:-1], closing),
         "石洞-2020.doc": (*_head(2020, "——2020年12月29日在武汉市武昌区第十五届人大常委会第三十二次会议上"), *shouyi),

@@ -4,7 +4,8 @@ Built from the texts in ``data/`` (cut from the seed texts), with every quirk of
 Epoint list pages ``/{col}/{cat}/N.html`` with a ``1/N`` pager, three URL forms (one with a double
 slash), date folders that are not the publish date, Word-exported bodies with ``<o:p>``, MsoNormal
 spans and ``<st1:chsdate>`` tags, lost 年/月 glyphs, both meeting-line styles (one split over two
-lines), reports mixed with other committee documents and activity news; the PHPCMS provincial site's
+lines), reports mixed with other committee documents and activity news, one report published with its
+template's blanks (人大***街道工委, 组织完成*位代表) and a rate over 100%; the PHPCMS provincial site's
 ``list.php?catid=N&page=P``, ``/{yyyy}/{mmdd}/{id}.html`` with a ``{id}_2.html`` continuation, ``#endtext``,
 the fixed breadcrumb, full-width punctuation and missing or wrong charset headers on UTF-8 bytes.
 
@@ -100,6 +101,9 @@ _REPORTS_2022 = (
     ("水果湖", "人大水果湖街道工委2022年工作报告", "paren", 12),
     ("珞珈山", "人大珞珈山街道工委2022年工作报告", "dash", 12),
     ("南湖", "人大南湖街道工委2022年工作报告", "split", 13),
+    # Not in the volume: a report published with the blanks of the template it was written from still in it
+    # (sites.md §4) and a rate over 100%, so that the demo shows what the tool is for.
+    ("石洞", "人大石洞街道工委2022年工作报告", "paren", 16),
 )
 _KEYS = {"粮道": "粮道街"}
 
@@ -295,7 +299,6 @@ def epoint_articles() -> tuple[Article, ...]:
                 ),
             )
         )
-    articles.extend(_street_news())
     return tuple(sorted(articles, key=lambda a: a.published, reverse=True))
 
 
@@ -410,7 +413,7 @@ def _news(path: str, list_name: str, title: str, published: datetime, paragraphs
 
 
 def _street_news() -> list[Article]:
-    return [_news(f"/dbgz/004002/{folder}/{_uuid(title)}.html", "004002", title,
+    return [_news(f"/dbgz/004003/{folder}/{_uuid(title)}.html", "004003", title,
                   datetime(2023, 2, 21 + index * 3, 15, 0, tzinfo=CHINA), paragraphs, "article", street=street)
             for index, (title, folder, street, paragraphs) in enumerate(_STREET_NEWS)]
 
@@ -418,7 +421,7 @@ def _street_news() -> list[Article]:
 # The lists of pages with attachments and of articles kept by their words alone, which the tests of the other
 # modules do not crawl: reading a .doc through LibreOffice takes a second a crawl, and their counts stay those
 # of the pages alone. The demo and the crawler's own tests read them.
-EXTRA_LISTS = {"epoint": ("xxgk/005001",), "hppc": ("list.php?catid=9",)}
+EXTRA_LISTS = {"epoint": ("xxgk/005001", "dbgz/004003"), "hppc": ("list.php?catid=9",)}
 MIRROR = "http://files.wuchang.example.invalid"
 _DOWNLOAD = "/EpointWebBuilder/WebbuilderMIS/attach/downloadZtreeAttach.jspx?attachGuid=5e1c9a70-2020&appUrlFlag=wcrd"
 
@@ -426,24 +429,25 @@ _DOWNLOAD = "/EpointWebBuilder/WebbuilderMIS/attach/downloadZtreeAttach.jspx?att
 @cache
 def extra_articles(site_name: str) -> tuple[Article, ...]:
     """The articles of ``EXTRA_LISTS``, newest first: on the district site a committee's page attaching its
-    reports as .docx, .pdf, .doc (through a download script) and a copy on another host, and the deputies' news
-    of ``DISTRICT_NEWS``, no street's; on the provincial site
+    reports as .docx, .pdf, .doc (through a download script) and a copy on another host, the deputies' news
+    of ``DISTRICT_NEWS``, no street's, and the street news of ``_STREET_NEWS`` (004003); on the provincial site
     a committee's news attaching its report as .docx, and news that names its street (大智街道) only in the body."""
     if site_name == "epoint":
         files = (
-            Attachment("/uploadfile/attach/20230118/shidong-2022.docx", "人大石洞街道工委2022年工作报告.docx",
-                       "石洞-2022.docx"),
+            Attachment("/uploadfile/attach/20230118/shidong-2019.docx", "人大石洞街道工委2019年工作报告.docx",
+                       "石洞-2019.docx"),
             Attachment("/uploadfile/attach/20230118/shidong-2021.pdf", "人大石洞街道工委2021年工作报告.pdf",
                        "石洞-2021.pdf"),
             Attachment(_DOWNLOAD, "人大石洞街道工委2020年工作报告.doc", "石洞-2020.doc"),
-            Attachment(f"{MIRROR}/uploadfile/shidong-2022.docx",
-                       "人大石洞街道工委2022年工作报告（区政府网站转载）.docx", None),
+            Attachment(f"{MIRROR}/uploadfile/shidong-2019.docx",
+                       "人大石洞街道工委2019年工作报告（区政府网站转载）.docx", None),
         )
         title = "人大石洞街道工委近三年工作报告公开"
-        body = ("根据区人大常委会关于街道人大工委工作公开的安排，现将人大石洞街道工委2020年至2022年工作报告予以公开，"
+        body = ("根据区人大常委会关于街道人大工委工作公开的安排，现将人大石洞街道工委2019年至2021年工作报告予以公开，"
                 "接受辖区选民和社会各界监督。", *(f"附件{n}：{f.name}" for n, f in enumerate(files, start=1)))
         district = "区人大代表走进社区开展普法宣传"
-        return (_news(f"/xxgk/005001/20230118/{_uuid(title)}.html", "005001", title,
+        return (*reversed(_street_news()),
+                _news(f"/xxgk/005001/20230118/{_uuid(title)}.html", "005001", title,
                       datetime(2023, 1, 18, 10, 0, tzinfo=CHINA), body, "article", committee="石洞", layout="word",
                       attachments=files),
                 _news(f"/xxgk/005001/20230110/{_uuid(district)}.html", "005001", district,
@@ -600,8 +604,8 @@ def epoint_body(article: Article) -> str:
 
 
 def epoint_page(article: Article) -> str:
-    names = {"004002": ("代表工作", "代表活动"), "005001": ("信息公开", "工作报告")}.get(
-        article.list, ("重要发布", "常委会会议文件"))
+    names = {"004002": ("代表工作", "代表活动"), "004003": ("代表工作", "街道动态"),
+             "005001": ("信息公开", "工作报告")}.get(article.list, ("重要发布", "常委会会议文件"))
     if article.layout == "unknown":
         # A page redesigned under the crawler: no h3 title, no info block, the body in a new container.
         return (

@@ -116,13 +116,28 @@ CASES: dict[str, tuple[str, str, str, list[tuple[str, str, tuple[str, ...]]]]] =
     "meeting-term-after": ("seed:wcrd-2018-ziyang-report.txt", "utf-8", "\n", [
         ("(2018年12月25日在武汉市武昌区第十五届", "(2022年12月25日在武汉市武昌区第十五届", ("meeting-term",)),
     ]),
+    # The next year's report of a street, written over last year's: one count ten times what it was, one close.
+    "stat-trend": ("白沙洲", "utf-8", "\n", [
+        ("人大白沙洲街道工委2022年工作报告", "人大白沙洲街道工委2023年工作报告", ()),
+        ("三、2023年工作思路", "三、2024年工作思路", ()),
+        ("形成代表建议34条", "形成代表建议340条", ("stat-trend",)),
+    ]),
+    "stat-trend-steady": ("白沙洲", "gb18030", "\r\n", [
+        ("人大白沙洲街道工委2022年工作报告", "人大白沙洲街道工委2023年工作报告", ()),
+        ("三、2023年工作思路", "三、2024年工作思路", ()),
+        ("形成代表建议34条", "形成代表建议60条", ()),
+        ("区人大代表19名", "区人大代表19名", ()),
+    ]),
     "rate-look-alikes": ("seed:wcrd-2018-ziyang-report.txt", "gb18030", "\n", [
         ("全年向人大代表发放", "全年组织活动同比增长126%，超额完成年度任务，完成率135%，参与率提高到95%，向人大代表发放", ()),
         ("接待选民129人", "接待选民129人，选民满意率达百分之九十八", ()),
     ]),
 }
 # A copy is a near-duplicate only beside its original: this case runs with the volume.
-RUNS_WITH = {"duplicate-copy": ["seed:wuchang-2022-street-reports-volume.txt"]}
+RUNS_WITH = {"duplicate-copy": ["seed:wuchang-2022-street-reports-volume.txt"],
+             # A change across years needs the year before: last year's reports are in the volume.
+             "stat-trend": ["seed:wuchang-2022-street-reports-volume.txt"],
+             "stat-trend-steady": ["seed:wuchang-2022-street-reports-volume.txt"]}
 # Edits applied to every occurrence in the copy, not only the first (a template reused for another street).
 REPLACE_ALL = {"duplicate-copy": [("杨园", "石洞")]}
 
@@ -138,6 +153,9 @@ VOLUME_DEFECTS = (
 CONSEQUENCES = {
     "section-missing-shortcomings": [("section-numbering", "三、2023年工作打算")],
     "section-missing-work": [("section-numbering", "二、工作中存在的不足")],
+    # A report written over last year's is a near-copy of it, beside it in the run.
+    "stat-trend": [("duplicate-report", "人大白沙洲街道工委2023年工作报告")],
+    "stat-trend-steady": [("duplicate-report", "人大白沙洲街道工委2023年工作报告")],
 }
 
 # The real defects the seeds hold, found by reading them: (rule, line).
