@@ -20,7 +20,8 @@ from datetime import date, datetime, timedelta, timezone
 from crawler.domain import STREETS
 from validators.records import DocumentResult
 
-# Reports are heard in December and published days to weeks later (sites.md); later than this is late.
+# Reports are heard in December and published days to weeks later (sites.md); later than this is late,
+# unless report.late_after_days says otherwise.
 LATE_AFTER_DAYS = 30
 CHINA = timezone(timedelta(hours=8))
 
@@ -48,6 +49,7 @@ class CoverageCell:
     committee: str
     year: int
     reports: tuple[CoveredReport, ...] = ()
+    late_after: int = LATE_AFTER_DAYS
 
     @property
     def missing(self) -> bool:
@@ -55,8 +57,8 @@ class CoverageCell:
 
     @property
     def late(self) -> bool:
-        """Whether a report of it was published more than ``LATE_AFTER_DAYS`` after its meeting."""
-        return any(report.days is not None and report.days > LATE_AFTER_DAYS for report in self.reports)
+        """Whether a report of it was published more than ``late_after`` days after its meeting."""
+        return any(report.days is not None and report.days > self.late_after for report in self.reports)
 
     @property
     def replaced(self) -> bool:
@@ -109,8 +111,10 @@ def days_to_publish(meeting: date | None, published: datetime | None) -> int | N
     return (day - meeting).days
 
 
-def coverage_of(documents: Sequence[DocumentResult], versions: Mapping[str, int] | None = None) -> Coverage:
-    """The coverage of ``documents``: ``versions`` gives the stored versions of each page by URL."""
+def coverage_of(documents: Sequence[DocumentResult], versions: Mapping[str, int] | None = None,
+                late_after: int = LATE_AFTER_DAYS) -> Coverage:
+    """The coverage of ``documents``: ``versions`` gives the stored versions of each page by URL, ``late_after``
+    the days after its meeting a report may be published without being late (``report.late_after_days``)."""
     versions = versions or {}
     reports = [d for d in documents if d.kind == "report" and d.committee and d.year]
     named = {d.committee for d in documents if d.committee}
@@ -122,9 +126,9 @@ def coverage_of(documents: Sequence[DocumentResult], versions: Mapping[str, int]
             d.path, d.line, d.title, d.meeting_date, d.published_at, days_to_publish(d.meeting_date, d.published_at),
             versions.get(d.url or d.path, 1), d.passed))
     # Within a cell, the report published first comes first: a later one replaced it.
-    cells = tuple(CoverageCell(committee, year, tuple(sorted(found.get((committee, year), ()), key=_published)))
-                  for committee in committees for year in years)
-    return Coverage(committees, years, cells)
+    cells = tuple(CoverageCell(committee, year, tuple(sorted(found.get((committee, year), ()), key=_published)),
+                               late_after) for committee in committees for year in years)
+    return Coverage(committees, years, cells, late_after)
 
 
 def _published(report: CoveredReport) -> tuple:

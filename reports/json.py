@@ -277,6 +277,7 @@ def coverage_from_dict(data: Any) -> Coverage:
                           r["days"] if isinstance(r.get("days"), int) else None, _int(r.get("versions"), 1),
                           bool(r.get("passed")))
             for r in _objects(cell.get("reports"), f"{where}: 'reports'"))
-    cells = tuple(CoverageCell(committee, year, found.get((committee, year), ()))
+    late_after = _int(data.get("late_after_days"), LATE_AFTER_DAYS)
+    cells = tuple(CoverageCell(committee, year, found.get((committee, year), ()), late_after)
                   for committee in committees for year in years)
-    return Coverage(committees, years, cells, _int(data.get("late_after_days"), LATE_AFTER_DAYS))
+    return Coverage(committees, years, cells, late_after)

@@ -52,6 +52,15 @@ def test_each_committee_and_year_is_present_missing_late_or_replaced(committee, 
     assert expected == (cell.missing, cell.late, cell.replaced, cell.passed, [r.days for r in cell.reports])
 
 
+@pytest.mark.parametrize(("late_after", "late"), [(30, ["紫阳 2021"]), (600, []), (10, ["紫阳 2021", "紫阳 2022"])])
+def test_the_days_a_report_may_take_are_the_ones_configured(late_after, late):
+    """report.late_after_days decides which reports are late, and the JSON keeps it."""
+    coverage = coverage_of(DOCUMENTS, VERSIONS, late_after)
+    back = coverage_from_dict(json.loads(json.dumps(coverage_to_dict(coverage), ensure_ascii=False)))
+    assert (late, late) == ([f"{c.committee} {c.year}" for c in coverage.late],
+                            [f"{c.committee} {c.year}" for c in back.late])
+
+
 def test_the_rows_are_the_district_streets_then_the_other_committees_named_and_the_years_run_without_gaps():
     coverage = coverage_of(DOCUMENTS, VERSIONS)
     assert ((*STREETS, "汉阳"), (2021, 2022), 15 * 2 - 4) == (
@@ -80,7 +89,7 @@ def two_runs_with_a_report_replaced(folder: Path) -> Path:
     with serve() as replica:
         config = parse_config({
             "store": {"path": str(folder / "store.sqlite3"), "warc_dir": str(folder / "warc")},
-            "report": {"dir": str(folder / "report")}, "crawl": {"delay": 0, "retries": 0},
+            "report": {"dir": str(folder / "report"), "late_after_days": 45}, "crawl": {"delay": 0, "retries": 0},
             "validate": {"suite": "pandera"},
             "sources": [{"name": "wcrd", "kind": "epoint", "base_url": replica.base_urls["epoint"],
                          "lists": ["zyfb/003005", "dbgz/004002"]},
@@ -100,5 +109,5 @@ def test_the_main_job_reports_the_coverage_of_the_store_with_the_pages_replaced_
     cells = {(c["committee"], c["year"]): (c["replaced"], [r["versions"] for r in c["reports"]])
              for c in coverage["reports"]}
     missing = {(c["committee"], c["year"]) for c in coverage["missing"]}
-    assert ((True, [2]), (False, [1]), ("石洞", 2018) in missing, ("紫阳", 2018) in cells) == (
-        cells[("南湖", 2022)], cells[("紫阳", 2022)], True, True)
+    assert ((True, [2]), (False, [1]), ("石洞", 2018) in missing, ("紫阳", 2018) in cells, 45) == (
+        cells[("南湖", 2022)], cells[("紫阳", 2022)], True, True, coverage["late_after_days"])

@@ -153,7 +153,7 @@ def _with_coverage(run: RunResult, config) -> RunResult:
     if path.exists():
         with Store(path, read_only=True) as store:
             versions = store.version_counts()
-    return replace(run, coverage=coverage_of(run.documents, versions))
+    return replace(run, coverage=coverage_of(run.documents, versions, config["report.late_after_days"]))
 
 
 def _engines(documents: list, config) -> tuple[str, ...]:
