@@ -18,13 +18,21 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from types import ModuleType
+from urllib.parse import urlsplit
 
 from crawler import domain, epoint, extract, hppc, urls
 from crawler.archive import Archive, encode, read
-from crawler.errors import ChallengeError, CrawlerError, FetchError, UnreachableError
+from crawler.errors import ChallengeError, CrawlerError, FetchError, InputError, UnreachableError
+from crawler.extract import Link
 from crawler.http import Client, Response, Settings, decode, mojibake
-from crawler.records import Page
+from crawler.local import ZIP, documents_of, reading_of
+from crawler.office import OLE, RTF
+from crawler.records import Page, Reading
 from crawler.store import Store
+
+# How the files the readers read begin: a ZIP (.docx), an OLE container (.doc, .wps) or RTF; a PDF's %PDF- may
+# come after some bytes.
+READ_MAGIC = (ZIP, OLE, RTF)
 
 ADAPTERS: dict[str, ModuleType] = {"epoint": epoint, "hppc": hppc}
 MAX_PARTS = 20
@@ -35,20 +43,25 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class CrawlStats:
-    """What a crawl did: pages fetched (list and article pages answered 200), documents new, changed and
-    unchanged (including 304 answers), pages failed, bytes received, seconds taken, the run's id, whether it
-    was stopped early, and one message a problem (a failed page, a challenge, a refused redirect)."""
+    """What a crawl did: pages fetched (list and article pages and attachments answered 200), documents new,
+    changed and unchanged (including 304 answers), pages failed, pages fetched once and judged no street
+    committee's (``unwanted``), attachments on hosts not configured (``skipped``, never fetched), bytes
+    received, seconds taken, the run's id, whether it was stopped early, one message a problem (a failed
+    page, a challenge, a refused redirect) and one notice a thing left alone on purpose (a skipped attachment)."""
 
     fetched: int = 0
     new: int = 0
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    unwanted: int = 0
+    skipped: int = 0
     bytes: int = 0
     seconds: float = 0.0
     run_id: int | None = None
     stopped: bool = False
     messages: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[str, ...]:
@@ -66,35 +79,79 @@ class CrawlStats:
 @dataclass
 class _Tally:
     counts: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(("fetched", "new", "changed", "unchanged", "failed"), 0)
+        default_factory=lambda: dict.fromkeys(
+            ("fetched", "new", "changed", "unchanged", "failed", "unwanted", "skipped"), 0)
     )
     messages: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A URL to fetch: an article (``judge``: its title did not decide, so its words do once it is fetched;
+    ``title``: as its list shows it) or an attachment (``attachment_of``: its page's URL; ``name``: the link's
+    words; ``page``: that page, when it was read in this run)."""
+
+    url: str
+    category: str | None
+    judge: bool = False
+    title: str = ""
+    attachment_of: str | None = None
+    name: str = ""
+    page: Page | None = None
 
 
 @dataclass(frozen=True)
 class _Fetched:
-    """An article fetched by a worker: its responses (the parts of a long article) and the page, or
-    a 304, or the error."""
+    """What a worker fetched for a target: its responses (the parts of a long article) compressed for the
+    archive, and the page (an attachment's with its reader's ``reading``), a 304, the error, or ``unwanted``
+    for a page its words showed to be no street committee's; ``attachments``: the files a page links."""
 
-    url: str
-    category: str | None
+    target: _Target
     responses: tuple[Response, ...] = ()
     records: tuple[bytes, ...] = ()
     page: Page | None = None
+    reading: Reading | None = None
+    attachments: tuple[Link, ...] = ()
     not_modified: Response | None = None
     error: FetchError | None = None
+    unwanted: bool = False
 
 
-# What a list title must announce for its page to be fetched, by default: a committee's own documents.
+# What a list title must announce for its page to be kept, by default: a committee's own documents.
 WANTED_KINDS = ("report", "half-year", "template", "article")
+# The kinds a title alone decides; an article's title must also name its street or committee.
+TITLE_KINDS = tuple(kind for kind in WANTED_KINDS if kind != "article")
+
+Decision = Callable[[str], "bool | None"]
+"""Whether a list title is wanted: True, False, or None when only the page's words can tell."""
 
 
-def wanted_title(include: str) -> Callable[[str], bool]:
-    """Whether a list title is worth fetching: ``include`` if set, else a title naming a street committee."""
+def wanted_title(include: str, anywhere: bool = False) -> Decision:
+    """Whether a list title is worth fetching: ``include``, if set, decides alone; else a committee's report,
+    half-year report or template is wanted, and an article whose title names a street (any street when
+    ``anywhere``) or its committee; a government's or a standing committee's report is not; any other title
+    (武昌人大代表进社区…) does not decide: its page is fetched once and kept if ``domain.street_article`` finds the
+    street whose congress work it tells of. The lists are small, so fetching each such item once is polite."""
     if include:
         pattern = re.compile(include)
         return lambda title: bool(pattern.search(title))
-    return lambda title: domain.document_kind(title) in WANTED_KINDS
+
+    def decide(title: str) -> bool | None:
+        kind = domain.document_kind(title)
+        if kind in TITLE_KINDS or (kind == "article" and (domain.committee_key(title)
+                                                          or domain.street_of(title, anywhere))):
+            return True
+        return False if kind == "gov-report" else None
+
+    return decide
+
+
+def kept_after_reading(page: Page) -> bool:
+    """Whether a page fetched because its title did not decide is kept: a committee's report, half-year report or
+    template, or the article of the street ``domain.street_article`` found in its words. An article of the
+    district's deputies that names no street is no committee's document, though its title reads like one."""
+    return page.kind in TITLE_KINDS or (page.kind == "article" and page.committee is not None)
 
 
 def crawl(
@@ -128,6 +185,7 @@ def crawl(
                 run_id=run_id,
                 stopped=stop.is_set(),
                 messages=tuple(tally.messages),
+                notices=tuple(tally.notices),
             )
             store.finish_run(run_id, status, asdict(stats))
     return stats
@@ -168,6 +226,7 @@ class _SourceCrawler:
         self.max_list_pages = config["crawl.max_list_pages"]
         self.workers = config["crawl.concurrency"]
         self.aliases = _aliases(store.urls())
+        self.limits = (config["validate.max_file_bytes"], config["validate.max_pages"])
 
     def _key(self, url: str) -> str:
         """The store's key of ``url``: its normal form, or the other spelling an older store keeps it under."""
@@ -176,11 +235,12 @@ class _SourceCrawler:
 
     def crawl(self, source) -> None:
         adapter = ADAPTERS[source.kind]
-        wanted = wanted_title(source.include)
-        targets: dict[str, str | None] = {}
+        wanted = wanted_title(source.include, adapter.ANY_STREET)
+        judged = self.store.judged_unwanted(source.name)
+        targets: dict[str, _Target] = {}
         try:
             for list_path in source.lists:
-                self._read_list(source, adapter, list_path, wanted, targets)
+                self._read_list(source, adapter, list_path, wanted, targets, judged)
                 if self.stop.is_set():
                     return
         except (ChallengeError, UnreachableError) as error:
@@ -188,15 +248,20 @@ class _SourceCrawler:
             return  # the site cannot be crawled this run: asking it for more would only repeat the answer
         for seed in source.seeds:
             absolute = urls.join(source.base_url + "/", seed if "://" in seed else seed.lstrip("/"))
-            targets.setdefault(self._key(absolute), None)
-        for url, category in self.store.pending(source.name):
+            targets.setdefault(self._key(absolute), _Target(self._key(absolute), None))
+        for url, category, title in self.store.pending(source.name):
             if urls.is_page_link(url):  # an older store may hold a javascript: link as failed
-                targets.setdefault(self._key(url), category)
-        self._fetch_articles(source, adapter, targets)
+                key = self._key(url)
+                targets.setdefault(key, _Target(key, category, judge=bool(title) and wanted(title) is None,
+                                                title=title or ""))
+        for url, category, page_url in self.store.pending_attachments(source.name):
+            targets.setdefault(url, _Target(url, category, attachment_of=page_url))
+        self._fetch_all(source, adapter, targets)
 
-    def _read_list(self, source, adapter: ModuleType, list_path: str, wanted: Callable[[str], bool],
-                   targets: dict[str, str | None]) -> None:
-        """Pages through one list, recording its links and adding the wanted ones to ``targets``."""
+    def _read_list(self, source, adapter: ModuleType, list_path: str, wanted: Decision,
+                   targets: dict[str, _Target], judged: set[str]) -> None:
+        """Pages through one list, recording its links and adding the wanted ones to ``targets`` (those whose
+        title does not decide, unless their page was judged before)."""
         category = adapter.category(list_path)
         caught_up = self.store.caught_up(source.name, list_path)
         url = urls.normal(adapter.list_url(source.base_url, list_path))
@@ -224,9 +289,9 @@ class _SourceCrawler:
                 break
             rows = [(self._key(link.url), link.title, wanted(link.title)) for link in listing.links]
             added = self.store.add_links(source.name, category, rows, self.run_id)
-            for link_url, _, is_wanted in rows:
-                if is_wanted:
-                    targets.setdefault(link_url, category)
+            for link_url, title, decision in rows:
+                if decision or (decision is None and link_url not in judged):
+                    targets.setdefault(link_url, _Target(link_url, category, judge=decision is None, title=title))
             if added == 0 and caught_up:
                 break  # nothing new here, and everything older was read before
             if listing.next_url is None:
@@ -236,8 +301,10 @@ class _SourceCrawler:
             return  # stopped by crawl.max_list_pages: the rest of the list is still unread
         self.store.mark_caught_up(source.name, list_path)
 
-    def _fetch_articles(self, source, adapter: ModuleType, targets: dict[str, str | None]) -> None:
-        queue = deque(targets.items())
+    def _fetch_all(self, source, adapter: ModuleType, targets: dict[str, _Target]) -> None:
+        """Fetches the targets with ``crawl.concurrency`` workers, and the attachments of the pages kept."""
+        queue = deque(targets.values())
+        claimed = set(targets)  # an attachment linked from two pages is fetched once
         total, done = len(queue), 0
         if self.progress:
             self.progress(source.name, 0, total)
@@ -246,37 +313,39 @@ class _SourceCrawler:
             running: set[Future] = set()
             while queue or running:
                 while queue and len(running) < self.workers and not self.stop.is_set() and not blocked:
-                    url, category = queue.popleft()
-                    state = self.store.state(url)
-                    validators = (
-                        (state.etag, state.last_modified)
-                        if state and state.status == "stored"
-                        else (None, None)
-                    )
-                    running.add(pool.submit(self._fetch, source, adapter, url, category, *validators))
+                    target = queue.popleft()
+                    state = self.store.state(target.url)
+                    stored = state is not None and state.status == "stored"
+                    validators = (state.etag, state.last_modified) if stored else (None, None)
+                    # A page kept once stays a document: its words are judged only before it is first stored.
+                    target = replace(target, judge=target.judge and not stored)
+                    running.add(pool.submit(self._fetch, source, adapter, target, *validators))
                 if not running:
                     break
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    blocked |= self._keep(source, future.result())
+                    fetched = future.result()
+                    blocked |= self._keep(source, fetched)
+                    for attachment in self._attachments(source, fetched, claimed):
+                        queue.append(attachment)
+                        total += 1
                     done += 1
                     if self.progress:
                         self.progress(source.name, done, total)
 
-    def _fetch(
-        self,
-        source,
-        adapter: ModuleType,
-        url: str,
-        category: str | None,
-        etag: str | None,
-        last_modified: str | None,
-    ) -> _Fetched:
-        """Runs in a worker thread: fetch, parse and compress for the archive, never touch the store."""
+    def _fetch(self, source, adapter: ModuleType, target: _Target, etag: str | None,
+               last_modified: str | None) -> _Fetched:
+        """Runs in a worker thread: fetch, parse (or read an attachment) and compress for the archive, never touch
+        the store."""
+        url, category = target.url, target.category
         try:
-            response = self.client.get(urls.normal(url), etag=etag, last_modified=last_modified)
+            response = self.client.get(urls.normal(url), etag=etag, last_modified=last_modified,
+                                       attachment=target.attachment_of is not None)
             if response.status == 304:
-                return _Fetched(url, category, not_modified=response)
+                return _Fetched(target, not_modified=response)
+            if target.attachment_of is not None:
+                page, reading = read_attachment(response.content, target, source.name, *self.limits)
+                return _Fetched(target, (response,), (encode(response, source.name, category),), page, reading)
             responses = [response]
             page = _read(adapter, response.text, url, source.name, category, response.warnings)
             parts = []
@@ -287,42 +356,104 @@ class _SourceCrawler:
                 parts.append(_read(adapter, part.text, following, source.name, category, part.warnings))
                 following = adapter.continuation(part.text, following)
             records = tuple(encode(r, source.name, category) for r in responses)
-            return _Fetched(url, category, tuple(responses), records, extract.merge(page, *parts) if parts else page)
+            page = extract.merge(page, *parts) if parts else page
+            if target.judge and not kept_after_reading(page):
+                return _Fetched(target, tuple(responses), records, unwanted=True)
+            found = {link.url: link for r in responses for link in extract.attachments(r.text, r.url,
+                                                                                       adapter.ATTACHMENTS)}
+            return _Fetched(target, tuple(responses), records, page, attachments=tuple(found.values()))
         except FetchError as error:
-            return _Fetched(url, category, error=error)
+            return _Fetched(target, error=error)
 
     def _keep(self, source, fetched: _Fetched) -> bool:
         """Archives and stores what a worker fetched; True when the source can no longer be crawled this run."""
-        counts = self.tally.counts
+        counts, target = self.tally.counts, fetched.target
         if fetched.error is not None:
-            self.store.record_failure(fetched.url, source.name, fetched.category, str(fetched.error))
+            self.store.record_failure(target.url, source.name, target.category, str(fetched.error),
+                                      target.attachment_of)
             self._fail(f"{source.name}: {fetched.error}")
             return isinstance(fetched.error, ChallengeError | UnreachableError)
         if fetched.not_modified is not None:
-            self.store.mark_unchanged(
-                fetched.url, fetched.not_modified.etag, fetched.not_modified.last_modified
-            )
+            self.store.mark_unchanged(target.url, fetched.not_modified.etag, fetched.not_modified.last_modified)
             counts["unchanged"] += 1
             return False
         refs = [self.archive.append(record) for record in fetched.records]
         counts["fetched"] += len(fetched.responses)
+        if fetched.unwanted:
+            self.store.mark_unwanted(target.url, source.name, target.category, target.title)
+            counts["unwanted"] += 1
+            return False
         first = fetched.responses[0]
-        outcome = self.store.save(
-            fetched.page, source.name, self.run_id, first.etag, first.last_modified, refs
-        )
+        kept = [link.url for link in fetched.attachments if self._allowed(link.url)]
+        outcome = self.store.save(fetched.page, source.name, self.run_id, first.etag, first.last_modified, refs,
+                                  attachment_of=target.attachment_of, reading=fetched.reading,
+                                  attachments=map(self._key, kept))
         counts[outcome] += 1
         return False
+
+    def _attachments(self, source, fetched: _Fetched, claimed: set[str]) -> list[_Target]:
+        """The attachments of a page just stored that are still to fetch this run; one on a host not configured
+        is skipped with a message, never fetched."""
+        found = []
+        for link in fetched.attachments:
+            key = self._key(link.url)
+            if not self._allowed(key):
+                self.tally.counts["skipped"] += 1
+                self.tally.notices.append(
+                    f"{source.name}: attachment '{link.url}' of '{fetched.page.url}' is not on a configured host; "
+                    "skipped, not fetched (add its site to [[sources]] if it is the site's own)")
+            elif key not in claimed:
+                claimed.add(key)
+                found.append(_Target(key, fetched.page.category, attachment_of=fetched.page.url, name=link.title,
+                                     page=fetched.page))
+        return found
+
+    def _allowed(self, url: str) -> bool:
+        """Whether ``url`` is on a host this crawl fetches from."""
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and parts.netloc.lower() in self.client.allowed
 
     def _fail(self, message: str) -> None:
         self.tally.counts["failed"] += 1
         self.tally.messages.append(message)
 
 
+def read_attachment(data: bytes, target: _Target, site: str, max_bytes: int,
+                    max_pages: int) -> tuple[Page, Reading | None]:
+    """The page and the reading of an attachment's bytes, read as the same file given to ``wrqa validate``:
+    the page's paragraphs are the reader's lines, its title, committee, year and kind those of the file's
+    first document. A file no reader can read is kept without text and with the reader's sentence as a
+    warning (its bytes are in the archive: ``wrqa reextract`` reads them again, with LibreOffice once installed)."""
+    published = target.page.published_at if target.page else None
+    try:
+        if not data.startswith(READ_MAGIC) and b"%PDF-" not in data[:1024]:
+            raise InputError(target.url, f"{target.url}: is no Word, WPS, RTF or PDF file (the server sent "
+                                         f"{len(data)} bytes of something else); open the link in a browser")
+        reading = reading_of(data, target.url, max_bytes, max_pages)
+    except InputError as error:
+        title = target.name or target.url.rsplit("/", 1)[-1]
+        warning = f"{error}; stored without text, 'wrqa reextract' reads it again from the archive"
+        return Page(target.url, site, target.category, title, published, (), warnings=(warning,)), None
+    first = next(iter(documents_of(reading, html=False)), None)
+    page = Page(
+        url=target.url, site=site, category=target.category, title=first.title if first else target.name,
+        published_at=published, paragraphs=reading.source.lines, committee=first and first.committee,
+        year=first and first.year, kind=first.kind if first else "other",
+        meeting_date=first and first.meeting_date, session=first and first.session,
+    )
+    return page, reading
+
+
 def _read(adapter: ModuleType, text: str, url: str, site: str, category: str | None,
           warnings: tuple[str, ...] = ()) -> Page:
     """The page ``adapter`` reads off ``text``, with the decoding's ``warnings``, and one more for a title or
-    body that is mojibake."""
+    body that is mojibake; a page whose title names no committee but whose title or first paragraphs name a
+    street with its congress's deputies or committee is an article of that street (``domain.street_article``)."""
     page = adapter.parse_article(text, url, site, category)
+    if page.committee is None and page.kind in ("article", "other"):
+        street = domain.street_article(page.title, page.paragraphs, adapter.ANY_STREET)
+        if street:
+            page = replace(page, committee=street, kind="article")
     if garbled := mojibake("\n".join((page.title, *page.paragraphs))):
         warnings += (
             f"Title or body of '{url}' reads as UTF-8 decoded as GB18030 ('{garbled[0]}' for '{garbled[1]}'); "
@@ -338,10 +469,12 @@ def _aliases(keys: set[str]) -> dict[str, str]:
 
 def reextract(config, source: str | None = None) -> dict[str, int]:
     """Parses every stored document again from its archived responses, without fetching; a page whose
-    extraction changed (a better adapter) gets a new version. Returns counts of ``changed``/``unchanged``."""
+    extraction changed (a better adapter, a better reader of an attachment) gets a new version. Returns counts
+    of ``changed``/``unchanged``, and ``missing`` for those without archive or adapter."""
     kinds = {s.name: s.kind for s in config.sources}
     counts = {"changed": 0, "unchanged": 0, "missing": 0}
     folder = config.path_of("store.warc_dir")
+    limits = (config["validate.max_file_bytes"], config["validate.max_pages"])
     with Store(config.path_of("store.path")) as store:
         for stored in list(store.stored(source)):
             adapter = ADAPTERS.get(kinds.get(stored.source, ""))
@@ -350,14 +483,20 @@ def reextract(config, source: str | None = None) -> dict[str, int]:
                 continue
             records = [read(folder, name, offset) for name, offset in stored.warc]
             old = stored.page
-            # The first response is the document, under its key; an older store may spell that otherwise.
-            pages = []
-            for index, r in enumerate(records):
-                text, warnings = decode(r.content, r.encoding or "utf-8", r.url)
-                pages.append(_read(adapter, text, old.url if index == 0 else r.url, old.site, old.category,
-                                   warnings))
-            page = extract.merge(pages[0], *pages[1:])
+            reading = None
+            if stored.attachment_of is not None:
+                target = _Target(old.url, old.category, attachment_of=stored.attachment_of, name=old.title, page=old)
+                page, reading = read_attachment(records[0].content, target, old.site, *limits)
+            else:
+                # The first response is the document, under its key; an older store may spell that otherwise.
+                pages = []
+                for index, r in enumerate(records):
+                    text, warnings = decode(r.content, r.encoding or "utf-8", r.url)
+                    pages.append(_read(adapter, text, old.url if index == 0 else r.url, old.site, old.category,
+                                       warnings))
+                page = extract.merge(pages[0], *pages[1:])
             state = store.state(old.url)
-            outcome = store.save(page, stored.source, None, state.etag, state.last_modified, stored.warc)
+            outcome = store.save(page, stored.source, None, state.etag, state.last_modified, stored.warc,
+                                 attachment_of=stored.attachment_of, reading=reading)
             counts["unchanged" if outcome == "unchanged" else "changed"] += 1
     return counts

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -273,3 +274,37 @@ def term(congress: str | None, session: str | None) -> tuple[date, date] | None:
     """The first and last day of ``session`` (第十五届) of ``congress`` (a key of the table), when both are known."""
     known = congresses().get(congress or "")
     return known.terms.get(session or "") if known else None
+
+
+# --- a street's article, told by its words when its title does not name the committee -----------------
+
+# A street written with its suffix (南湖街, 首义路街道): one of the district's 14 by name; on the provincial site any
+# street, led by its district (洪山区珞南街道) or followed by its congress (珞南街道人大代表), so a verb before
+# 街道 (完成街道…) is no street.
+_KNOWN_STREET = re.compile(f"(?P<name>{'|'.join(_KNOWN_NAMES)})(?:街道|街)")
+# Verbs _STARTS lets through that run into 街道 in news (完成街道人大代表补选).
+_NOT_A_STREET = r"(?!完成|做好|加强|推进|健全|深化|指导)"
+_ANY_STREET = re.compile(rf"(?<=[区市县])(?P<name>{_NAME_BODY})(?:街道|街(?![道区头巷]))"
+                         rf"|{_STARTS}{_NOT_A_STREET}(?P<near>{_NAME_BODY})(?:街道|街)(?=人大)")
+DEPUTY_WORDS = re.compile(r"人大|代表|工委")
+HEAD_PARAGRAPHS = 3
+"""How many first paragraphs of a body are read, with the title, to tell whose article it is."""
+
+
+def street_of(text: str, anywhere: bool = False) -> str | None:
+    """The key of the first street ``text`` names: one of ``STREETS`` (written 积玉桥, 积玉桥街 or 积玉桥街道), or,
+    ``anywhere``, any ``X街道``/``X街``; None when it names none."""
+    known = _KNOWN_STREET.search(text)
+    if known:
+        return street_key(known["name"])
+    found = _ANY_STREET.search(text) if anywhere else None
+    return street_key(found["name"] or found["near"]) if found else None
+
+
+def street_article(title: str, paragraphs: Sequence[str], anywhere: bool = False) -> str | None:
+    """The street whose congress work a page is about: the key of the committee or street its title or first
+    ``HEAD_PARAGRAPHS`` paragraphs name, when they also speak of 人大, 代表 or 工委; None when they do not."""
+    head = "\n".join((title, *paragraphs[:HEAD_PARAGRAPHS]))
+    if not DEPUTY_WORDS.search(head):
+        return None
+    return committee_key(head) or street_of(head, anywhere)

@@ -24,6 +24,10 @@ TITLE = "h3.ewb-article-tt, .ewb-article h3, .ewb-article-title, h3"
 SOURCES = ".ewb-article-sources, .ewb-article-info-title, .info-sources"
 BODY = "#infoContentM, #infoContent, .ewb-article-info"
 CATEGORY = "#cate"
+# Files attached in the body (附件：…) or under it; Epoint serves them by path or through a download script.
+ATTACHMENTS = "#infoContentM a[href], #infoContent a[href], .ewb-article-info a[href], .ewb-article-attach a[href]"
+# A district site: a street is one of the district's 14 (crawler.domain.STREETS).
+ANY_STREET = False
 
 _LIST_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _PAGE_COUNT = re.compile(r"(\d+)\s*/\s*(\d+)")

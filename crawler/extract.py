@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawler import domain
+from crawler import domain, urls
 from crawler.domain import meeting_of
 from crawler.markup import COMMENT, MAX_ATTRIBUTES, MAX_DEPTH, bound
 from crawler.records import Page
@@ -36,6 +37,8 @@ _IMAGE_MARK = "\ufffc"  # the object replacement character stands for an image w
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 CAPTION_MAX = 40
+# What the readers of crawler.local read: Word 2007+, Word 97–2003, PDF, WPS, RTF.
+ATTACHMENT_SUFFIXES = (".docx", ".doc", ".pdf", ".wps", ".rtf")
 _DATETIME = re.compile(
     r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2}))?"
 )
@@ -77,6 +80,23 @@ def parse(html: str, url: str) -> tuple[LexborHTMLParser, list[str]]:
             "the rest of their attributes were dropped so that it parses in linear time"
         )
     return LexborHTMLParser(bounded.text), warnings
+
+
+def attachments(html: str, url: str, selector: str) -> tuple[Link, ...]:
+    """The files the article at ``url`` attaches (附件：…), each once, in the order they stand: the links
+    ``selector`` finds whose path, or whose words (a download script shown as ``报告.doc``), end in a suffix
+    of ``ATTACHMENT_SUFFIXES``. Foreign hosts included: the crawl says why it leaves them."""
+    found: dict[str, Link] = {}
+    for anchor in parse(html, url)[0].css(selector):
+        href = anchor.attributes.get("href")
+        if not urls.is_page_link(href):
+            continue
+        words = text_of(anchor)
+        path = urlsplit(urls.join(url, href)).path.lower()
+        if path.endswith(ATTACHMENT_SUFFIXES) or words.lower().endswith(ATTACHMENT_SUFFIXES):
+            link = urls.join(url, href)
+            found.setdefault(link, Link(link, (anchor.attributes.get("title") or "").strip() or words))
+    return tuple(found.values())
 
 
 def text_of(node: LexborNode | None) -> str:

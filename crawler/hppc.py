@@ -24,6 +24,9 @@ TITLE = "h1.title, .main h1, h1"
 INFO = "div.info, .info, .source"
 BODY = "div#endtext, #endtext"
 BODY_PARAGRAPHS = "p"
+ATTACHMENTS = "#endtext a[href], .attachment a[href]"
+# The province's site: its news names streets of every district (洪山区珞南街道…), not only the 14 of 武昌区.
+ANY_STREET = True
 
 _NEXT_WORDS = ("下一页", "下页")
 _PUBLISHED = re.compile(r"时间\s*[:：]\s*(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?)")

@@ -7,7 +7,8 @@ It is polite to small government servers and wary of what they send back:
 - retries with exponential backoff on timeouts, connection errors, 5xx, 408 and 429, never on other 4xx;
 - every request bounded: ``crawl.timeout`` of silence per read, ``crawl.max_page_seconds`` in all, from the
   connect to the last byte; a stop (``threading.Event``) interrupts a request or a pause within half a second;
-- bodies streamed with a size cap, gzip/deflate decompressed here with the same cap (httpx alone would
+- bodies streamed with a size cap (``crawl.max_page_bytes``, an attachment's ``crawl.max_attachment_bytes``),
+  gzip/deflate decompressed here with the same cap (httpx alone would
   expand a small gzip bomb without limit); a body is a page only when it came whole: the compressed
   stream ended, the bytes on the connection match the framing (or the connection is closed before another
   request can read them), and a body without a length ends its HTML;
@@ -75,6 +76,7 @@ class Settings:
     backoff: float = 1.0
     max_retry_after: float = 300.0
     max_page_bytes: int = 5 * 1024 * 1024
+    max_attachment_bytes: int = 20 * 1024 * 1024
     concurrency: int = 1
     obey_robots: bool = True
 
@@ -89,6 +91,7 @@ class Settings:
             backoff=float(config["crawl.backoff"]),
             max_retry_after=float(config["crawl.max_retry_after"]),
             max_page_bytes=config["crawl.max_page_bytes"],
+            max_attachment_bytes=config["crawl.max_attachment_bytes"],
             concurrency=config["crawl.concurrency"],
             obey_robots=config["crawl.obey_robots"],
         )
@@ -237,8 +240,8 @@ def _retry_after(value: str | None) -> float | None:
 class _Inflater:
     """Decompresses a gzip or deflate stream chunk by chunk, refusing to grow past ``limit`` bytes."""
 
-    def __init__(self, encoding: str, limit: int, url: str) -> None:
-        self.limit, self.url, self.size = limit, url, 0
+    def __init__(self, encoding: str, limit: int, url: str, key: str = "crawl.max_page_bytes") -> None:
+        self.limit, self.url, self.size, self.key = limit, url, 0, key
         self.raw_deflate = False
         if encoding in ("gzip", "x-gzip"):
             self.inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
@@ -278,8 +281,8 @@ class _Inflater:
         self.size += count
         if self.size > self.limit:
             raise FetchError(
-                f"'{self.url}' expands beyond crawl.max_page_bytes={self.limit} when decompressed; "
-                "skipped (raise crawl.max_page_bytes if the page is genuine)"
+                f"'{self.url}' expands beyond {self.key}={self.limit} when decompressed; "
+                f"skipped (raise {self.key} if the page is genuine)"
             )
 
 
@@ -321,8 +324,12 @@ class Client:
     def close(self) -> None:
         self._pool.close()
 
-    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None, *,
+            attachment: bool = False) -> Response:
         """The page at ``url``; with ``etag``/``last_modified`` a conditional GET that may answer 304.
+
+        ``attachment``: a file linked from a page (.docx, .pdf…), capped at ``crawl.max_attachment_bytes`` and
+        returned as bytes, its ``text`` empty: only a reader of its format can tell what it says.
 
         Raises ``FetchError`` (robots, foreign host, status, size, network after retries),
         ``ChallengeError`` (an anti-bot page) or ``UnreachableError`` (the host's robots.txt cannot be read).
@@ -335,9 +342,10 @@ class Client:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        cap = (self.settings.max_attachment_bytes, "crawl.max_attachment_bytes") if attachment else None
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            response = self._fetch_with_retries(current, headers)
+            response = self._fetch_with_retries(current, headers, cap)
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 target = urljoin(current, response.headers["location"])
                 self._check_host(target, url)
@@ -347,8 +355,11 @@ class Client:
                 continue
             if response.status == 304:
                 return Response(url, current, 304, response.headers, b"", "", "")
-            encoding = decide_charset(response.content, response.headers.get("content-type"))
-            text, warnings = decode(response.content, encoding, url)
+            if attachment:  # a challenge is HTML whatever the link said, and its marks are ASCII
+                encoding, (text, warnings) = "", (response.content[:20_000].decode("latin-1"), ())
+            else:
+                encoding = decide_charset(response.content, response.headers.get("content-type"))
+                text, warnings = decode(response.content, encoding, url)
             # Challenge pages come with 200 or with an error status such as 412: look before judging the status.
             if is_challenge(text):
                 raise ChallengeError(
@@ -363,7 +374,7 @@ class Client:
                 response.status,
                 response.headers,
                 response.content,
-                text,
+                "" if attachment else text,
                 encoding,
                 response.http_version,
                 warnings,
@@ -422,14 +433,14 @@ class Client:
             self._crawl_delays[netloc] = float(crawl_delay)
         return robots
 
-    def _fetch_with_retries(self, url: str, headers: dict[str, str]) -> Response:
+    def _fetch_with_retries(self, url: str, headers: dict[str, str], cap: tuple[int, str] | None = None) -> Response:
         netloc = urlsplit(url).netloc.lower()
         host = self._host(netloc)
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                response = self._polite_fetch(host, netloc, url, headers)
+                response = self._polite_fetch(host, netloc, url, headers, cap)
             except _TRANSIENT as error:
                 if last:
                     kind = "timed out" if isinstance(error, httpcore.TimeoutException) else "failed"
@@ -460,7 +471,8 @@ class Client:
         with host.lock:
             host.next_start = max(host.next_start, time.monotonic() + seconds)
 
-    def _polite_fetch(self, host: _Host, netloc: str, url: str, headers: dict[str, str]) -> Response:
+    def _polite_fetch(self, host: _Host, netloc: str, url: str, headers: dict[str, str],
+                      cap: tuple[int, str] | None = None) -> Response:
         delay = max(self.settings.delay, self._crawl_delays.get(netloc, 0.0))
         with host.slots:
             while True:
@@ -473,14 +485,15 @@ class Client:
                 if self.stop.wait(wait):
                     raise stopped(url)
             try:
-                return self._fetch(url, headers)
+                return self._fetch(url, headers, cap)
             finally:
                 with host.lock:
                     # The pause runs from the end of a request, so a slow server is not pressed harder.
                     host.next_start = max(host.next_start, time.monotonic() + delay)
 
-    def _fetch(self, url: str, headers: dict[str, str]) -> Response:
-        limit = self.settings.max_page_bytes
+    def _fetch(self, url: str, headers: dict[str, str], cap: tuple[int, str] | None = None) -> Response:
+        """One GET of ``url``, its body held to ``cap`` (bytes, and the key that sets them; a page's by default)."""
+        limit, key = cap or (self.settings.max_page_bytes, "crawl.max_page_bytes")
         with self._network.exchange(url, self.settings.max_page_seconds) as exchange, self._pool.stream(
             "GET", _target(url), headers=[*self._headers, *headers.items()], extensions={"timeout": self._timeouts}
         ) as response:
@@ -491,10 +504,10 @@ class Client:
                 inflater = None
                 if declared.isdigit() and int(declared) > limit:
                     raise FetchError(
-                        f"'{url}' is {declared} bytes, more than crawl.max_page_bytes={limit}; skipped"
+                        f"'{url}' is {declared} bytes, more than {key}={limit}; skipped"
                     )
             elif encoding in ("gzip", "x-gzip", "deflate"):
-                inflater = _Inflater(encoding, limit, url)
+                inflater = _Inflater(encoding, limit, url, key)
             else:
                 raise FetchError(f"'{url}' uses the unsupported content encoding '{encoding}'; skipped")
             body = bytearray()
@@ -506,7 +519,7 @@ class Client:
                 else:
                     body += chunk
                 if len(body) > limit:
-                    raise FetchError(f"'{url}' is larger than crawl.max_page_bytes={limit}; skipped")
+                    raise FetchError(f"'{url}' is larger than {key}={limit}; skipped")
             _check_framing(url, names, exchange, received)
             if 200 <= response.status < 300:  # the bodies that are stored; an error page may be cut for all it matters
                 _check_ended(url, names, inflater, received, body)

@@ -3,10 +3,19 @@
 Tables:
     runs       one row a crawl: when, which sources, its status and stats
     lists      per source and list, whether the list was once read to its end (``caught_up``)
-    links      every article link seen on a list page, and whether it is wanted (the include pattern)
-    documents  one row a fetched URL: ``stored`` or ``failed``, its current version, ETag, Last-Modified
-    versions   every distinct extraction of a URL: the ``Page`` fields as JSON and where its raw
-               responses lie in the WARC archive
+    links      every article link seen on a list page, whether it is wanted (by its title, or the include
+               pattern), and ``judged``: when its page, fetched once because its title did not decide, was
+               found to be no street committee's (it is not fetched again, and no document)
+    documents  one row a fetched URL: ``stored`` or ``failed``, its current version, ETag, Last-Modified,
+               and for an attachment (a .docx, .pdf, .doc linked from a page) ``attachment_of``, that page
+    versions   every distinct extraction of a URL: the ``Page`` fields as JSON, where its raw responses
+               lie in the WARC archive, and for an attachment the ``reading`` of its reader (the lines are
+               the page's paragraphs; encoding, PDF pages, notes, chrome and warnings as JSON), so that a
+               read-only store gives its documents placed by paragraph or by page and line
+
+A store made before a column of ``COLUMNS`` existed gets it on first open (``ALTER TABLE … ADD COLUMN``, in
+one transaction, NULL in every row it had: a page, no attachment); opened read-only, the column reads as
+NULL through a TEMP VIEW of the table, so nothing is written on it.
 
 Each page is saved in one transaction, so a process killed at any moment, or a disk that fills up,
 leaves every document stored once or not at all; a version is added only when the extracted content
@@ -26,13 +35,13 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from crawler.errors import StoreError
-from crawler.records import Document, Page
+from crawler.records import Document, Note, Page, Reading, SourceText
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -56,7 +65,8 @@ CREATE TABLE IF NOT EXISTS links (
     category TEXT,
     title TEXT NOT NULL,
     wanted INTEGER NOT NULL,
-    first_run INTEGER
+    first_run INTEGER,
+    judged TEXT
 );
 CREATE TABLE IF NOT EXISTS documents (
     url TEXT PRIMARY KEY,
@@ -69,7 +79,8 @@ CREATE TABLE IF NOT EXISTS documents (
     last_modified TEXT,
     error TEXT,
     failures INTEGER NOT NULL DEFAULT 0,
-    checked_at TEXT
+    checked_at TEXT,
+    attachment_of TEXT
 );
 CREATE TABLE IF NOT EXISTS versions (
     url TEXT NOT NULL,
@@ -79,9 +90,12 @@ CREATE TABLE IF NOT EXISTS versions (
     run_id INTEGER,
     page TEXT NOT NULL,
     warc TEXT NOT NULL DEFAULT '[]',
+    reading TEXT,
     PRIMARY KEY (url, version)
 );
 """
+# Columns added since the first schema, by table: an older store gets them when it is first opened.
+COLUMNS = (("links", "judged", "TEXT"), ("documents", "attachment_of", "TEXT"), ("versions", "reading", "TEXT"))
 
 
 @dataclass(frozen=True)
@@ -97,13 +111,16 @@ class State:
 
 @dataclass(frozen=True)
 class Stored:
-    """A stored version: the page, its version number, when, and where in the WARC files (name, offset)."""
+    """A stored version: the page, its version number, when, where in the WARC files (name, offset), and for
+    an attachment the page it is attached to and its reader's ``Reading`` (None when it could not be read)."""
 
     page: Page
     version: int
     fetched_at: str
     source: str
     warc: tuple[tuple[str, int], ...]
+    attachment_of: str | None = None
+    reading: Reading | None = None
 
 
 def page_to_json(page: Page) -> str:
@@ -125,9 +142,28 @@ def page_from_json(text: str) -> Page:
     return Page(**data)
 
 
-def content_hash(page: Page | str) -> str:
-    """A digest of what was extracted (a page or its JSON), so a page counts as changed only when its content did."""
+def reading_to_json(reading: Reading) -> str:
+    """What a reader made of an attachment beyond its lines (which are its page's paragraphs), as JSON."""
+    return json.dumps({"encoding": reading.source.encoding, "pages": list(reading.source.pages),
+                       "notes": [asdict(note) for note in reading.notes], "chrome": sorted(reading.chrome),
+                       "warnings": [list(warning) for warning in reading.warnings]}, ensure_ascii=False, sort_keys=True)
+
+
+def reading_from_json(text: str, page: Page) -> Reading:
+    """The ``Reading`` of the attachment ``page``: its paragraphs are the reader's lines, as the reader joined them."""
+    data = json.loads(text)
+    lines = page.paragraphs
+    source = SourceText(page.url, "\n".join(lines) + "\n", data["encoding"], lines, tuple(data["pages"]))
+    return Reading(source, tuple(Note(**note) for note in data["notes"]), frozenset(data["chrome"]),
+                   tuple((line, warning) for line, warning in data["warnings"]))
+
+
+def content_hash(page: Page | str, reading: str | None = None) -> str:
+    """A digest of what was extracted (a page or its JSON, and an attachment's reading as JSON), so a document
+    counts as changed only when its content did."""
     text = page if isinstance(page, str) else page_to_json(page)
+    if reading is not None:
+        text += "\n" + reading
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -200,10 +236,11 @@ def guarded(error_type: type[Exception], path_of: Callable[[Any], Path], key: st
     return decorate
 
 
-def connect_read_only(path: Path, schema: str) -> sqlite3.Connection:
+def connect_read_only(path: Path, schema: str, columns: tuple[tuple[str, str, str], ...] = ()) -> sqlite3.Connection:
     """``path`` opened for reading only: no table, journal mode or file of wrqa's is made on it, and
     writing fails (``query_only``). The tables of ``schema`` it lacks are empty TEMP tables of this
-    connection, so reading a store never crawled finds nothing instead of failing.
+    connection, so reading a store never crawled finds nothing instead of failing; a table lacking some of
+    ``columns`` (table, column, type) is read through a TEMP VIEW of it that adds them as NULL.
 
     A WAL database needs its ``-shm`` index to be read, which SQLite makes beside it; where this user
     cannot write, a store with no ``-wal`` file (every change folded into the file, no writer on it) is
@@ -225,11 +262,25 @@ def connect_read_only(path: Path, schema: str) -> sqlite3.Connection:
         for statement in filter(str.strip, schema.split(";")):
             if statement.split("EXISTS", 1)[1].split("(", 1)[0].strip() not in present:
                 db.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        for table, lacking in missing_columns(db, columns).items():
+            # A TEMP object is found before the main one of the same name, so every query reads the view.
+            added = ", ".join(f"NULL AS {column}" for column, _ in lacking)
+            db.execute(f"CREATE TEMP VIEW {table} AS SELECT *, {added} FROM main.{table}")
         db.execute("PRAGMA query_only = ON")
     except BaseException:
         db.close()
         raise
     return db
+
+
+def missing_columns(db: sqlite3.Connection, columns) -> dict[str, list[tuple[str, str]]]:
+    """The (column, type) of ``columns`` each table of ``db`` lacks, by table; a table it lacks altogether is none."""
+    missing: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in columns:
+        present = {row[1] for row in db.execute(f"PRAGMA main.table_info({table})")}
+        if present and column not in present:
+            missing.setdefault(table, []).append((column, kind))
+    return missing
 
 
 def _probed(db: sqlite3.Connection) -> sqlite3.Connection:
@@ -240,6 +291,17 @@ def _probed(db: sqlite3.Connection) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Adds the ``COLUMNS`` an older store lacks, all in one transaction: a store is of one schema or the other."""
+    missing = missing_columns(db, COLUMNS)
+    if not missing:
+        return
+    with _Transaction(db):
+        for table, lacking in missing_columns(db, COLUMNS).items():  # again: another process may have added them
+            for column, kind in lacking:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
 _guarded = guarded(StoreError, lambda store: store.path)
@@ -258,13 +320,14 @@ class Store:
     @_guarded
     def _open(self, read_only: bool) -> sqlite3.Connection:
         if read_only:
-            return connect_read_only(self.path, SCHEMA)
+            return connect_read_only(self.path, SCHEMA, COLUMNS)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(SCHEMA)
+            _migrate(db)
         except BaseException:
             db.close()
             raise
@@ -345,34 +408,71 @@ class Store:
 
     @_guarded
     def add_links(
-        self, source: str, category: str | None, links: Iterable[tuple[str, str, bool]], run_id: int
+        self, source: str, category: str | None, links: Iterable[tuple[str, str, bool | None]], run_id: int
     ) -> int:
-        """Records (url, title, wanted) links seen on a list page; returns how many were not known."""
+        """Records (url, title, wanted) links seen on a list page; returns how many were not known.
+
+        ``wanted`` None (a title that does not decide) is recorded as wanted, to be fetched once and judged; a
+        link known as unwanted becomes wanted when its title now asks for it, unless its page was judged.
+        """
         added = 0
         with self._transaction():
             for url, title, wanted in links:
                 cursor = self.db.execute(
                     "INSERT OR IGNORE INTO links (url, source, category, title, wanted, first_run) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (url, source, category, title, int(wanted), run_id),
+                    (url, source, category, title, int(wanted is not False), run_id),
                 )
                 added += cursor.rowcount
+                if not cursor.rowcount and wanted is not False:
+                    self.db.execute("UPDATE links SET wanted = 1 WHERE url = ? AND wanted = 0 AND judged IS NULL",
+                                    (url,))
         return added
 
     @_guarded
-    def pending(self, source: str) -> list[tuple[str, str | None]]:
-        """Wanted links of ``source`` never stored: failed before, or left behind by an interrupted run."""
+    def judged_unwanted(self, source: str) -> set[str]:
+        """The links of ``source`` whose page was fetched once and judged no street committee's."""
+        rows = self.db.execute("SELECT url FROM links WHERE source = ? AND judged IS NOT NULL", (source,))
+        return {url for (url,) in rows}
+
+    @_guarded
+    def mark_unwanted(self, url: str, source: str, category: str | None, title: str) -> None:
+        """Records that the page at ``url`` was fetched and judged no street committee's, in one transaction: it
+        is not fetched again, and a failure recorded for it before is no document either."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO links (url, source, category, title, wanted, judged) VALUES (?, ?, ?, ?, 0, ?) "
+                "ON CONFLICT (url) DO UPDATE SET wanted = 0, judged = excluded.judged",
+                (url, source, category, title, _now()),
+            )
+            self.db.execute("DELETE FROM documents WHERE url = ? AND version = 0", (url,))
+
+    @_guarded
+    def pending(self, source: str) -> list[tuple[str, str | None, str | None]]:
+        """(url, category, title) of the wanted links of ``source`` never stored: failed before, or left behind by
+        an interrupted run; a failed seed has no title. Attachments are ``pending_attachments``."""
         rows = self.db.execute(
-            "SELECT l.url, l.category FROM links l LEFT JOIN documents d ON d.url = l.url "
+            "SELECT l.url, l.category, l.title FROM links l LEFT JOIN documents d ON d.url = l.url "
             "WHERE l.source = ? AND l.wanted = 1 AND (d.url IS NULL OR d.status = 'failed') ORDER BY l.rowid",
             (source,),
         )
         failed_seeds = self.db.execute(
-            "SELECT url, category FROM documents WHERE source = ? AND status = 'failed' "
-            "AND url NOT IN (SELECT url FROM links)",
+            "SELECT url, category, NULL FROM documents WHERE source = ? AND status = 'failed' "
+            "AND attachment_of IS NULL AND url NOT IN (SELECT url FROM links)",
             (source,),
         )
         return [tuple(row) for row in rows] + [tuple(row) for row in failed_seeds]
+
+    @_guarded
+    def pending_attachments(self, source: str) -> list[tuple[str, str | None, str]]:
+        """(url, category, attachment_of) of the attachments of ``source`` never stored (their fetch failed, or a run
+        ended before it): their page may answer 304 next run, so they are fetched by themselves."""
+        rows = self.db.execute(
+            "SELECT url, category, attachment_of FROM documents WHERE source = ? AND status = 'failed' "
+            "AND attachment_of IS NOT NULL ORDER BY url",
+            (source,),
+        )
+        return [tuple(row) for row in rows]
 
     @_guarded
     def urls(self) -> set[str]:
@@ -397,11 +497,27 @@ class Store:
         etag: str | None = None,
         last_modified: str | None = None,
         warc: Iterable[tuple[str, int]] = (),
+        *,
+        attachment_of: str | None = None,
+        reading: Reading | None = None,
+        attachments: Iterable[str] = (),
     ) -> str:
-        """Stores ``page`` as fetched; returns ``new``, ``changed`` or ``unchanged``, in one transaction."""
+        """Stores ``page`` as fetched; returns ``new``, ``changed`` or ``unchanged``, in one transaction.
+
+        An attachment names the page it is attached to (``attachment_of``, kept from its first save) and its
+        reader's ``reading``, whose lines must be ``page.paragraphs`` (None: the file could not be read). A page
+        names the URLs of its ``attachments``: those not known yet are recorded with it, to be fetched (a
+        ``failed`` row without error, found by ``pending_attachments``), so a run cut short loses none of them.
+        """
         data = page_to_json(page)
-        digest = content_hash(data)
+        read = reading_to_json(reading) if reading is not None else None
+        digest = content_hash(data, read)
         with self._transaction():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO documents (url, source, category, status, attachment_of) "
+                "VALUES (?, ?, ?, 'failed', ?)",
+                [(url, source, page.category, page.url) for url in attachments],
+            )
             row = self.db.execute(
                 "SELECT status, version, content_hash FROM documents WHERE url = ?", (page.url,)
             ).fetchone()
@@ -414,17 +530,18 @@ class Store:
                 return "unchanged"
             version = (row[1] if row else 0) + 1
             self.db.execute(
-                "INSERT INTO versions (url, version, content_hash, fetched_at, run_id, page, warc) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (page.url, version, digest, _now(), run_id, data, json.dumps(list(warc))),
+                "INSERT INTO versions (url, version, content_hash, fetched_at, run_id, page, warc, reading) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (page.url, version, digest, _now(), run_id, data, json.dumps(list(warc)), read),
             )
             self.db.execute(
                 "INSERT INTO documents (url, source, category, status, version, content_hash, etag, "
-                "last_modified, checked_at) VALUES (?, ?, ?, 'stored', ?, ?, ?, ?, ?) "
+                "last_modified, checked_at, attachment_of) VALUES (?, ?, ?, 'stored', ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (url) DO UPDATE SET status = 'stored', version = excluded.version, "
                 "content_hash = excluded.content_hash, etag = excluded.etag, "
-                "last_modified = excluded.last_modified, error = NULL, checked_at = excluded.checked_at",
-                (page.url, source, page.category, version, digest, etag, last_modified, _now()),
+                "last_modified = excluded.last_modified, error = NULL, checked_at = excluded.checked_at, "
+                "attachment_of = COALESCE(documents.attachment_of, excluded.attachment_of)",
+                (page.url, source, page.category, version, digest, etag, last_modified, _now(), attachment_of),
             )
             return "new" if version == 1 else "changed"
 
@@ -439,15 +556,17 @@ class Store:
             )
 
     @_guarded
-    def record_failure(self, url: str, source: str, category: str | None, error: str) -> None:
-        """Records why ``url`` failed; a stored version stays as it was and the URL is retried next run."""
+    def record_failure(self, url: str, source: str, category: str | None, error: str,
+                       attachment_of: str | None = None) -> None:
+        """Records why ``url`` (an attachment of the page ``attachment_of``) failed; a stored version stays as it
+        was and the URL is retried next run."""
         with self._transaction():
             self.db.execute(
-                "INSERT INTO documents (url, source, category, status, error, failures, checked_at) "
-                "VALUES (?, ?, ?, 'failed', ?, 1, ?) ON CONFLICT (url) DO UPDATE SET "
+                "INSERT INTO documents (url, source, category, status, error, failures, checked_at, attachment_of) "
+                "VALUES (?, ?, ?, 'failed', ?, 1, ?, ?) ON CONFLICT (url) DO UPDATE SET "
                 "status = CASE WHEN documents.version > 0 THEN 'stored' ELSE 'failed' END, "
                 "error = excluded.error, failures = documents.failures + 1, checked_at = excluded.checked_at",
-                (url, source, category, error, _now()),
+                (url, source, category, error, _now(), attachment_of),
             )
 
     @_guarded
@@ -464,7 +583,7 @@ class Store:
     def stored(self, source: str | None = None) -> Iterator[Stored]:
         """The current version of every stored document (of ``source``), in URL order."""
         query = (
-            "SELECT v.page, v.version, v.fetched_at, d.source, v.warc FROM documents d "
+            "SELECT v.page, v.version, v.fetched_at, d.source, v.warc, d.attachment_of, v.reading FROM documents d "
             "JOIN versions v ON v.url = d.url AND v.version = d.version WHERE d.version > 0"
         )
         params: tuple = ()
@@ -472,25 +591,36 @@ class Store:
             query += " AND d.source = ?"
             params = (source,)
         rows = self.db.execute(query + " ORDER BY d.url", params).fetchall()
-        return (
-            Stored(page_from_json(page), version, fetched_at, src, tuple(tuple(ref) for ref in json.loads(warc)))
-            for page, version, fetched_at, src, warc in rows
-        )
+        return (_stored(*row) for row in rows)
 
     def pages(self, source: str | None = None) -> list[Page]:
         """The current ``Page`` of every stored document."""
         return [stored.page for stored in self.stored(source)]
 
     def documents(self, source: str | None = None) -> list[Document]:
-        """The stored documents, rebuilt from their pages by ``crawler.normalize.document_from_page``."""
+        """The stored documents: a page rebuilt by ``crawler.normalize.document_from_page``, an attachment by
+        ``attachment_documents``."""
         from crawler.normalize import document_from_page
 
-        return [document_from_page(page) for page in self.pages(source)]
+        found = []
+        for stored in self.stored(source):
+            if stored.reading is None:
+                found.append(document_from_page(stored.page))
+            else:
+                found.extend(attachment_documents(stored.page, stored.reading))
+        return found
 
     @_guarded
     def version_counts(self) -> dict[str, int]:
         """How many versions each URL has (for checks that nothing was stored twice)."""
         return dict(self.db.execute("SELECT url, COUNT(*) FROM versions GROUP BY url").fetchall())
+
+
+def _stored(data: str, version: int, fetched_at: str, source: str, warc: str, attachment_of: str | None,
+            reading: str | None) -> Stored:
+    page = page_from_json(data)
+    return Stored(page, version, fetched_at, source, tuple(tuple(ref) for ref in json.loads(warc)), attachment_of,
+                  reading_from_json(reading, page) if reading is not None else None)
 
 
 class _Transaction:
@@ -529,6 +659,21 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def attachment_documents(page: Page, reading: Reading) -> list[Document]:
+    """The documents of an attachment, read as the same file given to ``wrqa validate`` is (a volume split into
+    its reports, positions the paragraphs of a Word file or the page and line of a PDF), under its URL and with
+    what the crawler knew: site, category, and its page's publish time where the file states none."""
+    from crawler.local import documents_of
+    from crawler.normalize import document_from_page
+
+    documents = documents_of(reading, html=False)
+    if not documents:  # a file of blank lines: still a document, so that it is seen
+        return [document_from_page(page)]
+    return [replace(document, url=page.url, site=page.site, category=page.category,
+                    published_at=document.published_at or page.published_at,
+                    warnings=(*page.warnings, *document.warnings)) for document in documents]
 
 
 def stored_documents(config) -> list[Document]:

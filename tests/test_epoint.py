@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from crawler import epoint
+from crawler import epoint, extract, urls
 from crawler.replica import site
 
 BASE = "http://wcrd.example"
@@ -20,7 +20,8 @@ def expected_paragraphs(article: site.Article) -> tuple[str, ...]:
     return tuple(re.sub(" +", " ", line) for line in lines)
 
 
-@pytest.mark.parametrize("article", [a for a in ARTICLES if a.layout != "unknown"], ids=lambda a: a.path[-12:])
+@pytest.mark.parametrize("article", [a for a in (*ARTICLES, *site.extra_articles("epoint")) if a.layout != "unknown"],
+                         ids=lambda a: a.path[-12:])
 def test_article_fields_and_body_are_read_off_the_page(article):
     """Title, publish time (not the URL folder), meeting, 届次, author, committee, year, kind and body match."""
     page = epoint.parse_article(site.epoint_page(article), BASE + article.path, "wcrd", article.list)
@@ -133,3 +134,32 @@ def test_a_report_under_thousands_of_nested_divs_reads_as_without_them_with_a_wa
 
     assert (plain.paragraphs, plain.published_at, 1, True) == (
         page.paragraphs, page.published_at, len(page.warnings), url in page.warnings[0])
+
+
+def test_the_attachments_of_a_page_are_its_file_links_in_order_a_download_script_and_another_host_included():
+    """The .docx, the .pdf, the .doc behind downloadZtreeAttach.jspx (named by its words) and the copy on another
+    host, as linked, with the words of their links."""
+    article = next(a for a in site.extra_articles("epoint") if a.attachments)
+    url = BASE + article.path
+
+    found = extract.attachments(site.epoint_page(article), url, epoint.ATTACHMENTS)
+
+    assert [(urls.join(url, a.href), a.name) for a in article.attachments] == [(link.url, link.title) for link in found]
+
+
+@pytest.mark.parametrize(("anchor", "expected"), [
+    ('<a href="/uploadfile/a.DOCX">报告</a>', [f"{BASE}/uploadfile/a.DOCX"]),
+    ('<a href="/download.jspx?guid=1">报告.wps</a>', [f"{BASE}/download.jspx?guid=1"]),
+    ('<a href="/uploadfile/a.pdf">报告</a><a href="/uploadfile/a.pdf#page=2">再次</a>', [f"{BASE}/uploadfile/a.pdf"]),
+    ('<a href="/zyfb/003005/b.html">通知</a>', []),
+    ('<a href="/uploadfile/1.jpg">图片</a>', []),
+    ('<a href="javascript:void(0)">报告.doc</a>', []),
+])
+def test_a_link_is_an_attachment_when_its_path_or_its_words_end_in_a_readers_suffix(anchor, expected):
+    """A file a reader reads (.docx in any case, .wps behind a script) is an attachment, once; a page, a picture or
+    a script link is not."""
+    html = f'<div class="ewb-article-info"><div id="infoContentM"><p>附件：{anchor}</p></div></div>'
+
+    found = extract.attachments(html, f"{BASE}/xxgk/005001/a.html", epoint.ATTACHMENTS)
+
+    assert expected == [link.url for link in found]

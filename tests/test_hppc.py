@@ -16,12 +16,12 @@ ARTICLES = site.hppc_articles()
 
 def read(article: site.Article) -> tuple:
     """The page of ``article`` as the crawl reads it: every part parsed, then merged."""
-    parts = [hppc.parse_article(site.hppc_page(article, part), f"{BASE}{article.path}", "hppc", "8")
+    parts = [hppc.parse_article(site.hppc_page(article, part), f"{BASE}{article.path}", "hppc", article.list)
              for part in range(1, article.parts + 1)]
     return extract.merge(parts[0], *parts[1:])
 
 
-@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: a.path)
+@pytest.mark.parametrize("article", (*ARTICLES, *site.extra_articles("hppc")), ids=lambda a: a.path)
 def test_article_fields_and_body_without_captions_byline_or_footer(article):
     """Fields match the replica and the body is the text alone: no captions, no （李丰 陈琳）, no 责任编辑."""
     page = read(article)
@@ -95,3 +95,12 @@ def test_one_article_linked_many_ways_gives_one_url_and_script_links_none():
 
     expected = [BASE + article.path] * 5 + [BASE + a.path for a in ARTICLES[:site.HPPC_PAGE_SIZE - 1]]
     assert expected == [link.url for link in listing.links]
+
+
+def test_the_attachment_of_an_article_is_read_off_its_link_in_endtext():
+    """The provincial news links its report as /uploadfile/…docx, relative to the site."""
+    article = site.extra_articles("hppc")[0]
+
+    found = extract.attachments(site.hppc_page(article), BASE + article.path, hppc.ATTACHMENTS)
+
+    assert [(BASE + article.attachments[0].href, article.attachments[0].name)] == [(link.url, link.title) for link in found]

@@ -53,7 +53,7 @@ def test_a_failure_keeps_the_stored_version_and_a_first_failure_is_pending(store
     store.record_failure(PAGE.url, "wcrd", "003005", "'x' answered HTTP 503")
     store.record_failure("http://wcrd.example/b.html", "wcrd", "003005", "'b' timed out")
 
-    assert ([PAGE], "stored", [("http://wcrd.example/b.html", "003005")]) == (
+    assert ([PAGE], "stored", [("http://wcrd.example/b.html", "003005", "b")]) == (
         store.pages(), store.state(PAGE.url).status, store.pending("wcrd"))
 
 
@@ -186,3 +186,132 @@ def test_a_store_opened_read_only_creates_no_table_and_holds_nothing(tmp_path):
         tables = [row[0] for row in other.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
 
     assert ([], [], ["notes"]) == (documents, runs, tables)
+
+
+# The schema of the stores written before attachments and judged links: what a user upgrading has on disk.
+OLD_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    pid INTEGER,
+    sources TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'running',
+    stats TEXT
+);
+CREATE TABLE IF NOT EXISTS lists (
+    source TEXT NOT NULL,
+    list TEXT NOT NULL,
+    caught_up INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (source, list)
+);
+CREATE TABLE IF NOT EXISTS links (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    category TEXT,
+    title TEXT NOT NULL,
+    wanted INTEGER NOT NULL,
+    first_run INTEGER
+);
+CREATE TABLE IF NOT EXISTS documents (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    category TEXT,
+    status TEXT NOT NULL CHECK (status IN ('stored', 'failed')),
+    version INTEGER NOT NULL DEFAULT 0,
+    content_hash TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    checked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS versions (
+    url TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    run_id INTEGER,
+    page TEXT NOT NULL,
+    warc TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (url, version)
+);
+"""
+
+
+def old_store(path) -> None:
+    """A store as the first schema wrote it: one stored page, one link, one run."""
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(OLD_SCHEMA)
+        db.execute("INSERT INTO runs (started_at, sources, status) VALUES ('2024-01-01T00:00:00+00:00', '[]', 'done')")
+        db.execute("INSERT INTO links (url, source, category, title, wanted, first_run) VALUES (?, 'wcrd', '003005', ?, 1, 1)",
+                   (PAGE.url, PAGE.title))
+        db.execute("INSERT INTO documents (url, source, category, status, version, content_hash) "
+                   "VALUES (?, 'wcrd', '003005', 'stored', 1, 'h')", (PAGE.url,))
+        db.execute("INSERT INTO versions (url, version, content_hash, fetched_at, run_id, page) "
+                   "VALUES (?, 1, 'h', '2024-01-01T00:00:00+00:00', 1, ?)", (PAGE.url, page_to_json(PAGE)))
+        db.commit()
+
+
+def columns(path) -> dict[str, list[str]]:
+    with closing(sqlite3.connect(path)) as db:
+        return {table: [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+                for table in ("links", "documents", "versions")}
+
+
+def test_a_store_of_the_old_schema_gets_the_new_columns_on_first_open_and_keeps_its_document_once(tmp_path):
+    """Opened for writing, an old store gains links.judged, documents.attachment_of and versions.reading; its page
+    is still one document of one version, a page (no attachment), and an attachment can then be saved beside it."""
+    path = tmp_path / "store.sqlite3"
+    old_store(path)
+
+    with Store(path) as store:
+        [stored] = store.stored()
+        store.save(replace(PAGE, url=PAGE.url + ".docx"), "wcrd", 2, attachment_of=PAGE.url)
+        attached = {s.page.url: s.attachment_of for s in store.stored()}
+        versions = store.version_counts()
+
+    added = {table: names[-1] for table, names in columns(path).items()}
+    assert ({"links": "judged", "documents": "attachment_of", "versions": "reading"}, PAGE, None,
+            {PAGE.url: None, PAGE.url + ".docx": PAGE.url}, {PAGE.url: 1, PAGE.url + ".docx": 1}) == (
+        added, stored.page, stored.attachment_of, attached, versions)
+
+
+def test_a_store_of_the_old_schema_opened_read_only_reads_its_documents_and_is_left_as_it_was(tmp_path):
+    """Read-only, an old store is read through views that add the new columns as NULL: its page is a document,
+    and not one column is added to the file."""
+    path = tmp_path / "store.sqlite3"
+    old_store(path)
+    before = columns(path)
+
+    with Store(path, read_only=True) as store:
+        documents, stored, pending = store.documents(), list(store.stored()), store.pending_attachments("wcrd")
+
+    assert ([PAGE.title], [None], [], before) == (
+        [document.title for document in documents], [s.attachment_of for s in stored], pending, columns(path))
+
+
+def test_a_page_saved_with_its_attachments_leaves_them_pending_until_stored_and_counts_no_failure(store):
+    """The attachments a page names are recorded with it, in its transaction: pending (a run cut short loses
+    none), not failures; stored, they are pending no more."""
+    attachment = PAGE.url.replace(".html", ".docx")
+    store.save(PAGE, "wcrd", 1, attachments=[attachment])
+    before = store.pending_attachments("wcrd")
+
+    store.save(replace(PAGE, url=attachment), "wcrd", 1, attachment_of=PAGE.url)
+
+    assert ([(attachment, "003005", PAGE.url)], [], [], []) == (
+        before, store.failures(), store.pending_attachments("wcrd"), store.pending("wcrd"))
+
+
+def test_a_page_judged_unwanted_is_pending_no_more_and_its_earlier_failure_is_no_document(store):
+    """A link whose first fetch failed, then judged no committee's, leaves no document row and no pending link."""
+    url = "http://wcrd.example/dbgz/004002/trees.html"
+    store.add_links("wcrd", "004002", [(url, "区人大常委会机关开展植树活动", None)], 1)
+    store.record_failure(url, "wcrd", "004002", "'trees' timed out")
+    before = store.pending("wcrd")
+
+    store.mark_unwanted(url, "wcrd", "004002", "区人大常委会机关开展植树活动")
+
+    assert ([(url, "004002", "区人大常委会机关开展植树活动")], [], None, {url}) == (
+        before, store.pending("wcrd"), store.state(url), store.judged_unwanted("wcrd"))

@@ -42,10 +42,11 @@ def crawl(sources, once, config_path) -> None:
                 stats = run_crawl(config, sources=list(sources) or None, progress=ProgressBar(), stop=stop)
             except CrawlerError as error:
                 fail(str(error))
-            for message in stats.messages[:MAX_MESSAGES]:
+            for message in (*stats.notices, *stats.messages)[:MAX_MESSAGES]:
                 click.echo(f"wrqa: {message}", err=True)
-            if len(stats.messages) > MAX_MESSAGES:
-                click.echo(f"wrqa: … and {len(stats.messages) - MAX_MESSAGES} more problems", err=True)
+            if len(stats.notices) + len(stats.messages) > MAX_MESSAGES:
+                more = len(stats.notices) + len(stats.messages) - MAX_MESSAGES
+                click.echo(f"wrqa: … and {more} more", err=True)
             click.echo(stats.summary())
             failed = stats.failed > 0
             if not repeat or stop.wait(repeat):
@@ -62,7 +63,7 @@ def crawl(sources, once, config_path) -> None:
 @config_option
 def export(output_format, output, source, config_path) -> None:
     """Write the stored documents, one JSON object a line (url, site, category, title, published_at,
-    committee, year, kind, text and what else the crawler read)."""
+    committee, year, kind, text and what else the crawler read; for an attachment, attachment_of: its page)."""
     from crawler.errors import StoreError
     from crawler.store import Store
 
@@ -98,7 +99,8 @@ def _exported(stored) -> dict:
         "meeting_date": page.meeting_date.isoformat() if page.meeting_date else None,
         "session": page.session,
         "author": page.author,
-        "warnings": list(page.warnings),
+        "warnings": [*page.warnings, *(warning for _, warning in (stored.reading.warnings if stored.reading else ()))],
+        "attachment_of": stored.attachment_of,
         "version": stored.version,
         "fetched_at": stored.fetched_at,
     }
@@ -140,8 +142,10 @@ def demo_sites(port) -> None:
     # The servers stop whenever Ctrl-C comes, even while these lines are printed: their threads would
     # otherwise keep the process alive.
     try:
-        click.echo(f"district site (epoint):   {replica.base_urls['epoint']}  lists zyfb/003005, dbgz/004002")
-        click.echo(f"provincial site (hppc):   {replica.base_urls['hppc']}  list list.php?catid=8")
+        click.echo(f"district site (epoint):   {replica.base_urls['epoint']}  lists zyfb/003005, dbgz/004002, "
+                   "dbgz/004003, xxgk/005001 (attachments)")
+        click.echo(f"provincial site (hppc):   {replica.base_urls['hppc']}  lists list.php?catid=8, "
+                   "list.php?catid=9 (attachments)")
         click.echo("Point [[sources]] base_url at these to try 'wrqa crawl'. Ctrl-C stops.")
         while True:
             time.sleep(3600)

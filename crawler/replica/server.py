@@ -20,8 +20,10 @@ of every request, and ``change()`` to edit an article between crawls. Faults are
     badbyte       the page with one byte that is not UTF-8 (0xFF) in its body, still declared UTF-8
     mojibake      the page as a CMS that read its UTF-8 as GB18030 serves it (浜哄ぇ…), itself valid UTF-8
 
-Every article answers conditional GETs: ETag and Last-Modified on the district site, Last-Modified only
-on the provincial one. It must never be reachable from anything but loopback.
+Every article and attachment answers conditional GETs: ETag and Last-Modified on the district site,
+Last-Modified only on the provincial one. Attachments (``site.Attachment``) are served from ``data/`` under the
+path and query they are linked with, so a fault keyed by that path breaks them as it breaks a page.
+It must never be reachable from anything but loopback.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.replica import site
@@ -66,6 +69,7 @@ class _Site:
     delay: float
     page_size: int = site.EPOINT_PAGE_SIZE
     counts: dict[str, int] = field(default_factory=dict)
+    files: dict[str, tuple[bytes, str, site.Article]] = field(default_factory=dict)
 
 
 class Replica:
@@ -300,6 +304,9 @@ def _validators(body: bytes, article: site.Article, etag: bool) -> tuple[str | N
 
 
 def _route(state: _Site, raw_path: str) -> tuple[bytes, str, tuple | None] | None:
+    if raw_path in state.files:  # an attachment, by its path and query as linked
+        body, content_type, article = state.files[raw_path]
+        return body, content_type, _validators(body, article, etag=state.name == "epoint")
     parts = urlsplit(raw_path)
     if state.name == "epoint":
         article = state.articles.get(parts.path)
@@ -330,6 +337,15 @@ def _route(state: _Site, raw_path: str) -> tuple[bytes, str, tuple | None] | Non
     return body, article.charset_header, _validators(body, article, etag=False)
 
 
+def _files(articles: dict[str, site.Article]) -> dict[str, tuple[bytes, str, site.Article]]:
+    """The attachments a site serves, by the path (and query) they are linked with: bytes, type, their article."""
+    from crawler.replica.attachments import CONTENT_TYPES, DATA
+
+    return {attachment.href: ((DATA / attachment.file).read_bytes(), CONTENT_TYPES[Path(attachment.file).suffix],
+                              article)
+            for article in articles.values() for attachment in article.attachments if attachment.file}
+
+
 def serve(
     port: int = 0,
     faults: dict[str, dict[str, str]] | None = None,
@@ -347,10 +363,11 @@ def serve(
     """
     faults = faults or {}
     robots = robots or {}
-    epoint = {a.path: a for a in site.epoint_articles() + site.bulk_articles(bulk)}
-    hppc = {a.path: a for a in site.hppc_articles()}
+    epoint = {a.path: a for a in site.epoint_articles() + site.extra_articles("epoint") + site.bulk_articles(bulk)}
+    hppc = {a.path: a for a in site.hppc_articles() + site.extra_articles("hppc")}
     sites = {
-        name: _Site(name, articles, robots.get(name, DEFAULT_ROBOTS), dict(faults.get(name, {})), delay, page_size)
+        name: _Site(name, articles, robots.get(name, DEFAULT_ROBOTS), dict(faults.get(name, {})), delay, page_size,
+                    files=_files(articles))
         for name, articles in (("epoint", epoint), ("hppc", hppc))
     }
     holder: list[Replica] = []

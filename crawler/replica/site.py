@@ -30,6 +30,17 @@ SALUTATION = "主任、各位副主任、各位委员："
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file an article links: the href as written (a path, a download script, or another host's URL), the
+    words of the link (the file's name, as the paragraph holding it shows it), and the file of ``data/`` it
+    serves (None on another host: never served, never fetched)."""
+
+    href: str
+    name: str
+    file: str | None
+
+
+@dataclass(frozen=True)
 class Article:
     """One article page of a replica site.
 
@@ -42,6 +53,9 @@ class Article:
     charset_header: the Content-Type the server sends; expected: the fields an adapter must extract;
     aliases: other hrefs its list shows for it, after the first (the same link written other ways, or links
     that lead nowhere, such as ``javascript:``), each on an item of its own.
+    attachments: the files its body links (附件：…), each named in one of its paragraphs.
+    street: the street its words name when its title names no committee: the crawl keeps it as that street's
+    article (``crawler.domain.street_article``).
     """
 
     path: str
@@ -60,6 +74,8 @@ class Article:
     charset_header: str = "text/html; charset=utf-8"
     expected: dict = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    street: str | None = None
 
 
 def _lines(name: str) -> list[str]:
@@ -324,7 +340,7 @@ def hppc_articles() -> tuple[Article, ...]:
     )
     for index, (story_title, street, published, parts, header) in enumerate(stories):
         number = 53521 - index * 97
-        paragraphs = [p.replace("徐家棚", street) for p in body] if street else body[:3]
+        paragraphs = [p.replace("徐家棚", street) for p in body] if street else PROVINCE_NEWS
         made.append(
             Article(
                 path=f"/{published:%Y}/{published:%m%d}/{number}.html",
@@ -352,6 +368,106 @@ def hppc_articles() -> tuple[Article, ...]:
             )
         )
     return tuple(made)
+
+
+# Activity news whose title does not name the committee: a street with 街, a street with 街道, and no street at all
+# (the street only in the body). Written for the replica in the style of the district's news.
+_STREET_NEWS = (
+    ("积玉桥街组织区人大代表开展“回选区、听民声”活动", "20230221", "积玉桥", (
+        "近日，积玉桥街组织辖区区人大代表回到原选区，走进社区听取居民对老旧小区改造、停车难等问题的意见和建议。",
+        "活动中，代表们与居民面对面交流，逐条记录群众反映的问题，现场能解答的当场解答，需要协调的及时转交相关部门办理。",
+        "下一步，街道将持续跟踪问题办理进度，推动群众关心的事项落地见效。",
+    )),
+    ("黄鹤楼街道组织区人大代表视察老旧小区改造项目", "20230224", "黄鹤楼", (
+        "为推动老旧小区改造工作提质增效，黄鹤楼街道组织部分区人大代表对辖区老旧小区改造项目开展专题视察。",
+        "代表们实地察看了管网改造、外立面整治和公共空间提升等工程，听取了项目推进情况汇报，并围绕施工安全、居民意见收集等提出建议。",
+        "街道表示将认真梳理代表建议，督促施工单位加快进度，确保改造工程惠及更多居民。",
+    )),
+    ("区人大代表进社区 “家门口”接待选民听民声", "20230227", "白沙洲", (
+        "日前，白沙洲街道组织辖区区人大代表走进社区代表联络点，开展集中接待选民活动。",
+        "接待中，代表们认真倾听居民关于社区养老、道路照明等方面的诉求，详细记录并逐一答复，对需要部门协调解决的问题形成建议转交办理。",
+        "通过“家门口”的接待，选民有了反映问题的便捷渠道，代表履职也更加贴近群众。",
+    )),
+)
+# News of the district's deputies that names no street, under a title that reads like a street's (进社区).
+DISTRICT_NEWS = (
+    "近日，区人大常委会组织部分区人大代表走进社区，开展民法典普法宣传活动。",
+    "代表们向居民发放宣传资料，结合身边事例解答婚姻家庭、邻里纠纷等方面的法律问题，引导群众依法表达诉求。",
+)
+# The body of the provincial site's own news, which names no street.
+PROVINCE_NEWS = [
+    "会议传达学习了有关会议精神，研究部署了近期重点工作。",
+    "会议强调，要坚持党的领导、人民当家作主、依法治国有机统一，扎实做好立法、监督和代表工作。",
+    "会议要求，各级人大要密切同人民群众的联系，不断提高工作质量和实效。",
+]
+
+
+def _news(path: str, list_name: str, title: str, published: datetime, paragraphs: tuple[str, ...], kind: str, *,
+          committee: str | None = None, street: str | None = None, layout: str = "plain",
+          attachments: tuple[Attachment, ...] = ()) -> Article:
+    """A news article without meeting line or author, and what an adapter reads off it."""
+    return Article(path=path, list=list_name, title=title, published=published, paragraphs=paragraphs,
+                   layout=layout, street=street, attachments=attachments, expected=dict(
+                       title=title, published_at=published, committee=committee, year=None, kind=kind,
+                       meeting_date=None, session=None, author=None, category=list_name))
+
+
+def _street_news() -> list[Article]:
+    return [_news(f"/dbgz/004003/{folder}/{_uuid(title)}.html", "004003", title,
+                  datetime(2023, 2, 21 + index * 3, 15, 0, tzinfo=CHINA), paragraphs, "article", street=street)
+            for index, (title, folder, street, paragraphs) in enumerate(_STREET_NEWS)]
+
+
+# The lists of pages with attachments and of articles kept by their words alone, which the tests of the other
+# modules do not crawl: reading a .doc through LibreOffice takes a second a crawl, and their counts stay those
+# of the pages alone. The demo and the crawler's own tests read them.
+EXTRA_LISTS = {"epoint": ("xxgk/005001", "dbgz/004003"), "hppc": ("list.php?catid=9",)}
+MIRROR = "http://files.wuchang.example.invalid"
+_DOWNLOAD = "/EpointWebBuilder/WebbuilderMIS/attach/downloadZtreeAttach.jspx?attachGuid=5e1c9a70-2020&appUrlFlag=wcrd"
+
+
+@cache
+def extra_articles(site_name: str) -> tuple[Article, ...]:
+    """The articles of ``EXTRA_LISTS``, newest first: on the district site a committee's page attaching its
+    reports as .docx, .pdf, .doc (through a download script) and a copy on another host, the deputies' news
+    of ``DISTRICT_NEWS``, no street's, and the street news of ``_STREET_NEWS`` (004003); on the provincial site
+    a committee's news attaching its report as .docx, and news that names its street (大智街道) only in the body."""
+    if site_name == "epoint":
+        files = (
+            Attachment("/uploadfile/attach/20230118/shidong-2019.docx", "人大石洞街道工委2019年工作报告.docx",
+                       "石洞-2019.docx"),
+            Attachment("/uploadfile/attach/20230118/shidong-2021.pdf", "人大石洞街道工委2021年工作报告.pdf",
+                       "石洞-2021.pdf"),
+            Attachment(_DOWNLOAD, "人大石洞街道工委2020年工作报告.doc", "石洞-2020.doc"),
+            Attachment(f"{MIRROR}/uploadfile/shidong-2019.docx",
+                       "人大石洞街道工委2019年工作报告（区政府网站转载）.docx", None),
+        )
+        title = "人大石洞街道工委近三年工作报告公开"
+        body = ("根据区人大常委会关于街道人大工委工作公开的安排，现将人大石洞街道工委2019年至2021年工作报告予以公开，"
+                "接受辖区选民和社会各界监督。", *(f"附件{n}：{f.name}" for n, f in enumerate(files, start=1)))
+        district = "区人大代表走进社区开展普法宣传"
+        return (*reversed(_street_news()),
+                _news(f"/xxgk/005001/20230118/{_uuid(title)}.html", "005001", title,
+                      datetime(2023, 1, 18, 10, 0, tzinfo=CHINA), body, "article", committee="石洞", layout="word",
+                      attachments=files),
+                _news(f"/xxgk/005001/20230110/{_uuid(district)}.html", "005001", district,
+                      datetime(2023, 1, 10, 9, 0, tzinfo=CHINA), DISTRICT_NEWS, "article"))
+    report = Attachment("/uploadfile/2023/1215/20231215093012345.docx", "人大石洞街道工委2023年工作报告.docx",
+                        "石洞-2023.docx")
+    opened = "武汉市武昌区人大石洞街道工委向选民公开年度工作报告"
+    untold = "践行全过程人民民主 办好群众身边事"
+    return (
+        _news("/2023/1215/53470.html", "9", opened, datetime(2023, 12, 15, 9, 30, tzinfo=CHINA), (
+            "近日，武汉市武昌区人大石洞街道工委将2023年工作报告在辖区各社区公开，接受选民监督。报告从健全代表联系群众"
+            "机制、开展专题视察调研等方面，总结了一年来街道人大工作。", f"附件：{report.name}"), "article",
+            committee="石洞", attachments=(report,)),
+        _news("/2023/1102/53380.html", "9", untold, datetime(2023, 11, 2, 16, 20, tzinfo=CHINA), (
+            "近日，武汉市江岸区大智街道组织辖区各级人大代表走进社区，开展“代表进社区、服务零距离”活动。",
+            "代表们分组走访居民群众，围绕社区治理、便民服务等收集意见建议二十余条，并现场协调解决了部分楼栋照明设施"
+            "损坏问题。",
+            "大智街道相关负责人表示，将持续发挥代表作用，把群众的“小事”当成自己的“大事”来办。"), "other",
+            street="大智"),
+    )
 
 
 def bulk_articles(count: int) -> tuple[Article, ...]:
@@ -416,8 +532,17 @@ _WORD_HEAD = (
 )
 
 
-def _word_paragraph(text: str) -> str:
+def _linked(text: str, article: Article | None) -> str:
+    """``text`` as HTML, the name of each attachment of ``article`` it holds a link to the file."""
     escaped = html.escape(text)
+    for attachment in article.attachments if article else ():
+        name = html.escape(attachment.name)
+        escaped = escaped.replace(name, f'<a href="{html.escape(attachment.href)}" target="_blank">{name}</a>', 1)
+    return escaped
+
+
+def _word_paragraph(text: str, article: Article | None = None) -> str:
+    escaped = _linked(text, article)
     return (
         '<p class=MsoNormal style="text-indent:32.0pt;line-height:28.0pt">'
         f'<span style="font-size:16.0pt;font-family:仿宋_GB2312">{escaped}<span lang=EN-US><o:p></o:p>'
@@ -460,7 +585,7 @@ def epoint_body(article: Article) -> str:
                     '<p class=MsoNormal align=center style="text-align:center"><span><img width=554 height=369 '
                     f'src="/uploadfile/{index}.jpg"></span></p>\n{_word_paragraph(article.captions[index])}'
                 )
-            body.append(_word_paragraph(text))
+            body.append(_word_paragraph(text, article))
         return _WORD_HEAD + "".join(head) + "".join(body) + "</div></body></html>"
     # Plain bodies break paragraphs with <br> and U+3000 indents rather than <p>.
     lines = [
@@ -473,13 +598,14 @@ def epoint_body(article: Article) -> str:
             lines.append(f'<img src="/uploadfile/{index}.jpg"><br>{html.escape(article.captions[index])}')
         lines.append(text)
     return (
-        "<br>\n".join(line if line.startswith("<img") else "\u3000\u3000" + html.escape(line) for line in lines)
+        "<br>\n".join(line if line.startswith("<img") else "\u3000\u3000" + _linked(line, article) for line in lines)
         + "<br>"
     )
 
 
 def epoint_page(article: Article) -> str:
-    names = {"004002": ("代表工作", "代表活动")}.get(article.list, ("重要发布", "常委会会议文件"))
+    names = {"004002": ("代表工作", "代表活动"), "004003": ("代表工作", "街道动态"),
+             "005001": ("信息公开", "工作报告")}.get(article.list, ("重要发布", "常委会会议文件"))
     if article.layout == "unknown":
         # A page redesigned under the crawler: no h3 title, no info block, the body in a new container.
         return (
@@ -565,7 +691,7 @@ def hppc_page(article: Article, part: int = 1) -> str:
                 f'alt="" /></p>\n<p style="text-align: center;">{html.escape(captions[index])}</p>'
             )
         last = part == article.parts and index == len(paragraphs) - 1
-        body.append(f"<p>\u3000\u3000{html.escape(text)}{html.escape(article.byline) if last else ''}</p>")
+        body.append(f"<p>\u3000\u3000{_linked(text, article)}{html.escape(article.byline) if last else ''}</p>")
     number = article.path.rsplit("/", 1)[1].removesuffix(".html")
     pager = ""
     if article.parts > 1:
