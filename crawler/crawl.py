@@ -4,7 +4,9 @@ Incremental: a list is paged until a page brings no link the store has not seen 
 been read to its end), articles already stored are asked for with their ETag / Last-Modified, and only
 changed content makes a new version. Links of an interrupted or failed run are fetched on the next.
 ``stop``, a ``threading.Event``, ends the crawl within seconds: the pages under way are interrupted and
-recorded as failed, so the next run fetches them.
+recorded as failed, so the next run fetches them. The sources' hosts are crawled at the same time, one
+thread a host (each host still gets its delay, robots and concurrency on its own), so a crawl takes the
+longest host's time, not the sum; the store, the archive and the tally are used by one thread at a time.
 It must never decide whether a report is good; that is the validator's work.
 """
 
@@ -38,7 +40,8 @@ ADAPTERS: dict[str, ModuleType] = {"epoint": epoint, "hppc": hppc}
 MAX_PARTS = 20
 
 Progress = Callable[[str, int, int], None]
-"""Called as ``progress(source_name, articles_done, articles_to_do)`` while a source is crawled."""
+"""Called as ``progress(source_names, articles_done, articles_to_do)`` while sources are crawled: the
+names of the sources under way, joined by '+', and their articles together."""
 
 
 @dataclass(frozen=True)
@@ -163,17 +166,14 @@ def crawl(
     stop = stop or threading.Event()
     settings = Settings.from_config(config)
     tally = _Tally()
-    with Store(config.path_of("store.path")) as store:
+    with Store(config.path_of("store.path"), shared=True) as store:
         run_id = store.start_run(source.name for source in chosen)
         archive = Archive(config.path_of("store.warc_dir"), run_id)
         client = Client(settings, [urls.normal(source.base_url) for source in chosen], stop=stop)
         status = "failed"
         try:
-            crawler = _SourceCrawler(config, store, archive, client, run_id, tally, progress, stop)
-            for source in chosen:
-                if stop.is_set():
-                    break
-                crawler.crawl(source)
+            crawler = _SourceCrawler(config, store, archive, client, run_id, tally, _Together(progress), stop)
+            _each_host_at_once(chosen, crawler.crawl, stop)
             status = "stopped" if stop.is_set() else "done"
         finally:
             client.close()
@@ -189,6 +189,51 @@ def crawl(
             )
             store.finish_run(run_id, status, asdict(stats))
     return stats
+
+
+def _each_host_at_once(sources: list, crawl_one: Callable, stop: threading.Event) -> None:
+    """Crawls the sources of each host in turn and the hosts at the same time; the first error raised in any
+    is raised here once every host's thread has ended (each page is stored whole or not at all, so nothing
+    the others fetched is lost)."""
+    hosts: dict[str, list] = {}
+    for source in sources:
+        hosts.setdefault(urlsplit(urls.normal(source.base_url)).netloc, []).append(source)
+
+    def crawl_host(group: list) -> None:
+        for source in group:
+            if stop.is_set():
+                return
+            crawl_one(source)
+
+    if len(hosts) == 1:
+        crawl_host(next(iter(hosts.values())))
+        return
+    with ThreadPoolExecutor(max_workers=len(hosts), thread_name_prefix="wrqa-host") as pool:
+        futures = [pool.submit(crawl_host, group) for group in hosts.values()]
+    errors = [future.exception() for future in futures if future.exception() is not None]
+    if errors:
+        raise errors[0]
+
+
+class _Together:
+    """One progress line for the sources crawled at the same time: their names and their articles summed."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.sources: dict[str, tuple[int, int]] = {}
+        self.lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return self.progress is not None
+
+    def __call__(self, source: str, done: int, total: int) -> None:
+        if self.progress is None:
+            return
+        with self.lock:
+            self.sources[source] = (done, total)
+            under_way = [name for name, (d, t) in self.sources.items() if d < t] or list(self.sources)
+            self.progress("+".join(under_way), sum(d for d, _ in self.sources.values()),
+                          sum(t for _, t in self.sources.values()))
 
 
 def choose(config, names) -> list:
@@ -223,6 +268,8 @@ class _SourceCrawler:
     ) -> None:
         self.config, self.store, self.archive, self.client = config, store, archive, client
         self.run_id, self.tally, self.progress, self.stop = run_id, tally, progress, stop
+        # Held around every use of the store, the archive and the tally: one thread crawls each host.
+        self.lock = threading.RLock()
         self.max_list_pages = config["crawl.max_list_pages"]
         self.workers = config["crawl.concurrency"]
         self.aliases = _aliases(store.urls())
@@ -236,7 +283,8 @@ class _SourceCrawler:
     def crawl(self, source) -> None:
         adapter = ADAPTERS[source.kind]
         wanted = wanted_title(source.include, adapter.ANY_STREET)
-        judged = self.store.judged_unwanted(source.name)
+        with self.lock:
+            judged = self.store.judged_unwanted(source.name)
         targets: dict[str, _Target] = {}
         try:
             for list_path in source.lists:
@@ -246,16 +294,17 @@ class _SourceCrawler:
         except (ChallengeError, UnreachableError) as error:
             self._fail(f"{source.name}: {error}")
             return  # the site cannot be crawled this run: asking it for more would only repeat the answer
-        for seed in source.seeds:
-            absolute = urls.join(source.base_url + "/", seed if "://" in seed else seed.lstrip("/"))
-            targets.setdefault(self._key(absolute), _Target(self._key(absolute), None))
-        for url, category, title in self.store.pending(source.name):
-            if urls.is_page_link(url):  # an older store may hold a javascript: link as failed
-                key = self._key(url)
-                targets.setdefault(key, _Target(key, category, judge=bool(title) and wanted(title) is None,
-                                                title=title or ""))
-        for url, category, page_url in self.store.pending_attachments(source.name):
-            targets.setdefault(url, _Target(url, category, attachment_of=page_url))
+        with self.lock:
+            for seed in source.seeds:
+                absolute = urls.join(source.base_url + "/", seed if "://" in seed else seed.lstrip("/"))
+                targets.setdefault(self._key(absolute), _Target(self._key(absolute), None))
+            for url, category, title in self.store.pending(source.name):
+                if urls.is_page_link(url):  # an older store may hold a javascript: link as failed
+                    key = self._key(url)
+                    targets.setdefault(key, _Target(key, category, judge=bool(title) and wanted(title) is None,
+                                                    title=title or ""))
+            for url, category, page_url in self.store.pending_attachments(source.name):
+                targets.setdefault(url, _Target(url, category, attachment_of=page_url))
         self._fetch_all(source, adapter, targets)
 
     def _read_list(self, source, adapter: ModuleType, list_path: str, wanted: Decision,
@@ -263,7 +312,8 @@ class _SourceCrawler:
         """Pages through one list, recording its links and adding the wanted ones to ``targets`` (those whose
         title does not decide, unless their page was judged before)."""
         category = adapter.category(list_path)
-        caught_up = self.store.caught_up(source.name, list_path)
+        with self.lock:
+            caught_up = self.store.caught_up(source.name, list_path)
         url = urls.normal(adapter.list_url(source.base_url, list_path))
         seen = set()
         for _ in range(self.max_list_pages):
@@ -277,29 +327,38 @@ class _SourceCrawler:
             except FetchError as error:
                 self._fail(f"{source.name}: list page {error}")
                 return
-            self.tally.counts["fetched"] += 1
-            self.archive.write(response, source.name, category)
             listing = adapter.parse_list(response.text, url)
-            self.tally.messages.extend(f"{source.name}: list page {warning}" for warning in listing.warnings)
-            if not listing.links:
-                self.tally.messages.append(
-                    f"{source.name}: list page '{url}' shows no article links; if the list should have some, "
-                    "its layout changed or it is filled by script (add the articles as seeds)"
-                )
-                break
             rows = [(self._key(link.url), link.title, wanted(link.title)) for link in listing.links]
-            added = self.store.add_links(source.name, category, rows, self.run_id)
-            for link_url, title, decision in rows:
-                if decision or (decision is None and link_url not in judged):
-                    targets.setdefault(link_url, _Target(link_url, category, judge=decision is None, title=title))
-            if added == 0 and caught_up:
-                break  # nothing new here, and everything older was read before
+            with self.lock:
+                added = self._list_read(source, category, url, response, listing, rows, targets, judged)
+            if added is None or (added == 0 and caught_up):
+                break  # an empty list, or nothing new here and everything older was read before
             if listing.next_url is None:
                 break
             url = listing.next_url
         else:
             return  # stopped by crawl.max_list_pages: the rest of the list is still unread
-        self.store.mark_caught_up(source.name, list_path)
+        with self.lock:
+            self.store.mark_caught_up(source.name, list_path)
+
+    def _list_read(self, source, category: str | None, url: str, response: Response, listing, rows: list,
+                   targets: dict[str, _Target], judged: set[str]) -> int | None:
+        """Archives a list page and records its links, adding the wanted ones to ``targets``; how many links
+        were new, or None when the page shows none."""
+        self.tally.counts["fetched"] += 1
+        self.archive.write(response, source.name, category)
+        self.tally.messages.extend(f"{source.name}: list page {warning}" for warning in listing.warnings)
+        if not listing.links:
+            self.tally.messages.append(
+                f"{source.name}: list page '{url}' shows no article links; if the list should have some, "
+                "its layout changed or it is filled by script (add the articles as seeds)"
+            )
+            return None
+        added = self.store.add_links(source.name, category, rows, self.run_id)
+        for link_url, title, decision in rows:
+            if decision or (decision is None and link_url not in judged):
+                targets.setdefault(link_url, _Target(link_url, category, judge=decision is None, title=title))
+        return added
 
     def _fetch_all(self, source, adapter: ModuleType, targets: dict[str, _Target]) -> None:
         """Fetches the targets with ``crawl.concurrency`` workers, and the attachments of the pages kept."""
@@ -314,7 +373,8 @@ class _SourceCrawler:
             while queue or running:
                 while queue and len(running) < self.workers and not self.stop.is_set() and not blocked:
                     target = queue.popleft()
-                    state = self.store.state(target.url)
+                    with self.lock:
+                        state = self.store.state(target.url)
                     stored = state is not None and state.status == "stored"
                     validators = (state.etag, state.last_modified) if stored else (None, None)
                     # A page kept once stays a document: its words are judged only before it is first stored.
@@ -325,10 +385,11 @@ class _SourceCrawler:
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     fetched = future.result()
-                    blocked |= self._keep(source, fetched)
-                    for attachment in self._attachments(source, fetched, claimed):
-                        queue.append(attachment)
-                        total += 1
+                    with self.lock:
+                        blocked |= self._keep(source, fetched)
+                        for attachment in self._attachments(source, fetched, claimed):
+                            queue.append(attachment)
+                            total += 1
                     done += 1
                     if self.progress:
                         self.progress(source.name, done, total)
@@ -414,8 +475,9 @@ class _SourceCrawler:
         return parts.scheme in ("http", "https") and parts.netloc.lower() in self.client.allowed
 
     def _fail(self, message: str) -> None:
-        self.tally.counts["failed"] += 1
-        self.tally.messages.append(message)
+        with self.lock:
+            self.tally.counts["failed"] += 1
+            self.tally.messages.append(message)
 
 
 def read_attachment(data: bytes, target: _Target, site: str, max_bytes: int,

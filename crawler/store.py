@@ -308,21 +308,22 @@ _guarded = guarded(StoreError, lambda store: store.path)
 
 
 class Store:
-    """The SQLite store at ``path``, created with its folder on first use. Use from one thread.
+    """The SQLite store at ``path``, created with its folder on first use. Use from one thread, or, ``shared``,
+    from several that take turns: one call at a time, each a transaction of its own (the crawl holds a lock).
 
     ``read_only``: open an existing store for reading only (see ``connect_read_only``).
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, shared: bool = False) -> None:
         self.path = Path(path)
-        self.db = self._open(read_only)
+        self.db = self._open(read_only, shared)
 
     @_guarded
-    def _open(self, read_only: bool) -> sqlite3.Connection:
+    def _open(self, read_only: bool, shared: bool = False) -> sqlite3.Connection:
         if read_only:
             return connect_read_only(self.path, SCHEMA, COLUMNS)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=not shared)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")

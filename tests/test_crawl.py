@@ -41,6 +41,19 @@ def test_first_crawl_stores_every_wanted_article_once_and_nothing_else(replica, 
     assert (WANTED, {1}, len(WANTED), 0) == (set(counts), set(counts.values()), stats.new, stats.failed)
 
 
+def test_the_two_hosts_are_crawled_at_the_same_time_each_with_its_own_pause(replica, crawl_config):
+    """With a pause of 0.1 s a host, the requests to the district and the provincial site overlap in time (the
+    crawl takes the longer host's time, not the sum), and no host is asked twice within its pause."""
+    config = crawl_config(replica, crawl={"delay": 0.1, "concurrency": 1})
+
+    stats = crawl(config)
+
+    times = {name: [r.at for r in replica.requests if r.site == name] for name in ("epoint", "hppc")}
+    overlap = min(max(t) for t in times.values()) > max(min(t) for t in times.values())
+    closest = min(later - earlier for t in times.values() for earlier, later in zip(t, t[1:], strict=False))
+    assert (len(WANTED), True, True) == (stats.new, overlap, closest >= 0.1 * 0.95)
+
+
 def test_second_crawl_of_an_unchanged_site_stores_nothing_and_only_lists_and_checks(replica, crawl_config):
     """Run two reads page 1 of each list, asks for the listed articles conditionally, and gets 304s."""
     config = crawl_config(replica)
