@@ -75,7 +75,8 @@ class CrawlStats:
         """The one line ``wrqa crawl`` ends with."""
         return (
             f"{self.fetched} pages fetched, {self.new} new, {self.changed} changed, "
-            f"{self.unchanged} unchanged, {self.failed} failed, {self.bytes} bytes, {self.seconds:.1f} s"
+            f"{self.unchanged} unchanged, {self.failed} failed, {self.unwanted} judged unwanted, "
+            f"{self.skipped} skipped, {self.bytes} bytes, {self.seconds:.1f} s"
         )
 
 

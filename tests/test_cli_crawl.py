@@ -36,14 +36,19 @@ def write_config(tmp_path, replica, extra: str = "") -> str:
 
 
 def test_crawl_ends_with_one_summary_line_and_exit_code_0(replica, tmp_path):
-    """A clean crawl prints 'N pages fetched, N new, … seconds' and nothing else on standard output."""
+    """A clean crawl prints 'N pages fetched, N new, … seconds' and nothing else on standard output, counting
+    the pages read and judged no committee's and the attachments on hosts not configured."""
     config = write_config(tmp_path, replica)
 
     result = CliRunner().invoke(main, ["crawl", "--config", config, "--once"])
 
-    summary = re.fullmatch(r"(\d+) pages fetched, (\d+) new, 0 changed, 0 unchanged, 0 failed, \d+ bytes, [\d.]+ s\n",
-                           result.stdout)
-    assert (0, True, len(WANTED)) == (result.exit_code, summary is not None, int(summary[2]) if summary else None)
+    summary = re.fullmatch(r"(\d+) pages fetched, (\d+) new, 0 changed, 0 unchanged, 0 failed, (\d+) judged unwanted, "
+                           r"(\d+) skipped, \d+ bytes, [\d.]+ s\n", result.stdout)
+    counts = tuple(int(summary[n]) for n in (2, 3, 4)) if summary else None
+    with Store(tmp_path / "var" / "store.sqlite3", read_only=True) as store:
+        unwanted = len(store.judged_unwanted("wcrd") | store.judged_unwanted("hppc"))
+    skipped = result.stderr.count("is not on a configured host")
+    assert (0, (len(WANTED), unwanted, skipped)) == (result.exit_code, counts)
 
 
 def test_crawl_of_one_source_and_failed_pages_give_exit_code_1(make_replica, tmp_path):
