@@ -156,8 +156,13 @@ class ChunkJudge:
                     result = result_of(analysis, ordered(found), following, self.options.keep_lines)
                 except Exception as error:  # noqa: BLE001 - one document's failure must not stop the run
                     fail(doc, error)
+            try:
+                entry = self._entry(analysis, doc not in left_out)
+            except Exception as error:  # noqa: BLE001 - one document's failure must not stop the run
+                fail(doc, error)
+                result, entry = None, self._entry(analysis, False)
             results.append(result)
-            entries.append(self._entry(analysis, doc not in left_out))
+            entries.append(entry)
         columns = None
         if "gx" in self.options.engines:
             columns = {name: table.drop(columns=list(UNREAD_BY_GX.get(name, ())))
