@@ -10,7 +10,6 @@ bodies, so their similarity stays far below a copy's.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -55,6 +54,52 @@ def signature(text: str) -> np.ndarray:
     minimums[present] = keys[firsts[present]] & np.uint64((1 << 58) - 1)
     return minimums
 
+class NearCopyIndex:
+    """The signatures of a run's documents so far, and the LSH buckets that find a new one's candidates.
+
+    ``add`` judges the next document against the earlier ones and keeps its signature: the only thing of a
+    document kept for the whole run, about 1.5 KB of it (512 bytes of signature, 16 bucket entries).
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.matrix = np.zeros((1024, PERMUTATIONS), dtype=np.uint64)
+        # Each bucket as a chain: its latest member here, each member's previous one in ``links``.
+        self.latest: dict[int, int] = {}
+        self.links = np.full((1024, BANDS), -1, dtype=np.int32)
+
+    def add(self, current: np.ndarray | None) -> tuple[int | None, float]:
+        """The earlier document the next one is most like (index, similarity), or (None, best seen);
+        ``None`` stands for a document too short to compare."""
+        index = self.count
+        self.count += 1
+        if current is None:
+            return None, 0.0
+        if index >= len(self.matrix):
+            self.matrix = np.resize(self.matrix, (2 * len(self.matrix), PERMUTATIONS))
+            self.links = np.concatenate([self.links, np.full_like(self.links, -1)])
+        self.matrix[index] = current
+        keys = [hash((band, current[band * ROWS : (band + 1) * ROWS].tobytes())) for band in range(BANDS)]
+        candidates: set[int] = set()
+        for band, key in enumerate(keys):
+            other = self.latest.get(key, -1)
+            for _ in range(RECENT):
+                if other < 0:
+                    break
+                candidates.add(other)
+                other = int(self.links[other, band])
+        best: tuple[int | None, float] = (None, 0.0)
+        if candidates:
+            others = np.fromiter(sorted(candidates), dtype=np.intp, count=len(candidates))
+            similarities = (self.matrix[others] == current).mean(axis=1)
+            top = int(np.argmax(similarities))
+            best = (int(others[top]), float(similarities[top]))
+        for band, key in enumerate(keys):
+            self.links[index, band] = self.latest.get(key, -1)
+            self.latest[key] = index
+        return best
+
+
 def near_duplicates(signatures: Sequence[np.ndarray | None]) -> list[tuple[int | None, float]]:
     """For each signature, the earlier one it is most like (index, similarity), or (None, best seen).
 
@@ -62,26 +107,8 @@ def near_duplicates(signatures: Sequence[np.ndarray | None]) -> list[tuple[int |
     masked 6-gram sets; only documents sharing a LSH band are compared, and from each band only its
     ``RECENT`` latest members, so the work stays linear in the run.
     """
-    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-    matrix = np.zeros((len(signatures), PERMUTATIONS), dtype=np.uint64)
-    result: list[tuple[int | None, float]] = []
-    for index, current in enumerate(signatures):
-        if current is None:
-            result.append((None, 0.0))
-            continue
-        matrix[index] = current
-        keys = [(band, current[band * ROWS : (band + 1) * ROWS].tobytes()) for band in range(BANDS)]
-        candidates = {other for key in keys for other in buckets.get(key, ())[-RECENT:]}
-        best: tuple[int | None, float] = (None, 0.0)
-        if candidates:
-            others = np.fromiter(sorted(candidates), dtype=np.intp, count=len(candidates))
-            similarities = (matrix[others] == current).mean(axis=1)
-            top = int(np.argmax(similarities))
-            best = (int(others[top]), float(similarities[top]))
-        result.append(best)
-        for key in keys:
-            buckets[key].append(index)
-    return result
+    index = NearCopyIndex()
+    return [index.add(current) for current in signatures]
 
 
 def document_signature(document: Document) -> np.ndarray | None:

@@ -44,12 +44,14 @@ class Frames:
 def build_frames(
     analyses: Sequence[Analysis], duplicates: Sequence[tuple[int | None, float]],
     markers: Mapping[str, Marker] | None = None, on_error: Callable[[int, Exception], None] | None = None,
+    trends: bool = True,
 ) -> Frames:
     """The frames of a run's ``analyses``; ``duplicates`` gives each document's nearest earlier copy and
     ``markers`` the text rules to count per line (rule id → marker).
 
     A document whose rows cannot be made is left out of every frame and handed to ``on_error`` with the
-    exception (without ``on_error``, it raises).
+    exception (without ``on_error``, it raises). Without ``trends``, the trends frame is left empty: a chunk
+    of a run cannot set a report beside its committee's other years (``validators.corpus`` does).
     """
     markers = dict(markers or {})
     rows: dict[str, list[tuple]] = {name: [] for name in FRAMES}
@@ -68,7 +70,7 @@ def build_frames(
         marks.append(marked)
         for name, values in found.items():
             rows[name].extend(values)
-    rows["trends"] = trend_rows(analyses, left_out)
+    rows["trends"] = trend_rows(analyses, left_out) if trends else []
     tables = {}
     for name in FRAMES:
         columns = COLUMNS[name] + (tuple(markers) if name == "lines" else ())

@@ -23,6 +23,7 @@ from validators.records import (
     PlacedStatistic,
     RunResult,
     Severity,
+    Summary,
     Waiver,
 )
 
@@ -89,14 +90,16 @@ def document_to_dict(result: DocumentResult, *, include_text: bool = False) -> d
     return entry
 
 
-def summary_to_dict(run: RunResult) -> dict[str, Any]:
-    s = run.summary
+def summary_to_dict(run: RunResult, summary: Summary | None = None) -> dict[str, Any]:
+    """The ``summary`` part: ``run``'s, or ``summary`` where a writer counted it as the documents went by."""
+    s = summary or run.summary
     return {"documents": s.documents, "findings": s.findings, "by_rule": s.by_rule, "by_severity": s.by_severity,
             "passed": s.passed, "failed": s.failed, "errors": s.errors, "waived": s.waived}
 
 
-def run_to_dict(run: RunResult, *, include_text: bool = False) -> dict[str, Any]:
-    """The whole report of ``run`` as plain data; ``include_text`` adds each document's source lines."""
+def run_to_dict(run: RunResult, *, include_text: bool = False, summary: Summary | None = None) -> dict[str, Any]:
+    """The whole report of ``run`` as plain data; ``include_text`` adds each document's source lines;
+    ``summary``: the counts, where the documents are written apart (``reports.jsonl``)."""
     info = {"started_at": _iso(run.started_at), "finished_at": _iso(run.finished_at),
             "engines": list(run.engines), "gx_max_severity": run.gx_severity}
     for key in ("run_id", "trigger", "validated"):
@@ -114,7 +117,7 @@ def run_to_dict(run: RunResult, *, include_text: bool = False) -> dict[str, Any]
              "observed": _plain(list(e.observed)), "columns": list(e.columns)}
             for e in run.expectations
         ],
-        "summary": summary_to_dict(run),
+        "summary": summary_to_dict(run, summary),
         **({"skipped": list(run.skipped)} if run.skipped else {}),
         **({"coverage": coverage_to_dict(run.coverage)} if run.coverage is not None else {}),
     }

@@ -15,7 +15,7 @@ from checks.frames import Frames
 from checks.records import Analysis
 from validators.catalogue import Failure
 from validators.plan import Planned
-from validators.records import Finding
+from validators.records import Finding, Place
 
 EXCERPT_MAX = 200
 
@@ -57,10 +57,7 @@ class FindingMaker:
             return [self._noted(item, analysis, note, *item.rule.describe(
                 Failure(record, failure.data, analysis.document, self._other, note)), engine)]
         if item.frame == "documents":
-            document = analysis.document
-            span = item.rule.locate(document) if item.rule.locate else None
-            start, end = span or (0, document.text.find("\n"))
-            end = end if end > start else len(document.text)
+            start, end = document_span(item, analysis.document)
         else:
             start, end = int(record["offset"]), int(record["end"])
         return [self._finding(item, analysis, start, end, *item.rule.describe(failure), engine)]
@@ -85,21 +82,39 @@ class FindingMaker:
 
     def _finding(self, item: Planned, analysis: Analysis, start: int, end: int, message: str, data: dict,
                  engine: str) -> Finding:
-        document = analysis.document
-        line, column = document.origin.position(start)
-        end_line, end_column = document.origin.position(max(end - 1, start))
-        source_line = document.source.lines[line - 1] if line <= len(document.source.lines) else ""
-        stop = end_column if end_line == line else len(source_line)
-        # The words, bounded: a finding over a long list keeps its span (end_line, end_column), not its whole text.
-        excerpt = (source_line[column - 1 : stop] or document.text[start:end])[:EXCERPT_MAX]
-        context = document.text[max(start - 12, 0) : end + 12]
-        key = "\x1f".join((item.name, document.committee or "", str(document.year), document.title, context))
-        page, page_line = document.source.page_line(line)
-        end_page, end_page_line = document.source.page_line(end_line)
-        if end_page != page:  # a span over a page break ends where its page does
-            end_page_line, end_column = page_line, len(source_line)
-        return Finding(
-            rule=item.rule.id, severity=item.severity, path=document.path, line=page_line, column=column,
-            end_line=end_page_line, end_column=end_column + 1, excerpt=excerpt, message=message, data=data,
-            fingerprint=hashlib.sha256(key.encode()).hexdigest()[:16], engine=engine, page=page,
-        )
+        return finding_at(item, place(analysis.document, start, end), message, data, engine)
+
+
+def document_span(item: Planned, document) -> tuple[int, int]:
+    """The span a finding of ``item`` over the documents frame points at: where its rule locates it, else the title."""
+    span = item.rule.locate(document) if item.rule.locate else None
+    start, end = span or (0, document.text.find("\n"))
+    return start, end if end > start else len(document.text)
+
+
+def place(document, start: int, end: int) -> Place:
+    """Where the span ``start``–``end`` of ``document``'s normalized text stands in its source, with the words
+    around it that its findings' fingerprints are made of: all a finding needs of the document."""
+    line, column = document.origin.position(start)
+    end_line, end_column = document.origin.position(max(end - 1, start))
+    source_line = document.source.lines[line - 1] if line <= len(document.source.lines) else ""
+    stop = end_column if end_line == line else len(source_line)
+    # The words, bounded: a finding over a long list keeps its span (end_line, end_column), not its whole text.
+    excerpt = (source_line[column - 1 : stop] or document.text[start:end])[:EXCERPT_MAX]
+    page, page_line = document.source.page_line(line)
+    end_page, end_page_line = document.source.page_line(end_line)
+    if end_page != page:  # a span over a page break ends where its page does
+        end_page_line, end_column = page_line, len(source_line)
+    return Place(document.path, page_line, column, end_page_line, end_column + 1, excerpt, page,
+                 "\x1f".join((document.committee or "", str(document.year), document.title,
+                               document.text[max(start - 12, 0) : end + 12])))
+
+
+def finding_at(item: Planned, where: Place, message: str, data: dict, engine: str) -> Finding:
+    """The finding of ``item`` at ``where``, saying ``message``."""
+    key = f"{item.name}\x1f{where.context}"
+    return Finding(
+        rule=item.rule.id, severity=item.severity, path=where.path, line=where.line, column=where.column,
+        end_line=where.end_line, end_column=where.end_column, excerpt=where.excerpt, message=message, data=data,
+        fingerprint=hashlib.sha256(key.encode()).hexdigest()[:16], engine=engine, page=where.page,
+    )

@@ -1,32 +1,37 @@
-"""Judging documents: pandera on every path, Great Expectations over batches, findings out.
+"""Judging documents: pandera on every path, Great Expectations over batches, findings out, chunk by chunk.
 
-``validate(documents)`` runs the checks over each document, builds the frames, judges them with the
-pandera schemas (always) and the GX suite (for a batch, or when asked), turns every failed row into a
-finding, and returns the run as a ``RunResult`` of plain records. The two engines judge the same plan of
-checks; a failure either reports is a finding, once. This module must never read files or the network.
+``judge_chunks`` takes the run's chunks in input order, each judged where it was read (``validators.chunks``:
+frames, pandera, the findings of one document at a time), hands each document's result to a ``Sink`` as it
+comes, judges the rules across documents over the chunks' small entries (``validators.corpus``) and adds
+their findings, merges the engines' results, and closes the run. GX judges batches of the chunks' columns
+(the ones its expectations read, never the text) here, a fixed price a batch: the two engines judge the same
+plan of checks, must fail the same rows, and a failure is a finding, once. ``validate_analyses`` is the same
+road over documents already analysed, as one chunk. This module must never read files or the network.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
 
 from checks.analyze import analyze_all, unexpected
-from checks.duplicates import near_duplicates
-from checks.frames import build_frames
+from checks.frames import FRAMES, Frames
 from checks.records import Analysis
 from crawler.records import Document
 from validators.catalogue import Bounds
-from validators.errors import ValidatorError
-from validators.findings import FindingMaker
+from validators.chunks import Chunk, ChunkJudge, Options
+from validators.corpus import Corpus
+from validators.errors import ExpectationError
 from validators.plan import RuleSelection, markers, plan
 from validators.records import (
     DocumentResult,
+    ExpectationResult,
     Finding,
     InputError,
     PlacedRelation,
@@ -34,9 +39,11 @@ from validators.records import (
     RunResult,
     tool_version,
 )
-from validators.schemas import judge
+from validators.schemas import judge, observed_columns
 
-T = TypeVar("T")
+# Documents whose columns GX judges at once: its price is fixed a batch (about a second), and a batch's columns
+# (about 4 KB a document) are in memory until it is judged.
+GX_BATCH = 10_000
 
 
 def engines_for(suite: str, inputs: int) -> tuple[str, ...]:
@@ -59,74 +66,238 @@ def validate(documents: Sequence[Document], **options) -> RunResult:
 SUITES = ("auto", "pandera", "gx")
 
 
-def validate_analyses(
-    analyses: Sequence[Analysis],
-    *,
-    engines: Sequence[str] = ("pandera",),
-    errors: Sequence[InputError] = (),
-    duplicate_threshold: float = 0.8,
-    rate_tolerance: float = 1.0,
-    trend_factor: float = 5.0,
-    selection: RuleSelection | None = None,
-    keep_lines: bool = True,
-) -> RunResult:
-    """Judge analysed documents with ``engines`` and return the run, findings sorted by position.
+def options_of(*, engines: Sequence[str] = ("pandera",), duplicate_threshold: float = 0.8, rate_tolerance: float = 1.0,
+               trend_factor: float = 5.0, selection: RuleSelection | None = None, keep_lines: bool = True) -> Options:
+    """The ``Options`` of a run, from ``validate_analyses``'s keywords."""
+    return Options(selection or RuleSelection(), Bounds(duplicate_threshold, rate_tolerance, trend_factor),
+                   tuple(engines), keep_lines)
 
+
+def validate_analyses(analyses: Sequence[Analysis], *, errors: Sequence[InputError] = (), **options) -> RunResult:
+    """Judge analysed documents and return the run, findings sorted by position.
+
+    engines: pandera, and GX; duplicate_threshold, rate_tolerance, trend_factor: the ``Bounds``;
     selection: which rules, at what severity, and where not (default: every rule at its severity);
     keep_lines: keep each document's source lines in its result (the text and HTML writers show them).
     """
-    selection = selection or RuleSelection()
-    started = datetime.now(UTC)
-    broken: dict[int, InputError] = {}
+    chosen = options_of(**options)
+    return judge_chunks([ChunkJudge(chosen).judge(analyses)], chosen, Collected(), errors=errors)
 
-    def fail(doc: int, error: Exception) -> None:
-        document = analyses[doc].document
-        failure = unexpected(document.path, error, document.line)
-        broken.setdefault(doc, InputError(path=failure.path, message=str(failure)))
 
-    planned = plan(selection, Bounds(duplicate_threshold, rate_tolerance, trend_factor))
-    frames = build_frames(analyses, near_duplicates([analysis.signature for analysis in analyses]),
-                          markers(planned), fail)
-    if "gx" in engines:
+class Sink(Protocol):
+    """Where a run's documents go as they are judged: ``add`` each (None: judging it failed), ``amend`` one
+    with the findings of the rules across documents, ``drop`` one those failed on, ``close`` the run."""
+
+    def add(self, doc: int, result: DocumentResult | None) -> None: ...
+
+    def amend(self, doc: int, findings: Sequence[Finding]) -> None: ...
+
+    def drop(self, doc: int) -> None: ...
+
+    def close(self, run: RunResult) -> RunResult: ...
+
+
+class Collected:
+    """The sink that keeps every document in memory and closes the run with them (the text and HTML writers',
+    the job's)."""
+
+    def __init__(self) -> None:
+        self.results: dict[int, DocumentResult] = {}
+
+    def add(self, doc: int, result: DocumentResult | None) -> None:
+        if result is not None:
+            self.results[doc] = result
+
+    def amend(self, doc: int, findings: Sequence[Finding]) -> None:
+        if doc in self.results:
+            self.results[doc] = amended(self.results[doc], findings)
+
+    def drop(self, doc: int) -> None:
+        self.results.pop(doc, None)
+
+    def close(self, run: RunResult) -> RunResult:
+        return replace(run, documents=tuple(self.results[doc] for doc in sorted(self.results)))
+
+
+def amended(result: DocumentResult, findings: Sequence[Finding]) -> DocumentResult:
+    """``result`` with ``findings`` (of other checks than its own findings') among its findings, by position."""
+    return replace(result, findings=tuple(sorted([*result.findings, *findings], key=_position)))
+
+
+def judge_chunks(chunks: Iterable[Chunk], options: Options, sink: Sink, *, errors: Sequence[InputError] = (),
+                 gx_batch: int = GX_BATCH) -> RunResult:
+    """Judge the run whose chunks ``chunks`` are (in input order, from ``ChunkJudge`` by ``options``), handing
+    each document to ``sink``; the run as ``sink`` closes it. ``errors``: inputs known not read already."""
+    judgement = _Judgement(options, sink, gx_batch)
+    for chunk in chunks:
+        judgement.add(chunk)
+    return judgement.finish(errors)
+
+
+class _Judgement:
+    """One run being judged: the corpus pass, the engines' results merged, GX's batch of columns."""
+
+    def __init__(self, options: Options, sink: Sink, gx_batch: int) -> None:
+        self.options, self.sink, self.gx_batch = options, sink, gx_batch
+        self.planned = plan(options.selection, options.bounds)
+        self.gx = "gx" in options.engines
+        self.started = datetime.now(UTC)
+        self.corpus = Corpus()
+        self.results: dict[tuple[str, str], ExpectationResult] = {}
+        self.errors: list[InputError] = []
+        self.broken: list[InputError] = []
+        # Of each chunk, only what GX reads: its columns, pandera's failing rows, the near-copies found.
+        self.batch: list[tuple[dict, tuple, list]] = []
+        self.batched = 0
+        self.documents = 0
+        self.gx_severity: str | None = None
+
+    def add(self, chunk: Chunk) -> None:
+        offset = self.documents
+        self.documents += len(chunk.results)
+        for doc, result in enumerate(chunk.results):
+            self.sink.add(offset + doc, result)
+        self.errors.extend(chunk.errors)
+        self.broken.extend(chunk.broken)
+        for result in chunk.expectations:
+            self._merge(result)
+        duplicates = self.corpus.add(chunk.entries)
+        if self.gx and chunk.columns is not None:
+            self.batch.append((chunk.columns, chunk.failures, duplicates))
+        self.batched += len(chunk.results)
+        if self.batched >= self.gx_batch:
+            self._flush()
+
+    def _merge(self, result: ExpectationResult) -> None:
+        key = (result.engine, result.name)
+        earlier = self.results.get(key)
+        if earlier is not None:
+            result = replace(earlier, success=earlier.success and result.success,
+                             element_count=earlier.element_count + result.element_count,
+                             unexpected_count=earlier.unexpected_count + result.unexpected_count,
+                             observed=(*earlier.observed, *result.observed)[:5],
+                             expectation=earlier.expectation or result.expectation)
+        self.results[key] = result
+
+    def _flush(self) -> None:
+        """Judge the copies among the documents taken since the last flush, and GX's batch."""
+        frame, places = self.corpus.documents_frame()
+        across = [item for item in self.planned if item.across and item.frame == "documents"]
+        failures, results = judge(Frames({"documents": frame}, (), []), across, partial=True) if across else ([], [])
+        for result in results:
+            self._merge(result)
+        self._amend(self._corpus_findings(failures, frame, places))
+        if self.gx and self.batch:
+            self._judge_batch(failures)
+        self.batch, self.batched = [], 0
+
+    def _judge_batch(self, across_failures: list[tuple[str, int]]) -> None:
+        tables: dict[str, list[pd.DataFrame]] = {name: [] for name in FRAMES if name != "trends"}
+        pandera_rows: dict[str, set[int]] = {}
+        lengths = dict.fromkeys(tables, 0)
+        frame_of = {item.name: item.frame for item in self.planned}
+        for columns, failures, duplicates in self.batch:
+            for check, row in failures:
+                pandera_rows.setdefault(check, set()).add(lengths[frame_of[check]] + row)
+            for name, table in columns.items():
+                if name == "documents" and len(table):
+                    similarity = np.array([similarity for _, similarity in duplicates], dtype="float64")
+                    copied = np.array([np.nan if other is None else float(other) for other, _ in duplicates])
+                    table = table.assign(similarity=similarity[table["doc"].to_numpy()],
+                                         duplicate_of=copied[table["doc"].to_numpy()])
+                tables[name].append(table)
+                lengths[name] += len(table)
+        for check, row in across_failures:
+            pandera_rows.setdefault(check, set()).add(row)
+        frames = Frames({name: pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+                         for name, parts in tables.items()}, tuple(markers(self.planned)), [])
+        planned = [item for item in self.planned if item.frame != "trends"]
+        self._gx(frames, planned, pandera_rows)
+
+    def _gx(self, frames: Frames, planned, pandera_rows: dict[str, set[int]]) -> None:
         from validators.suite import run_suite
 
-        # The engines judge the same frames independently: pandera in a forked child, GX here.
-        pandera = _forked(lambda: judge(frames, planned))
-        gx_failures, gx_expectations, gx_severity = run_suite(frames, planned)
-        failures, expectations = pandera()
-        expectations = [*expectations, *gx_expectations]
-    else:
-        failures, expectations = judge(frames, planned)
-        gx_failures, gx_severity = [], None
-    make = FindingMaker(frames, analyses, planned)
-    seen: set[tuple[str, int]] = set()
-    per_document: list[list[Finding]] = [[] for _ in analyses]
-    for (check, row), engine in [*((failure, "pandera") for failure in failures),
-                                 *((failure, "gx") for failure in gx_failures)]:
-        if (check, row) in seen:
-            continue
-        seen.add((check, row))
-        doc = make.document_of(check, row)
-        try:
-            per_document[doc].extend(f for f in make(check, row, engine) if selection.reports(f.rule, f.path))
-        except Exception as error:  # noqa: BLE001 - one document's failure must not stop the run
-            fail(doc, error)
-    results = []
-    for doc, (analysis, found) in enumerate(zip(analyses, per_document, strict=True)):
-        if doc in broken:
-            continue
-        following = analyses[doc + 1].document if doc + 1 < len(analyses) else None
-        try:
-            results.append(result_of(analysis, _unique_fingerprints(sorted(found, key=_position)),
-                                     following, keep_lines))
-        except Exception as error:  # noqa: BLE001 - one document's failure must not stop the run
-            fail(doc, error)
-            results.append(None)
-    return RunResult(
-        documents=tuple(result for doc, result in enumerate(results) if result is not None and doc not in broken),
-        errors=(*errors, *broken.values()), expectations=tuple(expectations), engines=tuple(engines),
-        started_at=started, finished_at=datetime.now(UTC), gx_severity=gx_severity, tool_version=tool_version(),
-    )
+        failures, results, worst = run_suite(frames, planned, observe=False)
+        found: dict[str, set[int]] = {}
+        for check, row in failures:
+            found.setdefault(check, set()).add(row)
+        for item in planned:
+            if found.get(item.name, set()) != pandera_rows.get(item.name, set()):
+                raise ExpectationError(f"GX and pandera fail different rows of the {item.frame} frame for "
+                                       f"{item.name}; the plan states each check once for both engines")
+        for result in results:
+            self._merge(result)
+        order = {None: 0, "info": 1, "warning": 2, "critical": 3}
+        if order[worst] > order[self.gx_severity]:
+            self.gx_severity = worst
+
+    def _corpus_findings(self, failures, frame: pd.DataFrame, places=None) -> dict[int, list[Finding]]:
+        by_name = {item.name: item for item in self.planned}
+        columns = {name: values.tolist() for name, values in frame.items()}
+        found: dict[int, list[Finding]] = {}
+        for check, row in failures:
+            record = {name: values[row] for name, values in columns.items()}
+            doc = int(record["doc"])
+            try:
+                finding = self.corpus.finding_of(by_name[check], record, "pandera", places)
+            except Exception as error:  # noqa: BLE001 - one document's failure must not stop the run
+                other = self.corpus.others[doc]
+                failure = unexpected(other.path, error, other.line)
+                self.broken.append(InputError(path=failure.path, message=str(failure)))
+                self.sink.drop(doc)
+                found[doc] = []
+                continue
+            if self.options.selection.reports(finding.rule, finding.path):
+                found.setdefault(doc, []).append(finding)
+        return found
+
+    def _amend(self, found: dict[int, list[Finding]]) -> None:
+        for doc, findings in found.items():
+            if findings:
+                self.sink.amend(doc, ordered(findings))
+
+    def finish(self, errors: Sequence[InputError]) -> RunResult:
+        self._flush()
+        trends = [item for item in self.planned if item.frame == "trends"]
+        if trends:
+            frame = self.corpus.trends_frame()
+            failures, results = judge(Frames({"trends": frame}, (), []), trends)
+            for result in results:
+                self._merge(result)
+            self._amend(self._corpus_findings(failures, frame))
+            if self.gx:
+                rows: dict[str, set[int]] = {}
+                for check, row in failures:
+                    rows.setdefault(check, set()).add(row)
+                self._gx(Frames({"trends": frame}, (), []), trends, rows)
+        run = RunResult(
+            documents=(), errors=(*errors, *self.errors, *self.broken), expectations=tuple(self._expectations()),
+            engines=self.options.engines, started_at=self.started, finished_at=datetime.now(UTC),
+            gx_severity=self.gx_severity if self.gx else None, tool_version=tool_version(),
+        )
+        return self.sink.close(run)
+
+    def _expectations(self) -> list[ExpectationResult]:
+        """The engines' results in the order of the engines, the frames and the plan; a check no chunk judged
+        (a run of no document) as having judged no row."""
+        ordered_results = []
+        for engine in self.options.engines:
+            for frame in FRAMES:
+                for item in self.planned:
+                    if item.frame != frame:
+                        continue
+                    result = self.results.get((engine, item.name)) or ExpectationResult(
+                        engine, frame, item.name, item.rule.id, True, 0, 0, (),
+                        "Check" if engine == "pandera" else "", observed_columns(item))
+                    if engine == "gx":  # the engines fail the same rows: GX's values are pandera's
+                        result = replace(result, observed=self.results.get(("pandera", item.name), result).observed)
+                    ordered_results.append(result)
+        return ordered_results
+
+
+def ordered(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """A document's findings of some checks by position, repeated fingerprints told apart by order."""
+    return _unique_fingerprints(sorted(findings, key=_position))
 
 
 def _position(finding: Finding) -> tuple[int, int, str]:
@@ -157,43 +328,6 @@ def result_of(analysis: Analysis, findings: tuple[Finding, ...], following: Docu
         lines=tuple(source.lines[start - 1 : end_line]) if keep_lines else None, pages=source.pages,
         truncated=position(analysis.truncated)[0] if analysis.truncated is not None else None,
     )
-
-
-def _forked(work: Callable[[], T]) -> Callable[[], T]:
-    """Start ``work`` in a forked child and return a function that waits for its result.
-
-    A fork shares the frames without copying them; only the (small) result travels back. Where fork
-    is not available, or other threads run (a daemon's scheduler: a fork copies their locks in
-    whatever state they are), the work is done at once, here.
-    """
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        result = work()
-        return lambda: result
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            writer.send((True, work()))
-        except BaseException as error:  # noqa: BLE001 - any failure travels back to be raised in the parent
-            writer.send((False, error))
-
-    process = context.Process(target=child, daemon=True)
-    process.start()
-    writer.close()
-
-    def wait() -> T:
-        try:
-            ok, value = reader.recv()
-        except EOFError:
-            raise ValidatorError(f"the pandera judge died (exit code {process.exitcode})") from None
-        finally:
-            process.join()
-        if not ok:
-            raise value
-        return value
-
-    return wait
 
 
 def _unique_fingerprints(findings: list[Finding]) -> tuple[Finding, ...]:

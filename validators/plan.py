@@ -3,6 +3,7 @@
 ``plan`` reads the catalogue once per run: the rules ``RuleSelection`` keeps, their checks built for the
 run's ``Bounds``, and for each the pandera predicate and GX condition that restrict it to the document
 kinds its rule applies to. Both engines judge the same plan; the finding maker reads it back by check name.
+A check ``across`` documents is judged once over the corpus (``validators.corpus``); the others chunk by chunk.
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ class Planned:
     @property
     def frame(self) -> str:
         return self.check.frame
+
+    @property
+    def across(self) -> bool:
+        """Whether the check compares documents (near-copies, a committee's years): judged over the corpus, not a
+        chunk. The catalogue says so of its rule by giving it examples of several documents."""
+        return isinstance(self.rule.example, tuple)
 
     def holds(self, frame):
         """The pandera predicate: the check's, true by default for documents of kinds the rule does not judge."""

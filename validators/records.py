@@ -112,6 +112,23 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a finding would stand, made where the document's text is, so that a finding of a rule over the
+    corpus can be made later without it: path, line, column, end_line, end_column, excerpt, page as in
+    ``Finding``; context: the document's committee, year, title and the words around the span, of which
+    (with the check's name) the fingerprint is made."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    excerpt: str
+    page: int | None
+    context: str
+
+
+@dataclass(frozen=True)
 class PlacedStatistic:
     """A figure a document states, where it stands: kind, value, unit, label (see ``checks.records.Statistic``),
     its 1-based line and column in the source file, and the figure as written."""

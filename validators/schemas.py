@@ -117,13 +117,18 @@ def observed_columns(item: Planned) -> tuple[str, ...]:
     return item.check.observe or OBSERVE[item.frame]
 
 
-def schema(frame: str, planned: Sequence[Planned], text_rules: Sequence[str] = ()) -> pa.DataFrameSchema:
-    """The schema of ``frame``: its contract columns (with a count per text rule on lines), and its checks."""
-    columns = dict(CONTRACT[frame])
+def schema(frame: str, planned: Sequence[Planned], text_rules: Sequence[str] = (),
+           columns: Sequence[str] | None = None) -> pa.DataFrameSchema:
+    """The schema of ``frame``: its contract columns (with a count per text rule on lines), and its checks.
+
+    ``columns``: the contract held to these of its columns only (the corpus-wide frames carry a few)."""
+    contract = dict(CONTRACT[frame])
+    if columns is not None:
+        contract = {name: contract[name] for name in columns}
     if frame == "lines":
-        columns.update({rule: pa.Column("int64", pa.Check.ge(0)) for rule in text_rules})
+        contract.update({rule: pa.Column("int64", pa.Check.ge(0)) for rule in text_rules})
     checks = [pa.Check(item.holds, name=item.name) for item in planned if item.frame == frame]
-    return pa.DataFrameSchema(columns, checks=checks, strict=True, name=frame)
+    return pa.DataFrameSchema(contract, checks=checks, strict=True, name=frame)
 
 
 def observed(frame: pd.DataFrame, rows: list[int], columns: tuple[str, ...]) -> tuple:
@@ -133,15 +138,24 @@ def observed(frame: pd.DataFrame, rows: list[int], columns: tuple[str, ...]) -> 
     return tuple(row[0] if len(columns) == 1 else row for row in values.values.tolist())
 
 
-def judge(frames: Frames, planned: Sequence[Planned]) -> tuple[list[tuple[str, int]], list[ExpectationResult]]:
-    """The (check name, row index) pairs that fail, and a result per check; ``FrameContractError`` on a broken frame."""
+def judge(frames: Frames, planned: Sequence[Planned], *, partial: bool = False,
+          schemas: dict | None = None) -> tuple[list[tuple[str, int]], list[ExpectationResult]]:
+    """The (check name, row index) pairs that fail, and a result per check; ``FrameContractError`` on a broken frame.
+
+    partial: the frames carry some of their contract's columns (the corpus-wide ones); schemas: where the
+    schemas made are kept, for a caller judging chunk after chunk by one plan (pandera's schemas cost to make).
+    """
     names = {item.name for item in planned}
+    schemas = {} if schemas is None else schemas
     failures: list[tuple[str, int]] = []
     results: list[ExpectationResult] = []
     for frame_name, frame in frames.tables.items():
         failed: dict[str, list[int]] = {}
         try:
-            schema(frame_name, planned, frames.text_rules).validate(frame, lazy=True)
+            key = (frame_name, tuple(frame.columns) if partial else None)
+            if key not in schemas:
+                schemas[key] = schema(frame_name, planned, frames.text_rules, key[1])
+            schemas[key].validate(frame, lazy=True)
         except pa.errors.SchemaErrors as errors:
             cases = errors.failure_cases
             broken = cases[~cases["check"].isin(list(names))]

@@ -1,4 +1,4 @@
-"""``wrqa report``: the HTML data-quality report of a saved run (``wrqa validate --format json``)."""
+"""``wrqa report``: the HTML data-quality report of a saved run (``wrqa validate --format json`` or ``jsonl``)."""
 
 from __future__ import annotations
 
@@ -14,27 +14,39 @@ from wrqa.commands import config_option, fail, main, read_config, say
 def _read_json(path: str, option: str) -> Any:
     """The JSON in ``path``, or a one-line failure naming the file, the option and the fix."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(f"{path}: no such file; give {option} the JSON that 'wrqa validate --format json -o FILE' wrote")
-    except IsADirectoryError:
-        fail(f"{path}: is a folder; give {option} a JSON file")
-    except OSError as error:
-        fail(f"{path}: cannot read it ({error.strerror})")
-    except UnicodeDecodeError:
-        fail(f"{path}: is not UTF-8 text; give {option} the JSON that 'wrqa validate --format json' wrote")
+        return json.loads(_read_text(path, option, "JSON", "json"))
     except json.JSONDecodeError as error:
         fail(f"{path}: is not JSON (line {error.lineno}, column {error.colno}: {error.msg})")
 
 
+def _read_text(path: str, option: str, what: str = "JSON Lines", output_format: str = "jsonl") -> str:
+    """The UTF-8 text in ``path``, or a one-line failure naming the file, the option and the fix."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"{path}: no such file; give {option} the {what} that 'wrqa validate --format {output_format} -o FILE' "
+             "wrote")
+    except IsADirectoryError:
+        fail(f"{path}: is a folder; give {option} a {what} file")
+    except OSError as error:
+        fail(f"{path}: cannot read it ({error.strerror})")
+    except UnicodeDecodeError:
+        fail(f"{path}: is not UTF-8 text; give {option} the {what} that 'wrqa validate --format {output_format}' wrote")
+
+
 def read_results(path: str, option: str):
-    """The run a results file holds (``wrqa validate --format json``), or the one-line failure saying what is wrong."""
+    """The run a results file holds (``wrqa validate --format json``, or ``jsonl``: by its name ending in
+    ``.jsonl``), or the one-line failure saying what is wrong."""
     from reports.json import ResultsError, run_from_dict
 
     try:
+        if path.endswith(".jsonl"):
+            from reports.jsonl import read_jsonl
+
+            return read_jsonl(_read_text(path, option), path)
         return run_from_dict(_read_json(path, option))
     except ResultsError as error:
-        fail(f"{path}: {error}; give {option} what 'wrqa validate --format json' wrote")
+        fail(f"{path}: {error}; give {option} what 'wrqa validate --format json' or '--format jsonl' wrote")
 
 
 def _stored_lines(config) -> dict[str, tuple[str, ...]]:
@@ -89,7 +101,7 @@ def fill_texts(run, config):
 
 @main.command()
 @click.option("-i", "--input", "input_path", required=True, type=click.Path(dir_okay=False),
-              help="Results of a run: the JSON that 'wrqa validate --format json -o FILE' wrote.")
+              help="Results of a run: the JSON (or .jsonl) that 'wrqa validate --format json|jsonl -o FILE' wrote.")
 @click.option("--previous", "previous_path", type=click.Path(dir_okay=False), default=None,
               help="Results of an earlier run, to list the findings new and resolved since it.")
 @click.option("--history", "history_path", type=click.Path(dir_okay=False), default=None,

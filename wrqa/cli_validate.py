@@ -15,10 +15,13 @@ from pathlib import Path
 
 import click
 
-from wrqa.commands import config_option, emit, fail, main, read_config, say
+from wrqa.commands import ProgressBar, config_option, emit, fail, main, read_config, say
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "csv")
+FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "csv")
+STREAMED = ("json", "jsonl")
 STDIN = "-"
+# From this many files, a terminal shows a progress bar: a smaller batch is over before one would help.
+PROGRESS_FROM = 300
 
 
 def _rule_list(values: tuple[str, ...], flag: str) -> list[str]:
@@ -94,7 +97,8 @@ def _stdin_analyses(name: str, max_bytes: int, max_pages: int):
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--stored", is_flag=True, help="Validate the documents in the crawler's store.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output: text, json, sarif, github (workflow annotations), junit (XML), csv (for Excel).")
+              help="Output: text, json, jsonl (a document a line, then the run), sarif, github (workflow annotations), "
+                   "junit (XML), csv (for Excel).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error", "never"]), default=None,
@@ -134,10 +138,11 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
     threshold = Severity.threshold(fail_on or config["validate.fail_on"])
     max_bytes = config["validate.max_file_bytes"]
 
-    from checks.analyze import analyze_all
-    from checks.batch import analyze_files
+    from checks.batch import map_chunks
     from crawler.files import find_inputs, shown
-    from validators import ValidatorError, engines_for, validate_analyses
+    from validators import ValidatorError, engines_for
+    from validators.chunks import ChunkJudge, died
+    from validators.judge import Collected, judge_chunks, options_of
     from validators.records import InputError
 
     files = [path for path in paths if path != STDIN]
@@ -147,33 +152,52 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
     meanwhile = None
     if "gx" in engines:
         from validators.suite import import_gx as meanwhile
-    analyses, failures = analyze_files(found.files, max_bytes, max_pages=config["validate.max_pages"],
-                                       meanwhile=meanwhile)
-    failures = found.errors + failures
-    if STDIN in paths:
-        piped, broken = _stdin_analyses(stdin_filename or "<stdin>", max_bytes, config["validate.max_pages"])
-        analyses.extend(piped)
-        failures.extend(broken)
-    if stored:
-        found_stored, failed_stored = analyze_all(_stored(config))
-        analyses.extend(found_stored)
-        failures.extend(failed_stored)
-    errors = [InputError(path=failure.path, message=str(failure)) for failure in failures]
+    # JSON and JSON Lines are written a document at a time; the other writers read the whole run, with its text.
+    streamed = output_format in STREAMED and not html_dir
+    options = options_of(
+        engines=engines, selection=selection, duplicate_threshold=config["validate.duplicate_threshold"],
+        rate_tolerance=config["validate.rate_tolerance"], trend_factor=config["validate.trend_factor"],
+        keep_lines=not streamed)
+    max_pages = config["validate.max_pages"]
+    judge = ChunkJudge(options, max_bytes, max_pages)
+    skipped = tuple(shown(path) for path in found.skipped)
+
+    def chunks():
+        progress = ProgressBar(None if len(found.files) >= PROGRESS_FROM else False)
+        done = 0
+        for chunk in map_chunks(found.files, judge, died, meanwhile=meanwhile):
+            done += chunk.files
+            progress("validate", done, len(found.files))
+            yield chunk
+        if STDIN in paths:
+            piped, broken = _stdin_analyses(stdin_filename or "<stdin>", max_bytes, max_pages)
+            yield judge.judge(piped, [InputError(path=error.path, message=str(error)) for error in broken])
+        if stored:
+            yield judge.documents(_stored(config))
+
+    if streamed:
+        from reports.jsonl import Streamed
+
+        sink = Streamed(output_format, output, waivers, skipped)
+    else:
+        sink = Collected()
     try:
-        run = validate_analyses(
-            analyses, engines=engines, errors=errors, selection=selection,
-            duplicate_threshold=config["validate.duplicate_threshold"],
-            rate_tolerance=config["validate.rate_tolerance"], trend_factor=config["validate.trend_factor"],
-        )
+        run = judge_chunks(chunks(), options, sink,
+                           errors=[InputError(path=failure.path, message=str(failure)) for failure in found.errors])
     except ValidatorError as error:
         fail(f"validation could not be completed: {error}")
-    run = replace(run.waive(waivers), skipped=tuple(shown(path) for path in found.skipped))
+    except OSError as error:
+        fail(f"{output or 'standard output'}: cannot write the report ({error.strerror})")
     for error in run.errors:
         say(error.message)
-    if run.skipped:
+    if skipped:
         from reports.text import skipped_line
 
-        say(f"{skipped_line(run.skipped)} (not of a kind wrqa reads)")
+        say(f"{skipped_line(skipped)} (not of a kind wrqa reads)")
+    if streamed:
+        errors = any(not error.carried for error in run.errors)
+        sys.exit(2 if errors else int(threshold is not None and sink.worst is not None and sink.worst >= threshold))
+    run = replace(run.waive(waivers), skipped=skipped)
     write_outputs(run, output_format, output, html_dir, color, config, threshold=threshold, quiet=quiet,
                   statistics=statistics)
     sys.exit(run.exit_code(threshold))
@@ -202,6 +226,10 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
         from reports.json import render_json
 
         text = render_json(run) + "\n"
+    elif output_format == "jsonl":
+        from reports.jsonl import render_jsonl
+
+        text = render_jsonl(run)
     elif output_format == "sarif":
         from reports.sarif import render_sarif
 

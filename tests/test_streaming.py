@@ -1,0 +1,93 @@
+"""Validating chunk by chunk: the same results whatever the chunks and workers, written a document at a time."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from seeds import SEEDS
+
+from checks.batch import map_chunks
+from reports.jsonl import Streamed, read_jsonl
+from validators.chunks import ChunkJudge, died
+from validators.judge import judge_chunks, options_of
+
+CORPUS = Path(__file__).parent / "corpus"
+TIMES = re.compile(r'"(?:started|finished)_at":"[^"]*"')
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> list[str]:
+    """About a hundred varied files: the labelled corpus, the seeds, and the seeds' reports varied as the bench
+    varies them (paragraphs shuffled, characters replaced), so that near-copies and trends cross chunks."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+    from validate_corpus import build
+
+    folder = tmp_path_factory.mktemp("mixed")
+    for path in [*CORPUS.glob("*.txt"), *SEEDS.glob("*.txt")]:
+        shutil.copy(path, folder / path.name)
+    build(folder / "varied", 60)
+    build(folder / "copies", 12, near_copies=True)
+    return sorted(str(path) for path in folder.rglob("*.txt"))
+
+
+def _written(files: list[str], out: Path, output_format: str, workers: int, size: int) -> str:
+    options = options_of(engines=("pandera", "gx"), keep_lines=False)
+    chunks = map_chunks(files, ChunkJudge(options, 10**8), died, workers=workers, size=size)
+    judge_chunks(chunks, options, Streamed(output_format, str(out)))
+    return TIMES.sub('"at":null', out.read_text(encoding="utf-8"))
+
+
+def test_runs_chunked_differently_write_byte_identical_json_apart_from_times(files, tmp_path):
+    written = {(workers, size): _written(files, tmp_path / f"{workers}-{size}.json", "json", workers, size)
+               for workers, size in [(1, 7), (1, 64), (2, 16)]}
+    assert [written[(1, 7)]] * 3 == list(written.values())
+    assert 90 <= len(json.loads(written[(1, 7)])["documents"])
+
+
+def test_the_json_a_run_streams_is_the_json_its_whole_run_renders(files, tmp_path):
+    from reports.json import render_json
+    from validators.judge import Collected
+
+    options = options_of(engines=("pandera", "gx"), keep_lines=False)
+    whole = judge_chunks(map_chunks(files, ChunkJudge(options, 10**8), died, workers=1, size=32), options,
+                         Collected())
+    assert TIMES.sub('"at":null', render_json(whole) + "\n") == _written(files, tmp_path / "r.json", "json", 1, 32)
+
+
+def test_jsonl_holds_a_document_a_line_then_the_run_and_reads_back_as_the_json_does(files, tmp_path):
+    from reports.json import run_from_dict, run_to_dict
+
+    lines = _written(files, tmp_path / "r.jsonl", "jsonl", 1, 64).splitlines()
+    as_json = json.loads(_written(files, tmp_path / "r.json", "json", 1, 64))
+    read = read_jsonl("\n".join(lines))
+    assert (len(as_json["documents"]) + 1, ["tool", "run", "errors", "expectations", "summary"]) == (
+        len(lines), list(json.loads(lines[-1])))
+    assert run_to_dict(run_from_dict(as_json)) == run_to_dict(read)
+
+
+def test_wrqa_report_reads_the_jsonl_validate_wrote(files, tmp_path):
+    results = tmp_path / "results.jsonl"
+    validate = subprocess.run([sys.executable, "-m", "wrqa", "validate", "--format", "jsonl", "-o", str(results),
+                               *files[:20]], capture_output=True, text=True)
+    report = subprocess.run([sys.executable, "-m", "wrqa", "report", "-i", str(results), "-o", str(tmp_path / "out")],
+                            capture_output=True, text=True)
+    assert (1, 0, True) == (validate.returncode, report.returncode, (tmp_path / "out" / "index.html").is_file()), (
+        validate.stderr + report.stderr)
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    ('{"path": "a.txt"}\n', "has no line with the run"),
+    ('{"path": "a.txt"}\nnot json\n', "line 2 is not JSON"),
+])
+def test_jsonl_cut_short_or_broken_is_refused_naming_the_line(lines, message):
+    from reports.json import ResultsError
+
+    with pytest.raises(ResultsError) as refused:
+        read_jsonl(lines)
+    assert message in str(refused.value)
