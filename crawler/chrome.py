@@ -82,6 +82,9 @@ PHRASES = {
                           r"(?:作|出席|主持|参加|发表|看望|调研|视察)[\u4e00-\u9fff]{1,14}$"),
     "table": re.compile(r"^[\s|｜+\-=_]*\|[\s|｜+\-=_]*$"),
 }
+# Any of the phrases: one search tells the many lines that hold none from the few that need each kind tried.
+_ANY_PHRASE = re.compile("|".join(f"(?{'i' if phrase.flags & re.I else ''}:{phrase.pattern})"
+                                  for phrase in PHRASES.values()))
 _MAX_CHROME_LINE = 80  # a longer line is text, whatever words it holds
 _SHORT = 30            # the longest line taken into a block by its neighbours
 
@@ -134,9 +137,10 @@ def line_kind(text: str) -> str | None:
         return "archive"
     if len(line) > _MAX_CHROME_LINE:
         return None
-    for kind, phrase in PHRASES.items():
-        if phrase.search(line):
-            return kind
+    if _ANY_PHRASE.search(line):
+        for kind, phrase in PHRASES.items():
+            if phrase.search(line):
+                return kind
     if len(_META_KEY.findall(line)) >= 2 or (_META_KEY.match(line) and len(line) <= 40):
         return "meta"  # an information-disclosure table: 索引号 … 发布机构 … 文号 …
     squeezed = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", line)  # 内 容 版 权 → 内容版权
