@@ -239,3 +239,45 @@ def test_json_on_standard_output_is_valid_utf8_whatever_the_file_names(tmp_path)
     result = subprocess.run([*WRQA, "validate", "--format", "json", str(tmp_path)], capture_output=True, timeout=120)
     [document] = json.loads(result.stdout.decode("utf-8"))["documents"]
     assert (1, f"{tmp_path}/徐家棚.txt") == (result.returncode, document["path"])
+
+
+@pytest.mark.parametrize(("files", "terminal", "drawn"), [(300, True, True), (300, False, False), (40, True, False)])
+def test_a_progress_bar_is_drawn_on_a_terminal_for_hundreds_of_files_only(tmp_path, files, terminal, drawn):
+    """Standard error on a terminal gets a progress bar ending at N/N for a folder of 300 files; not for a few
+    files, and never when standard error is not a terminal; standard output is the same JSON either way."""
+    import pty
+
+    text = ZIYANG_2018.read_text(encoding="utf-8")
+    for number in range(files):
+        (tmp_path / f"report-{number:03d}.txt").write_text(text.replace("2018", str(1900 + number % 120)),
+                                                           encoding="utf-8")
+    if terminal:
+        import threading
+
+        leader, follower = pty.openpty()
+        chunks: list[bytes] = []
+
+        def read() -> None:  # read as it is written, so that the terminal's buffer never fills
+            while True:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:  # the terminal's other end is closed: everything written has been read
+                    return
+                if not chunk:
+                    return
+                chunks.append(chunk)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        result = subprocess.run([sys.executable, "-m", "wrqa", "validate", "--suite", "pandera", "--format", "json",
+                                 str(tmp_path)], stdout=subprocess.PIPE, stderr=follower, timeout=600)
+        os.close(follower)
+        reader.join(timeout=30)
+        os.close(leader)
+        error = b"".join(chunks).decode("utf-8", "replace")
+    else:
+        result = subprocess.run([sys.executable, "-m", "wrqa", "validate", "--suite", "pandera", "--format", "json",
+                                 str(tmp_path)], capture_output=True, timeout=600)
+        error = result.stderr.decode("utf-8", "replace")
+    documents = len(json.loads(result.stdout)["documents"])
+    assert (files, drawn) == (documents, f"] {files}/{files}" in error)
