@@ -253,3 +253,24 @@ def test_the_word_example_is_made_from_the_seeds_and_shows_its_defects_by_paragr
     assert read(example_word(tmp_path / "again.docx")) == read(path)
     assert [("placeholder", 5, 21, "**"), ("artifact", 14, 124, "98%"), ("artifact", 20, 1, "今年以来")] == [
         (f.rule, f.line, f.column, f.excerpt[:4] if f.column == 1 else f.excerpt) for f in judged(path).findings]
+
+
+@pytest.mark.parametrize(("suffix", "words"), [(".docx", "第 1 段"), (".pdf", "第 1 页第 1 行")])
+def test_a_near_copy_names_the_word_or_pdf_file_it_copies_by_paragraph_or_page_and_line(tmp_path, suffix, words):
+    """A text copied from a Word or PDF report is told a near-copy of it at the place a reader of that file
+    counts by, not at a line of the file's insides."""
+    from office_files import paginate, seed_report, wrap
+
+    paragraphs = seed_report(17, 51)
+    original = tmp_path / f"a{suffix}"
+    if suffix == ".docx":
+        word_file(original, paragraphs)
+    else:
+        pdf_file(original, paginate(wrap(paragraphs)), footer=None)
+    (tmp_path / "b.txt").write_text("\n".join(paragraphs), encoding="utf-8")
+
+    documents, _ = load_documents([str(original), str(tmp_path / "b.txt")], 10_000_000)
+    run = validate(documents)
+    copy = next(result for result in run.documents if result.path.endswith("b.txt"))
+    messages = [f.message for f in copy.findings if f.rule == "duplicate-report"]
+    assert [f"{original} {words}"] == [message.split("（", 1)[1].split("）", 1)[0] for message in messages]

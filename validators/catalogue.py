@@ -55,10 +55,38 @@ class Check:
     observe: tuple[str, ...] = ()
 
 
+# The sources read one line a paragraph, by their encoding: Word files and the formats read through Word's.
+PARAGRAPH_SOURCES = frozenset({"docx", "doc", "wps", "rtf"})
+
+
+@dataclass(frozen=True)
+class Other:
+    """Another document of the run as a message names it: its title, its path and line in its file, and the
+    place in the words a reader of that file counts by (``第 3 页第 7 行``, ``第 12 段``; empty for a text file)."""
+
+    title: str
+    path: str
+    line: int
+    words: str = ""
+
+
+def other_of(document) -> Other:
+    """How a message names ``document`` (``crawler.records.Document``)."""
+    page, line = document.source.page_line(document.line)
+    if page is not None:
+        words = f"第 {page} 页第 {line} 行"
+    elif document.source.encoding in PARAGRAPH_SOURCES:
+        words = f"第 {line} 段"
+    else:
+        words = ""
+    return Other(document.title, document.path, document.line, words)
+
+
 @dataclass(frozen=True)
 class Failure:
     """A failed row as a rule's ``describe`` reads it: the row's values, the check's data, the document
-    (``crawler.records.Document``), another document of the run by index, and the mark of a text rule."""
+    (``crawler.records.Document``), another document of the run by index (as ``Other``), and the mark of a text
+    rule."""
 
     record: dict[str, Any]
     data: dict[str, Any]
@@ -198,7 +226,8 @@ def _duplicates(bounds: Bounds) -> tuple[Check, ...]:
 def _duplicate(failure: Failure) -> tuple[str, dict[str, Any]]:
     other = failure.other(int(failure.record["duplicate_of"]))
     similarity = float(failure.record["similarity"])
-    return (f"与《{other.title}》（{other.path}:{other.line}）几乎相同（相似度 {similarity:.0%}），"
+    where = f"{other.path} {other.words}" if other.words else f"{other.path}:{other.line}"
+    return (f"与《{other.title}》（{where}）几乎相同（相似度 {similarity:.0%}），"
             "疑为套用其他报告的模板",
             {"duplicate_of": {"path": other.path, "line": other.line, "title": other.title},
              "similarity": round(similarity, 3)})

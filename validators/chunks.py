@@ -19,7 +19,7 @@ from checks.analyze import analyze_all, unexpected
 from checks.figures import BY_ID, key_figures
 from checks.frames import build_frames
 from checks.records import Analysis
-from validators.catalogue import Bounds
+from validators.catalogue import Bounds, other_of
 from validators.findings import FindingMaker, document_span, place
 from validators.plan import RuleSelection, markers, plan
 from validators.records import DocumentResult, ExpectationResult, Finding, InputError, Place
@@ -60,6 +60,7 @@ class Entry:
     year: int | None
     places: dict[str, Place] = field(default_factory=dict)
     figures: tuple[tuple[str, float, str, int, int, Place], ...] = ()
+    words: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ class ChunkJudge:
     def _entry(self, analysis: Analysis, judged: bool) -> Entry:
         document = analysis.document
         entry = Entry(analysis.signature, judged, document.kind, document.title, document.path, document.line,
-                      document.committee, document.year)
+                      document.committee, document.year, words=other_of(document).words)
         if not judged:
             return entry
         places = {item.name: place(document, *document_span(item, document))

@@ -18,28 +18,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
 from checks.duplicates import NearCopyIndex
 from checks.frames import COLUMNS, DTYPES
-from validators.catalogue import Failure
+from validators.catalogue import Failure, Other
 from validators.chunks import Entry
 from validators.findings import finding_at
 from validators.plan import Planned
 from validators.records import Finding, Place
 
 DOCUMENT_COLUMNS = ("doc", "kind", "title", "similarity", "duplicate_of")
-
-
-@dataclass(frozen=True)
-class Other:
-    """Another document of the run as a message names it: its title, path and line."""
-
-    title: str
-    path: str
-    line: int
 
 
 class Corpus:
@@ -60,7 +50,7 @@ class Corpus:
             doc = len(self.others)
             duplicate_of, similarity = self.index.add(entry.signature)
             duplicates.append((duplicate_of, similarity))
-            self.others.append(Other(entry.title, entry.path, entry.line))
+            self.others.append(Other(entry.title, entry.path, entry.line, entry.words))
             if not entry.judged:
                 continue
             self.rows.append((doc, entry.kind, entry.title, similarity,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from checks.frames import Frames
 from checks.records import Analysis
-from validators.catalogue import Failure
+from validators.catalogue import Failure, Other, other_of
 from validators.plan import Planned
 from validators.records import Finding, Place
 
@@ -77,8 +77,8 @@ class FindingMaker:
             fingerprint=hashlib.sha256(key.encode()).hexdigest()[:16], engine=engine, page=page,
         )
 
-    def _other(self, doc: int):
-        return self.analyses[doc].document
+    def _other(self, doc: int) -> Other:
+        return other_of(self.analyses[doc].document)
 
     def _finding(self, item: Planned, analysis: Analysis, start: int, end: int, message: str, data: dict,
                  engine: str) -> Finding:
