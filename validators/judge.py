@@ -215,7 +215,7 @@ class _Judgement:
         self._gx(frames, planned, pandera_rows)
 
     def _gx(self, frames: Frames, planned, pandera_rows: dict[str, set[int]]) -> None:
-        from validators.suite import run_suite
+        from validators.suite import run_suite, worse
 
         failures, results, worst = run_suite(frames, planned, observe=False)
         found: dict[str, set[int]] = {}
@@ -227,9 +227,7 @@ class _Judgement:
                                        f"{item.name}; the plan states each check once for both engines")
         for result in results:
             self._merge(result)
-        order = {None: 0, "info": 1, "warning": 2, "critical": 3}
-        if order[worst] > order[self.gx_severity]:
-            self.gx_severity = worst
+        self.gx_severity = worse(self.gx_severity, worst)
 
     def _corpus_findings(self, failures, frame: pd.DataFrame, places=None) -> dict[int, list[Finding]]:
         by_name = {item.name: item for item in self.planned}

@@ -18,6 +18,14 @@ from validators.records import ExpectationResult, Severity
 from validators.schemas import observed, observed_columns
 
 GX_SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "warning", Severity.INFO: "info"}
+_GX_RANK = {gx: severity.rank for severity, gx in GX_SEVERITY.items()}
+
+
+def worse(first: str | None, second: str | None) -> str | None:
+    """The worse of two GX severities (``critical``, ``warning``, ``info``; None: none), in ``Severity``'s order."""
+    if first is None or (second is not None and _GX_RANK[second] > _GX_RANK[first]):
+        return second
+    return first
 
 
 def import_gx():
@@ -50,7 +58,6 @@ def run_suite(
     failures: list[tuple[str, int]] = []
     results: list[ExpectationResult] = []
     worst: str | None = None
-    order = {None: 0, "info": 1, "warning": 2, "critical": 3}
     for frame_name, frame in frames.tables.items():
         frame_checks = [item for item in planned if item.frame == frame_name]
         if not frame_checks:
@@ -73,8 +80,7 @@ def run_suite(
         outcome = definition.run(
             batch_parameters={"dataframe": frame}, result_format={"result_format": "COMPLETE"})
         severity = outcome.get_max_severity_failure()
-        if severity is not None and order[severity.value] > order[worst]:
-            worst = severity.value
+        worst = worse(worst, severity.value if severity is not None else None)
         by_name = {item.name: item for item in frame_checks}
         for result in outcome.results:
             item = by_name[result.expectation_config.meta["check"]]
