@@ -15,51 +15,12 @@ import json
 import os
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import IO, Any
 
 from reports.json import ResultsError, document_from_dict, document_to_dict, dumps, run_from_dict, run_to_dict
-from validators.records import DocumentResult, Finding, RunResult, Severity, Summary, Waiver
-
-
-class Counts:
-    """A run's summary counted document by document, as ``RunResult.summary`` counts it over the whole run."""
-
-    def __init__(self) -> None:
-        self.documents = self.failed = self.waived = self.findings = 0
-        self.by_rule: Counter[str] = Counter()
-        self.first: dict[str, tuple[int, int, int]] = {}
-        self.severities: Counter[Severity] = Counter()
-        self.worst: Severity | None = None
-
-    def add(self, doc: int, result: DocumentResult, sign: int = 1) -> None:
-        self.documents += sign
-        self.failed += sign * (not result.passed)
-        for finding in result.findings:
-            if finding.waived:
-                self.waived += sign
-                continue
-            self.findings += sign
-            self.by_rule[finding.rule] += sign
-            self.severities[finding.severity] += sign
-            # most_common keeps ties in the order a rule first appears in the run: kept here as a position.
-            self.first[finding.rule] = min(self.first.get(finding.rule, (doc, finding.line, finding.column)),
-                                           (doc, finding.line, finding.column))
-            if sign > 0 and (self.worst is None or finding.severity > self.worst):
-                self.worst = finding.severity
-
-    def summary(self, errors: int) -> Summary:
-        rules = sorted((rule for rule, count in self.by_rule.items() if count),
-                       key=lambda rule: (self.first[rule], rule))
-        by_rule = Counter({rule: self.by_rule[rule] for rule in rules})
-        severities = [severity for severity, count in self.severities.items() if count]
-        return Summary(
-            documents=self.documents, findings=self.findings, by_rule=dict(by_rule.most_common()),
-            by_severity={s.value: self.severities[s] for s in sorted(severities, reverse=True)},
-            passed=self.documents - self.failed, failed=self.failed, errors=errors, waived=self.waived,
-        )
+from validators.records import DocumentResult, Finding, RunResult, Severity, SummaryCounts, Waiver
 
 
 class Streamed:
@@ -71,7 +32,7 @@ class Streamed:
         self.output_format, self.output = output_format, output
         self.waivers = waivers or {}
         self.skipped = tuple(skipped)
-        self.counts = Counts()
+        self.counts = SummaryCounts()
         self.later: dict[int, list[Finding]] = {}
         self.dropped: set[int] = set()
         # Beside the output, so the report is written where it is meant to be; gone when closed.

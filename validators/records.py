@@ -264,6 +264,45 @@ class Summary:
     waived: int
 
 
+class SummaryCounts:
+    """A run's summary counted document by document: ``RunResult.summary`` over a run held whole, and a
+    streamed run's (``reports.jsonl``) as its documents are written; ``add`` with ``sign=-1`` takes one back."""
+
+    def __init__(self) -> None:
+        self.documents = self.failed = self.waived = self.findings = 0
+        self.by_rule: Counter[str] = Counter()
+        self.first: dict[str, tuple[int, int, int]] = {}
+        self.severities: Counter[Severity] = Counter()
+        self.worst: Severity | None = None
+
+    def add(self, doc: int, result: DocumentResult, sign: int = 1) -> None:
+        self.documents += sign
+        self.failed += sign * (not result.passed)
+        for finding in result.findings:
+            if finding.waived:
+                self.waived += sign
+                continue
+            self.findings += sign
+            self.by_rule[finding.rule] += sign
+            self.severities[finding.severity] += sign
+            # most_common keeps ties in the order a rule first appears in the run: kept here as a position.
+            self.first[finding.rule] = min(self.first.get(finding.rule, (doc, finding.line, finding.column)),
+                                           (doc, finding.line, finding.column))
+            if sign > 0 and (self.worst is None or finding.severity > self.worst):
+                self.worst = finding.severity
+
+    def summary(self, errors: int) -> Summary:
+        rules = sorted((rule for rule, count in self.by_rule.items() if count),
+                       key=lambda rule: (self.first[rule], rule))
+        by_rule = Counter({rule: self.by_rule[rule] for rule in rules})
+        severities = [severity for severity, count in self.severities.items() if count]
+        return Summary(
+            documents=self.documents, findings=self.findings, by_rule=dict(by_rule.most_common()),
+            by_severity={s.value: self.severities[s] for s in sorted(severities, reverse=True)},
+            passed=self.documents - self.failed, failed=self.failed, errors=errors, waived=self.waived,
+        )
+
+
 @dataclass(frozen=True)
 class RunResult:
     """One run, from the engines to every writer and to the job.
@@ -301,17 +340,10 @@ class RunResult:
     @functools.cached_property
     def summary(self) -> Summary:
         """The run's counts, computed once; waived findings are counted apart and nowhere else."""
-        every = self.findings
-        active = [f for f in every if not f.waived]
-        severities = Counter(f.severity for f in active)
-        failed = sum(not result.passed for result in self.documents)
-        return Summary(
-            documents=len(self.documents), findings=len(active),
-            by_rule=dict(Counter(f.rule for f in active).most_common()),
-            by_severity={s.value: severities[s] for s in sorted(severities, reverse=True)},
-            passed=len(self.documents) - failed, failed=failed, errors=len(self.errors),
-            waived=len(every) - len(active),
-        )
+        counts = SummaryCounts()
+        for doc, result in enumerate(self.documents):
+            counts.add(doc, result)
+        return counts.summary(len(self.errors))
 
     def exit_code(self, fail_on: Severity | None) -> int:
         """2 when this run could not judge an input, else 1 when an unwaived finding is at or above ``fail_on``
