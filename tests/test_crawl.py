@@ -100,8 +100,10 @@ def test_a_new_article_is_fetched_and_paging_stops_where_nothing_is_new(replica,
 
 
 def test_stop_ends_the_crawl_after_the_page_under_way_and_the_next_run_completes(replica, crawl_config):
-    """A stop set after the first page (stored, or judged no committee's) ends the run early; the next run stores the
-    rest, once each."""
+    """A stop set after the first page (stored, or judged no committee's) ends the run early: each host, crawled at
+    the same time as the other, ends after the one page it had under way; the next run stores the rest, once each."""
+    from collections import Counter
+
     config = crawl_config(replica)
     stop = threading.Event()
 
@@ -110,10 +112,14 @@ def test_stop_ends_the_crawl_after_the_page_under_way_and_the_next_run_completes
             stop.set()
 
     first = crawl(config, progress=progress, stop=stop)
+    with Store(config.path_of("store.path")) as store:
+        kept = Counter(urlsplit(url).netloc for url in store.version_counts())
+        kept.update(urlsplit(url).netloc for source in ("wcrd", "hppc") for url in store.judged_unwanted(source))
     second = crawl(config)
 
     counts = stored_paths(config)
-    assert (True, 1, WANTED, {1}) == (first.stopped, first.new + first.unwanted, set(counts), set(counts.values()))
+    assert (True, first.new + first.unwanted, 1, WANTED, {1}) == (
+        first.stopped, sum(kept.values()), max(kept.values()), set(counts), set(counts.values()))
     assert len(WANTED) - first.new == second.new
 
 
