@@ -224,9 +224,6 @@ class _Together:
         self.sources: dict[str, tuple[int, int]] = {}
         self.lock = threading.Lock()
 
-    def __bool__(self) -> bool:
-        return self.progress is not None
-
     def __call__(self, source: str, done: int, total: int) -> None:
         if self.progress is None:
             return
@@ -264,7 +261,7 @@ class _SourceCrawler:
         client: Client,
         run_id: int,
         tally: _Tally,
-        progress: Progress | None,
+        progress: _Together,
         stop: threading.Event,
     ) -> None:
         self.config, self.store, self.archive, self.client = config, store, archive, client
@@ -366,8 +363,7 @@ class _SourceCrawler:
         queue = deque(targets.values())
         claimed = set(targets)  # an attachment linked from two pages is fetched once
         total, done = len(queue), 0
-        if self.progress:
-            self.progress(source.name, 0, total)
+        self.progress(source.name, 0, total)
         blocked = False
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="wrqa-fetch") as pool:
             running: set[Future] = set()
@@ -392,8 +388,7 @@ class _SourceCrawler:
                             queue.append(attachment)
                             total += 1
                     done += 1
-                    if self.progress:
-                        self.progress(source.name, done, total)
+                    self.progress(source.name, done, total)
 
     def _fetch(self, source, adapter: ModuleType, target: _Target, etag: str | None,
                last_modified: str | None) -> _Fetched:
