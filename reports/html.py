@@ -50,7 +50,7 @@ from markupsafe import Markup
 
 from reports import overview as views_of_run
 from reports.committees import COMMITTEE_DIR, committee_links, committee_pages
-from reports.coverage import coverage_of
+from reports.coverage import LATE_AFTER_DAYS, coverage_of
 from reports.folder import ReportFolder
 from reports.json import dumps, run_to_dict
 from reports.rules import SEVERITIES, rule_explanation, rule_name, severity_name
@@ -94,6 +94,7 @@ def write_report(
     page_size: int = 200,
     timezone: str = BEIJING,
     sites: Mapping[str, str] | None = None,
+    late_after_days: int = LATE_AFTER_DAYS,
 ) -> Path:
     """Write the report of ``run`` into ``out_dir`` and return the path of its ``index.html``.
 
@@ -102,14 +103,15 @@ def write_report(
         ``by_severity``), drawn as a trend with this run as the last point.
     page_size: rows per page of the document table; timezone: the zone times are shown in (``schedule.timezone``);
     sites: the name readers know each source by, by its configured name (``reports.words.site_names``).
-    The coverage is the run's own, or worked out from its documents when it carries none.
+    The coverage is the run's own, or worked out from its documents when it carries none (a report published
+    more than ``late_after_days`` after its meeting is late: ``report.late_after_days``).
     Raises ``FolderError`` for a folder wrqa must not write into (see ``reports.folder``), ``OSError``
     for one it cannot.
     """
     out_dir = Path(out_dir)
     sites = dict(sites or {})
     if run.coverage is None:
-        run = replace(run, coverage=coverage_of(run.documents))
+        run = replace(run, coverage=coverage_of(run.documents, late_after=late_after_days))
     coverage = run.coverage
     report = run_to_dict(run)
     # The pages show each text; the results to download leave them out, as 'wrqa validate' does.

@@ -111,3 +111,14 @@ def test_the_main_job_reports_the_coverage_of_the_store_with_the_pages_replaced_
     missing = {(c["committee"], c["year"]) for c in coverage["missing"]}
     assert ((True, [2]), (False, [1]), ("石洞", 2018) in missing, ("紫阳", 2018) in cells, 20) == (
         cells[("南湖", 2022)], cells[("紫阳", 2022)], True, True, coverage["late_after_days"])
+
+
+@pytest.mark.parametrize(("late_after", "late"), [(30, 1), (600, 0)])
+def test_a_report_written_from_a_run_without_coverage_judges_lateness_by_the_days_it_is_given(tmp_path, late_after,
+                                                                                           late):
+    """`wrqa validate --html` and `wrqa report` work the coverage out from the documents with report.late_after_days."""
+    from reports.html import write_report
+
+    write_report(RunResult(documents=tuple(DOCUMENTS)), tmp_path / "report", late_after_days=late_after)
+    coverage = json.loads((tmp_path / "report" / "results.json").read_text(encoding="utf-8"))["coverage"]
+    assert (late_after, late) == (coverage["late_after_days"], coverage["counts"]["late"])

@@ -131,12 +131,10 @@ def report(input_path, previous_path, history_path, out_dir, page_size, config_p
 
     from reports.folder import FolderError
     from reports.html import write_report
-    from reports.words import site_names
 
     try:
         index = write_report(run, out, previous=previous, history=history,
-                             page_size=page_size or config["report.page_size"], timezone=config["schedule.timezone"],
-                             sites=site_names(config.sources))
+                             **{**config.report_settings(), "page_size": page_size or config["report.page_size"]})
     except FolderError as error:
         fail(str(error))
     except OSError as error:

@@ -260,11 +260,9 @@ def write_outputs(run, output_format: str, output: str | None, html_dir: str | N
     if html_dir:
         from reports.folder import FolderError
         from reports.html import write_report
-        from reports.words import site_names
 
         try:
-            index = write_report(run, Path(html_dir), page_size=config["report.page_size"],
-                                 timezone=config["schedule.timezone"], sites=site_names(config.sources))
+            index = write_report(run, Path(html_dir), **config.report_settings())
         except FolderError as error:
             fail(str(error))
         except OSError as error:

@@ -186,6 +186,13 @@ class Config:
             per_path={**self["rules.per-path"], **(per_path or {})},
         )
 
+    def report_settings(self) -> dict[str, Any]:
+        """The settings every HTML report is written with (``reports.html.write_report``'s keywords)."""
+        from reports.words import site_names
+
+        return {"page_size": self["report.page_size"], "timezone": self["schedule.timezone"],
+                "sites": site_names(self.sources), "late_after_days": self["report.late_after_days"]}
+
     def path_of(self, name: str) -> Path:
         """The setting ``name`` as a path, relative ones taken from the config file's folder."""
         value = Path(self[name])

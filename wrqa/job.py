@@ -199,10 +199,8 @@ def _judge_trends(run: RunResult, documents: list, touched: set[str], config) ->
 def _write_report(run: RunResult, out_dir: Path, previous: RunResult | None, trend: list[dict[str, Any]],
                   config) -> Path:
     from reports.html import write_report
-    from reports.words import site_names
 
-    return write_report(run, out_dir, previous=previous, history=trend, page_size=config["report.page_size"],
-                        timezone=config["schedule.timezone"], sites=site_names(config.sources))
+    return write_report(run, out_dir, previous=previous, history=trend, **config.report_settings())
 
 
 def _encoded(run: RunResult) -> dict[str, Any]:
