@@ -37,13 +37,35 @@ def import_gx():
     return gx
 
 
-def _gx():
-    gx = import_gx()
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+class _Engine:
+    """GX's context and a whole-dataframe batch definition per frame, made once a process: adding suites and
+    definitions to a context, and storing each run's results, cost GX about a second a batch."""
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    return gx, context
+    def __init__(self) -> None:
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.gx = import_gx()
+        self.context = self.gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        self.definitions: dict = {}
+
+    def batch(self, frame_name: str, frame):
+        """The GX batch of ``frame``, the frame called ``frame_name``."""
+        if frame_name not in self.definitions:
+            source = self.context.data_sources.add_pandas(f"wrqa-{frame_name}")
+            self.definitions[frame_name] = source.add_dataframe_asset(frame_name).add_batch_definition_whole_dataframe(
+                frame_name)
+        return self.definitions[frame_name].get_batch(batch_parameters={"dataframe": frame})
+
+
+_engine: _Engine | None = None
+
+
+def _gx() -> _Engine:
+    global _engine
+    if _engine is None:
+        _engine = _Engine()
+    return _engine
 
 
 def run_suite(
@@ -54,7 +76,8 @@ def run_suite(
     observe: read a few failing values off the frames; without it (frames of the columns GX reads only, whose
     failing values are pandera's: ``validators.judge``) none are.
     """
-    gx, context = _gx()
+    engine = _gx()
+    gx = engine.gx
     failures: list[tuple[str, int]] = []
     results: list[ExpectationResult] = []
     worst: str | None = None
@@ -66,19 +89,13 @@ def run_suite(
             results.extend(ExpectationResult("gx", frame_name, item.name, item.rule.id, True, 0, 0, (), "",
                                              observed_columns(item)) for item in frame_checks)
             continue
-        source = context.data_sources.add_pandas(f"wrqa-{frame_name}")
-        batch = source.add_dataframe_asset(frame_name).add_batch_definition_whole_dataframe(frame_name)
         suite = gx.ExpectationSuite(name=f"wrqa-{frame_name}")
         for item in frame_checks:
             expectation = item.expectation(gx)
             expectation.meta = {"rule": item.rule.id, "check": item.name}
             expectation.severity = GX_SEVERITY[item.severity]
             suite.add_expectation(expectation)
-        suite = context.suites.add(suite)
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(data=batch, suite=suite, name=f"wrqa-{frame_name}"))
-        outcome = definition.run(
-            batch_parameters={"dataframe": frame}, result_format={"result_format": "COMPLETE"})
+        outcome = engine.batch(frame_name, frame).validate(suite, result_format={"result_format": "COMPLETE"})
         severity = outcome.get_max_severity_failure()
         worst = worse(worst, severity.value if severity is not None else None)
         by_name = {item.name: item for item in frame_checks}
