@@ -54,18 +54,84 @@ def signature(text: str) -> np.ndarray:
     minimums[present] = keys[firsts[present]] & np.uint64((1 << 58) - 1)
     return minimums
 
+# A key's slot is the top bits of its product with this odd constant (Fibonacci hashing): keys alike in their
+# low bits still spread over the table.
+_SPREAD, _WORD = 0x9E3779B97F4A7C15, (1 << 64) - 1
+
+
+class _Buckets:
+    """The LSH buckets: each band key (a non-zero 64-bit hash) to the latest member, in an open-addressing table
+    of two numpy arrays (12 bytes an entry, at most half full): a dict of Python ints would cost 100 bytes."""
+
+    def __init__(self, capacity: int = 1 << 14) -> None:
+        self.keys = np.zeros(capacity, dtype=np.uint64)
+        self.members = np.full(capacity, -1, dtype=np.int32)
+        self.shift = 64 - (capacity.bit_length() - 1)
+        self.count = 0
+
+    def _slot(self, key: int) -> int:
+        keys, mask = self.keys, len(self.keys) - 1
+        slot = ((key * _SPREAD) & _WORD) >> self.shift
+        while keys[slot] and keys[slot] != key:
+            slot = (slot + 1) & mask
+        return slot
+
+    def get(self, key: int) -> int:
+        """The latest member of bucket ``key``, or -1."""
+        return int(self.members[self._slot(key)])
+
+    def put(self, key: int, member: int) -> None:
+        slot = self._slot(key)
+        if not self.keys[slot]:
+            self.count += 1
+            self.keys[slot] = key
+        self.members[slot] = member
+        if 2 * self.count > len(self.keys):
+            self._grow()
+
+    def _grow(self) -> None:
+        keys, members = self.keys[self.keys != 0], self.members[self.keys != 0]
+        self.keys = np.zeros(2 * len(self.keys), dtype=np.uint64)
+        self.members = np.full(len(self.keys), -1, dtype=np.int32)
+        self.shift -= 1
+        mask = np.uint64(len(self.keys) - 1)
+        with np.errstate(over="ignore"):
+            slots = (keys * np.uint64(_SPREAD)) >> np.uint64(self.shift)
+        while len(keys):
+            # Linear probing, vectorised: of the keys aiming at a free slot, the first of each slot takes it.
+            free = self.keys[slots] == 0
+            taken = np.zeros(len(keys), dtype=bool)
+            _, first = np.unique(slots[free], return_index=True)
+            taken[np.flatnonzero(free)[first]] = True
+            self.keys[slots[taken]], self.members[slots[taken]] = keys[taken], members[taken]
+            keys, members, slots = keys[~taken], members[~taken], (slots[~taken] + np.uint64(1)) & mask
+
+
+def band_keys(current: np.ndarray) -> list[int]:
+    """The LSH key of each band of the signature ``current``: a 64-bit hash of the band's number and rows, never 0."""
+    rows = current.reshape(BANDS, ROWS)
+    keys = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        for row in range(ROWS):
+            keys = (keys ^ rows[:, row]) * np.uint64(0x100000001B3)
+            keys ^= keys >> np.uint64(31)
+    keys[keys == 0] = 1
+    return keys.tolist()
+
+
 class NearCopyIndex:
     """The signatures of a run's documents so far, and the LSH buckets that find a new one's candidates.
 
     ``add`` judges the next document against the earlier ones and keeps its signature: the only thing of a
-    document kept for the whole run, about 1.5 KB of it (512 bytes of signature, 16 bucket entries).
+    document kept for the whole run, about 600 bytes of it (256 of signature: the low 32 bits of each minimum,
+    enough to tell two apart; 64 of bucket chain; 16 bucket entries of 12 bytes in a table at most half full).
     """
 
     def __init__(self) -> None:
         self.count = 0
-        self.matrix = np.zeros((1024, PERMUTATIONS), dtype=np.uint64)
-        # Each bucket as a chain: its latest member here, each member's previous one in ``links``.
-        self.latest: dict[int, int] = {}
+        self.matrix = np.zeros((1024, PERMUTATIONS), dtype=np.uint32)
+        # Each bucket as a chain: its latest member in ``buckets``, each member's previous one in ``links``.
+        self.buckets = _Buckets()
         self.links = np.full((1024, BANDS), -1, dtype=np.int32)
 
     def add(self, current: np.ndarray | None) -> tuple[int | None, float]:
@@ -76,13 +142,14 @@ class NearCopyIndex:
         if current is None:
             return None, 0.0
         if index >= len(self.matrix):
-            self.matrix = np.resize(self.matrix, (2 * len(self.matrix), PERMUTATIONS))
+            self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
             self.links = np.concatenate([self.links, np.full_like(self.links, -1)])
-        self.matrix[index] = current
-        keys = [hash((band, current[band * ROWS : (band + 1) * ROWS].tobytes())) for band in range(BANDS)]
+        compact = current.astype(np.uint32)  # the low bits; a wrap by design
+        self.matrix[index] = compact
+        keys = band_keys(current)
         candidates: set[int] = set()
         for band, key in enumerate(keys):
-            other = self.latest.get(key, -1)
+            other = self.buckets.get(key)
             for _ in range(RECENT):
                 if other < 0:
                     break
@@ -91,12 +158,12 @@ class NearCopyIndex:
         best: tuple[int | None, float] = (None, 0.0)
         if candidates:
             others = np.fromiter(sorted(candidates), dtype=np.intp, count=len(candidates))
-            similarities = (self.matrix[others] == current).mean(axis=1)
+            similarities = (self.matrix[others] == compact).mean(axis=1)
             top = int(np.argmax(similarities))
             best = (int(others[top]), float(similarities[top]))
         for band, key in enumerate(keys):
-            self.links[index, band] = self.latest.get(key, -1)
-            self.latest[key] = index
+            self.links[index, band] = self.buckets.get(key)
+            self.buckets.put(key, index)
         return best
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from seeds import VOLUME
 
-from checks.duplicates import document_signature, near_duplicates
+from checks.duplicates import _Buckets, document_signature, near_duplicates
 from checks.sections import headings, sections_of
 from checks.statistics import classify_percent, relations, statistics
 from crawler.domain import committee_key, document_kind
@@ -119,6 +119,18 @@ def test_reports_of_different_streets_are_not_near_copies_but_a_reused_template_
     assert [None] * 13 == [other for other, _ in result[:13]]
     assert max(similarity for _, similarity in result[:13]) < 0.3
     assert (0, True) == (result[13][0], result[13][1] > 0.9)
+
+
+@pytest.mark.parametrize("spread", [1, 1 << 20], ids=["keys-on-neighbouring-slots", "keys-sharing-low-bits"])
+def test_the_near_copy_buckets_find_every_key_s_latest_member_as_the_table_grows(spread):
+    keys = [1 + spread * n for n in range(40_000)] + [2**64 - 1]
+    buckets = _Buckets(capacity=16)
+    for member, key in enumerate(keys):
+        buckets.put(key, member)
+    buckets.put(keys[7], 99)
+    expected = [99 if n == 7 else n for n in range(len(keys))] + [-1]
+    assert expected == [buckets.get(key) for key in [*keys, 2**63 + 12345]]
+    assert (len(keys), True) == (buckets.count, 2 * buckets.count <= len(buckets.keys))
 
 
 def test_a_malformed_chinese_numeral_is_no_figure_rather_than_a_crash():
