@@ -2,12 +2,14 @@
 
 The chunks are judged where they are read (``validators.chunks``); what cannot be judged a chunk at a time
 is judged here, in the main process, over the chunks' ``Entry`` records only — never a text. What it keeps
-for the whole run, per document (the rest is let go once judged):
+in memory for the whole run, per document (the rest is let go once judged, or written to a temporary file
+and read back only for a finding's message):
 
-- the near-copy index (``checks.duplicates.NearCopyIndex``): its signature and LSH buckets, about 1.5 KB;
-- its title, path and line, which a later copy's message names: about 150 bytes;
-- for a committee's report, each figure compared across years (at most three): its year, value, unit and
-  where its finding would stand, about 300 bytes a figure.
+- the near-copy index (``checks.duplicates.NearCopyIndex``): its signature and LSH buckets, about 600 bytes;
+- where its record stands in the temporary file (8 bytes): its title, path and line, which a later copy's
+  message names, and where each of its figures' findings would stand;
+- for a committee's report, each figure compared across years (at most three): committee, figure, unit as
+  small numbers, its year, document, value and span, 30 bytes a figure.
 
 Near-copies are judged as documents arrive (a copy is of an earlier document), in batches of rows of the
 documents frame (``documents_frame``); the trends need every year of a committee, so they are judged once,
@@ -17,6 +19,9 @@ at the end (``trends_frame``). Each finding is made from the place its chunk com
 from __future__ import annotations
 
 import math
+import pickle
+import tempfile
+from array import array
 from collections.abc import Sequence
 
 import pandas as pd
@@ -32,35 +37,86 @@ from validators.records import Finding, Place
 DOCUMENT_COLUMNS = ("doc", "kind", "title", "similarity", "duplicate_of")
 
 
+class _Records:
+    """A record per document, pickled to a temporary file (gone when closed) and read back by index: memory
+    holds 8 bytes a document."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(prefix="wrqa-corpus-")
+        self.starts = array("q", [0])
+
+    def append(self, record: object) -> None:
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        self.file.seek(self.starts[-1])
+        self.file.write(data)
+        self.starts.append(self.starts[-1] + len(data))
+
+    def __getitem__(self, index: int):
+        if not 0 <= index < len(self.starts) - 1:
+            raise IndexError(index)
+        self.file.seek(self.starts[index])
+        return pickle.loads(self.file.read(self.starts[index + 1] - self.starts[index]))
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _Codes(dict):
+    """Strings as small numbers, in the order first seen; ``names`` back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def __missing__(self, name: str) -> int:
+        self[name] = len(self.names)
+        self.names.append(name)
+        return self[name]
+
+
 class Corpus:
     """The corpus-wide pass of one run, fed the chunks' entries in input order; see the module docstring."""
 
     def __init__(self) -> None:
         self.index = NearCopyIndex()
-        self.others: list[Other] = []
+        self.records = _Records()
         self.rows: list[tuple] = []
         self.row_places: dict[tuple[str, int], Place] = {}
-        self.places: dict[tuple[int, int], Place] = {}
-        self.stated: dict[tuple[str, str], list[tuple[int, int, float, str, int, int]]] = {}
+        self.codes = _Codes()
+        # The stated figures, column by column: committee, figure and unit as codes.
+        self.stated = {name: array(kind) for name, kind in (("committee", "l"), ("figure", "l"), ("unit", "l"),
+                       ("year", "l"), ("doc", "q"), ("value", "d"), ("offset", "q"), ("end", "q"))}
+
+    def other(self, doc: int) -> Other:
+        """How a message names document ``doc`` of the run."""
+        return self.records[doc][0]
+
+    def close(self) -> None:
+        self.records.close()
 
     def add(self, entries: Sequence[Entry]) -> list[tuple[int | None, float]]:
         """Take the next documents' entries; each one's nearest earlier copy (index, similarity)."""
         duplicates = []
         for entry in entries:
-            doc = len(self.others)
+            doc = len(self.records.starts) - 1
             duplicate_of, similarity = self.index.add(entry.signature)
             duplicates.append((duplicate_of, similarity))
-            self.others.append(Other(entry.title, entry.path, entry.line, entry.words))
+            other = Other(entry.title, entry.path, entry.line, entry.words)
             if not entry.judged:
+                self.records.append((other, {}))
                 continue
             self.rows.append((doc, entry.kind, entry.title, similarity,
                               float(duplicate_of) if duplicate_of is not None else math.nan))
             for name, where in entry.places.items():
                 self.row_places[(name, doc)] = where
+            places = {}
             for figure, value, unit, offset, end, where in entry.figures:
-                stated = (entry.year, doc, value, unit, offset, end)
-                self.stated.setdefault((entry.committee, figure), []).append(stated)
-                self.places[(doc, offset)] = where
+                for column, item in (("committee", self.codes[entry.committee]), ("figure", self.codes[figure]),
+                                     ("unit", self.codes[unit]), ("year", entry.year), ("doc", doc),
+                                     ("value", value), ("offset", offset), ("end", end)):
+                    self.stated[column].append(item)
+                places[offset] = where
+            self.records.append((other, places))
         return duplicates
 
     def documents_frame(self) -> tuple[pd.DataFrame, dict[tuple[str, int], Place]]:
@@ -74,8 +130,14 @@ class Corpus:
     def trends_frame(self) -> pd.DataFrame:
         """The trends frame of the run (``checks.frames.trend_rows``, from the entries): each figure a committee's
         report states beside the same figure in its latest earlier report, with the ratio of the two."""
+        names = self.codes.names
+        by_figure: dict[tuple[int, int], list[tuple]] = {}
+        stated = self.stated
+        for entry in zip(stated["committee"], stated["figure"], stated["year"], stated["doc"], stated["value"],
+                         stated["unit"], stated["offset"], stated["end"], strict=True):
+            by_figure.setdefault(entry[:2], []).append(entry[2:])
         rows = []
-        for (committee, figure), entries in self.stated.items():
+        for (committee, figure), entries in by_figure.items():
             # Each year's first report in the run stands for the year; linear in the reports once sorted.
             first: dict[int, tuple] = {}
             for entry in sorted(entries, key=lambda entry: (entry[0], entry[1])):
@@ -88,8 +150,8 @@ class Corpus:
                 previous_year = latest_before[year]
                 previous = first[previous_year][2]
                 ratio = max(value, previous) / min(value, previous)
-                rows.append((doc, "report", committee, figure, float(year), value, unit, float(previous_year),
-                             previous, ratio, offset, end))
+                rows.append((doc, "report", names[committee], names[figure], float(year), value, names[unit],
+                             float(previous_year), previous, ratio, offset, end))
         rows.sort(key=lambda row: (row[0], row[10]))
         return pd.DataFrame.from_records(rows, columns=COLUMNS["trends"]).astype(DTYPES["trends"])
 
@@ -98,6 +160,6 @@ class Corpus:
         """The finding of a failed row of ``item`` (a check across documents): at the place ``places`` holds for
         a row of the documents frame, at its figure's for a row of the trends frame."""
         doc = int(record["doc"])
-        where = self.places[(doc, int(record["offset"]))] if places is None else places[(item.name, doc)]
-        message, data = item.rule.describe(Failure(record, dict(item.check.data), None, self.others.__getitem__))
+        where = self.records[doc][1][int(record["offset"])] if places is None else places[(item.name, doc)]
+        message, data = item.rule.describe(Failure(record, dict(item.check.data), None, self.other))
         return finding_at(item, where, message, data, engine)

@@ -129,9 +129,12 @@ def judge_chunks(chunks: Iterable[Chunk], options: Options, sink: Sink, *, error
     """Judge the run whose chunks ``chunks`` are (in input order, from ``ChunkJudge`` by ``options``), handing
     each document to ``sink``; the run as ``sink`` closes it. ``errors``: inputs known not read already."""
     judgement = _Judgement(options, sink, gx_batch)
-    for chunk in chunks:
-        judgement.add(chunk)
-    return judgement.finish(errors)
+    try:
+        for chunk in chunks:
+            judgement.add(chunk)
+        return judgement.finish(errors)
+    finally:
+        judgement.corpus.close()
 
 
 class _Judgement:
@@ -250,7 +253,7 @@ class _Judgement:
         return found
 
     def _amend(self, found: dict[int, list[Finding]]) -> None:
-        for doc, findings in found.items():
+        for doc, findings in sorted(found.items()):  # a sink may keep them as runs in document order
             if findings:
                 self.sink.amend(doc, ordered(findings))
 
