@@ -25,7 +25,7 @@ from checks.frames import FRAMES, Frames
 from checks.records import Analysis
 from crawler.records import Document
 from validators.catalogue import Bounds
-from validators.chunks import Chunk, ChunkJudge, Options
+from validators.chunks import Chunk, ChunkJudge, Compacted, Options, whole
 from validators.corpus import Corpus
 from validators.errors import ExpectationError
 from validators.plan import RuleSelection, markers, plan
@@ -195,7 +195,7 @@ class _Judgement:
         self.batch, self.batched = [], 0
 
     def _judge_batch(self, across_failures: list[tuple[str, int]]) -> None:
-        tables: dict[str, list[pd.DataFrame]] = {name: [] for name in FRAMES if name != "trends"}
+        tables: dict[str, list[Compacted]] = {name: [] for name in FRAMES if name != "trends"}
         pandera_rows: dict[str, set[int]] = {}
         lengths = dict.fromkeys(tables, 0)
         frame_of = {item.name: item.frame for item in self.planned}
@@ -203,16 +203,17 @@ class _Judgement:
             for check, row in failures:
                 pandera_rows.setdefault(check, set()).add(lengths[frame_of[check]] + row)
             for name, table in columns.items():
-                if name == "documents" and len(table):
+                if name == "documents" and len(table.frame):
                     similarity = np.array([similarity for _, similarity in duplicates], dtype="float64")
                     copied = np.array([np.nan if other is None else float(other) for other, _ in duplicates])
-                    table = table.assign(similarity=similarity[table["doc"].to_numpy()],
-                                         duplicate_of=copied[table["doc"].to_numpy()])
+                    docs = table.frame["doc"].to_numpy()
+                    table = replace(table, frame=table.frame.assign(similarity=similarity[docs],
+                                                                    duplicate_of=copied[docs]))
                 tables[name].append(table)
-                lengths[name] += len(table)
+                lengths[name] += len(table.frame)
         for check, row in across_failures:
             pandera_rows.setdefault(check, set()).add(row)
-        frames = Frames({name: pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        frames = Frames({name: whole(parts) if parts else pd.DataFrame()
                          for name, parts in tables.items()}, tuple(markers(self.planned)), [])
         planned = [item for item in self.planned if item.frame != "trends"]
         self._gx(frames, planned, pandera_rows)
@@ -242,7 +243,7 @@ class _Judgement:
             try:
                 finding = self.corpus.finding_of(by_name[check], record, "pandera", places)
             except Exception as error:  # noqa: BLE001 - one document's failure must not stop the run
-                other = self.corpus.others[doc]
+                other = self.corpus.other(doc)
                 failure = unexpected(other.path, error, other.line)
                 self.broken.append(InputError(path=failure.path, message=str(failure)))
                 self.sink.drop(doc)
