@@ -2,20 +2,24 @@
 
 ``Streamed`` is the sink (``validators.judge.Sink``) of ``wrqa validate --format json|jsonl``: each document,
 once judged, is written to a spool file beside the output, as ``reports.json`` writes it (never its source
-lines); the few findings of the rules across documents that come later are kept by document and put in
-when the run closes, which writes the report from the spool: one JSON object, the very one ``render_json``
-writes, or JSON Lines — a document a line, then one line with the run (``tool``, ``run``, ``errors``,
-``expectations``, ``summary``…). Memory holds a few counts a rule, never the documents. ``read_jsonl`` reads
-the lines back through the same codec (``reports.json``). It must never hold every document at once.
+lines); the findings of the rules across documents that come later go to a second spool, in runs in document
+order (a batch's near-copies, the run's trends), merged into their documents when the run closes, which
+writes the report from the spools: one JSON object, the very one ``render_json`` writes, or JSON Lines — a
+document a line, then one line with the run (``tool``, ``run``, ``errors``, ``expectations``, ``summary``…).
+Memory holds a few counts a rule and where each run of later findings starts, never the documents nor their
+findings. ``read_jsonl`` reads the lines back through the same codec (``reports.json``). It must never hold
+every document at once.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
+import pickle
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import IO, Any
 
@@ -33,11 +37,14 @@ class Streamed:
         self.waivers = waivers or {}
         self.skipped = tuple(skipped)
         self.counts = SummaryCounts()
-        self.later: dict[int, list[Finding]] = {}
         self.dropped: set[int] = set()
         # Beside the output, so the report is written where it is meant to be; gone when closed.
         folder = os.path.dirname(os.path.abspath(output)) if output else None
         self.spool: IO[bytes] = tempfile.TemporaryFile(dir=folder, prefix=".wrqa-spool-")
+        # The later findings, pickled (doc, findings) one after another; a run starts where a doc is not above the last.
+        self.later: IO[bytes] = tempfile.TemporaryFile(dir=folder, prefix=".wrqa-spool-")
+        self.runs: list[int] = []
+        self.last = -1
 
     def _waived(self, findings: Sequence[Finding]) -> tuple[Finding, ...]:
         return tuple(replace(f, waiver=self.waivers.get(f.fingerprint)) for f in findings)
@@ -50,27 +57,33 @@ class Streamed:
         self.spool.write(f"{doc}\t{dumps(document_to_dict(result))}\n".encode())
 
     def amend(self, doc: int, findings: Sequence[Finding]) -> None:
-        self.later.setdefault(doc, []).extend(self._waived(findings))
+        if doc <= self.last:
+            self.runs.append(self.later.tell())
+        elif not self.runs:
+            self.runs.append(0)
+        self.last = doc
+        pickle.dump((doc, self._waived(findings)), self.later, protocol=pickle.HIGHEST_PROTOCOL)
 
     def drop(self, doc: int) -> None:
         self.dropped.add(doc)
 
     def close(self, run: RunResult) -> RunResult:
         """Write the report of ``run`` (its documents from the spool) and return the run without documents."""
-        from validators.judge import amended
-
         run = replace(run, skipped=self.skipped)
-        # A first pass puts the later findings in and counts them; the second writes, a line at a time.
-        rewritten: dict[int, str | None] = {}
-        for doc, line in self._spooled():
-            if doc in self.dropped or doc in self.later:
-                old = document_from_dict(json.loads(line), f"document #{doc + 1}")
-                self.counts.add(doc, old, -1)
-                rewritten[doc] = None
-                if doc not in self.dropped:
-                    new = amended(old, self.later[doc])
+        try:
+            # A first pass puts the later findings in and counts them; the second writes, a line at a time.
+            for doc, _, old, new in self._documents():
+                if old is not None:
+                    self.counts.add(doc, old, -1)
+                if new is not None:
                     self.counts.add(doc, new)
-                    rewritten[doc] = dumps(document_to_dict(new))
+            self._write(run)
+        finally:
+            self.spool.close()
+            self.later.close()
+        return run
+
+    def _write(self, run: RunResult) -> None:
         head = run_to_dict(run, summary=self.counts.summary(len(run.errors)))
         handle = open(self.output, "w", encoding="utf-8", newline="") if self.output else sys.stdout
         try:
@@ -78,16 +91,7 @@ class Streamed:
             for key, value in head.items():
                 if key == "documents":
                     handle.write("" if self.output_format == "jsonl" else ("," if not first else "") + '"documents":[')
-                    written = 0
-                    for doc, line in self._spooled():
-                        line = rewritten.get(doc, line)
-                        if line is None:
-                            continue
-                        if self.output_format == "jsonl":
-                            handle.write(line + "\n")
-                        else:
-                            handle.write(("," if written else "") + line)
-                        written += 1
+                    self._write_documents(handle)
                     if self.output_format != "jsonl":
                         handle.write("]")
                     continue
@@ -102,14 +106,60 @@ class Streamed:
                 handle.write("}")
             handle.write("\n")
         finally:
-            self.spool.close()
             if self.output:
                 handle.close()
             else:
                 handle.flush()
-        return run
 
-    def _spooled(self):
+    def _write_documents(self, handle: IO[str]) -> None:
+        written = 0
+        for _, line, old, new in self._documents():
+            if old is not None:
+                if new is None:
+                    continue
+                line = dumps(document_to_dict(new))
+            if self.output_format == "jsonl":
+                handle.write(line + "\n")
+            else:
+                handle.write(("," if written else "") + line)
+            written += 1
+
+    def _documents(self) -> Iterator[tuple[int, str, DocumentResult | None, DocumentResult | None]]:
+        """Each spooled document in order: (doc, its line, then None, None when nothing changes it; else the
+        document as spooled and as amended by the later findings, None when dropped)."""
+        from validators.judge import amended
+
+        later = self._later()
+        upcoming = next(later, None)
+        for doc, line in self._spooled():
+            findings: list[Finding] = []
+            while upcoming is not None and upcoming[0] <= doc:
+                if upcoming[0] == doc:
+                    findings.extend(upcoming[1])
+                upcoming = next(later, None)
+            if not findings and doc not in self.dropped:
+                yield doc, line, None, None
+                continue
+            old = document_from_dict(json.loads(line), f"document #{doc + 1}")
+            yield doc, line, old, None if doc in self.dropped else amended(old, findings)
+
+    def _later(self) -> Iterator[tuple[int, tuple[Finding, ...]]]:
+        """The later findings of each document, in document order: the runs of the spool merged."""
+        if not self.runs:
+            return iter(())
+        ends = [*self.runs[1:], self.later.seek(0, os.SEEK_END)]
+        return heapq.merge(*(self._run(start, end) for start, end in zip(self.runs, ends, strict=True)),
+                           key=lambda item: item[0])
+
+    def _run(self, start: int, end: int) -> Iterator[tuple[int, tuple[Finding, ...]]]:
+        position = start
+        while position < end:
+            self.later.seek(position)
+            item = pickle.load(self.later)
+            position = self.later.tell()
+            yield item
+
+    def _spooled(self) -> Iterator[tuple[int, str]]:
         self.spool.seek(0)
         for raw in self.spool:
             number, _, line = raw.decode().rstrip("\n").partition("\t")

@@ -36,10 +36,10 @@ def files(tmp_path_factory) -> list[str]:
     return sorted(str(path) for path in folder.rglob("*.txt"))
 
 
-def _written(files: list[str], out: Path, output_format: str, workers: int, size: int) -> str:
+def _written(files: list[str], out: Path, output_format: str, workers: int, size: int, gx_batch: int = 10_000) -> str:
     options = options_of(engines=("pandera", "gx"), keep_lines=False)
     chunks = map_chunks(files, ChunkJudge(options, 10**8), died, workers=workers, size=size)
-    judge_chunks(chunks, options, Streamed(output_format, str(out)))
+    judge_chunks(chunks, options, Streamed(output_format, str(out)), gx_batch=gx_batch)
     return TIMES.sub('"at":null', out.read_text(encoding="utf-8"))
 
 
@@ -50,14 +50,19 @@ def test_runs_chunked_differently_write_byte_identical_json_apart_from_times(fil
     assert 90 <= len(json.loads(written[(1, 7)])["documents"])
 
 
-def test_the_json_a_run_streams_is_the_json_its_whole_run_renders(files, tmp_path):
+@pytest.mark.parametrize("gx_batch", [10_000, 16], ids=["one-batch", "near-copies-found-in-batches"])
+def test_the_json_a_run_streams_is_the_json_its_whole_run_renders(files, tmp_path, gx_batch):
+    """The findings across documents reach the streamed documents wherever they come from: the near-copies of
+    each batch, the trends at the end, merged in document order."""
     from reports.json import render_json
     from validators.judge import Collected
 
     options = options_of(engines=("pandera", "gx"), keep_lines=False)
     whole = judge_chunks(map_chunks(files, ChunkJudge(options, 10**8), died, workers=1, size=32), options,
-                         Collected())
-    assert TIMES.sub('"at":null', render_json(whole) + "\n") == _written(files, tmp_path / "r.json", "json", 1, 32)
+                         Collected(), gx_batch=gx_batch)
+    assert {"duplicate-report", "stat-trend"} <= set(whole.summary.by_rule)
+    assert TIMES.sub('"at":null', render_json(whole) + "\n") == _written(
+        files, tmp_path / "r.json", "json", 1, 32, gx_batch)
 
 
 def test_jsonl_holds_a_document_a_line_then_the_run_and_reads_back_as_the_json_does(files, tmp_path):
