@@ -125,14 +125,21 @@ class NearCopyIndex:
     ``add`` judges the next document against the earlier ones and keeps its signature: the only thing of a
     document kept for the whole run, about 600 bytes of it (256 of signature: the low 32 bits of each minimum,
     enough to tell two apart; 64 of bucket chain; 16 bucket entries of 12 bytes in a table at most half full).
+    Signatures and chains are kept in blocks of ``BLOCK`` documents, so the index grows by a block, never by
+    copying itself.
     """
+
+    BLOCK = 4096
 
     def __init__(self) -> None:
         self.count = 0
-        self.matrix = np.zeros((1024, PERMUTATIONS), dtype=np.uint32)
+        self.signatures: list[np.ndarray] = []
         # Each bucket as a chain: its latest member in ``buckets``, each member's previous one in ``links``.
         self.buckets = _Buckets()
-        self.links = np.full((1024, BANDS), -1, dtype=np.int32)
+        self.links: list[np.ndarray] = []
+
+    def _previous(self, member: int, band: int) -> int:
+        return int(self.links[member // self.BLOCK][member % self.BLOCK, band])
 
     def add(self, current: np.ndarray | None) -> tuple[int | None, float]:
         """The earlier document the next one is most like (index, similarity), or (None, best seen);
@@ -141,11 +148,12 @@ class NearCopyIndex:
         self.count += 1
         if current is None:
             return None, 0.0
-        if index >= len(self.matrix):
-            self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
-            self.links = np.concatenate([self.links, np.full_like(self.links, -1)])
+        block, row = divmod(index, self.BLOCK)
+        while block >= len(self.signatures):
+            self.signatures.append(np.zeros((self.BLOCK, PERMUTATIONS), dtype=np.uint32))
+            self.links.append(np.full((self.BLOCK, BANDS), -1, dtype=np.int32))
         compact = current.astype(np.uint32)  # the low bits; a wrap by design
-        self.matrix[index] = compact
+        self.signatures[block][row] = compact
         keys = band_keys(current)
         candidates: set[int] = set()
         for band, key in enumerate(keys):
@@ -154,15 +162,17 @@ class NearCopyIndex:
                 if other < 0:
                     break
                 candidates.add(other)
-                other = int(self.links[other, band])
+                other = self._previous(other, band)
         best: tuple[int | None, float] = (None, 0.0)
         if candidates:
-            others = np.fromiter(sorted(candidates), dtype=np.intp, count=len(candidates))
-            similarities = (self.matrix[others] == compact).mean(axis=1)
+            others = sorted(candidates)
+            rows = np.stack([self.signatures[other // self.BLOCK][other % self.BLOCK] for other in others])
+            similarities = (rows == compact).mean(axis=1)
             top = int(np.argmax(similarities))
-            best = (int(others[top]), float(similarities[top]))
+            best = (others[top], float(similarities[top]))
+        links = self.links[block][row]
         for band, key in enumerate(keys):
-            self.links[index, band] = self.buckets.get(key)
+            links[band] = self.buckets.get(key)
             self.buckets.put(key, index)
         return best
 
