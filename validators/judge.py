@@ -11,6 +11,7 @@ road over documents already analysed, as one chunk. This module must never read 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -193,6 +194,7 @@ class _Judgement:
         if self.gx and self.batch:
             self._judge_batch(failures)
         self.batch, self.batched = [], 0
+        _give_back()
 
     def _judge_batch(self, across_failures: list[tuple[str, int]]) -> None:
         tables: dict[str, list[Compacted]] = {name: [] for name in FRAMES if name != "trends"}
@@ -295,6 +297,24 @@ class _Judgement:
                         result = replace(result, observed=self.results.get(("pandera", item.name), result).observed)
                     ordered_results.append(result)
         return ordered_results
+
+
+def _give_back() -> None:
+    """Hand the heap's free pages back to the system once a batch is judged: glibc keeps them otherwise, and a
+    run over a corpus would hold the most any batch needed, many times over."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _libc():
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None)
+    except OSError:  # no C library to ask: the pages stay with the process
+        return None
 
 
 def ordered(findings: Sequence[Finding]) -> tuple[Finding, ...]:
