@@ -24,6 +24,7 @@ import tempfile
 from array import array
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from checks.duplicates import NearCopyIndex
@@ -129,31 +130,31 @@ class Corpus:
 
     def trends_frame(self) -> pd.DataFrame:
         """The trends frame of the run (``checks.frames.trend_rows``, from the entries): each figure a committee's
-        report states beside the same figure in its latest earlier report, with the ratio of the two."""
-        names = self.codes.names
-        by_figure: dict[tuple[int, int], list[tuple]] = {}
-        stated = self.stated
-        for entry in zip(stated["committee"], stated["figure"], stated["year"], stated["doc"], stated["value"],
-                         stated["unit"], stated["offset"], stated["end"], strict=True):
-            by_figure.setdefault(entry[:2], []).append(entry[2:])
-        rows = []
-        for (committee, figure), entries in by_figure.items():
-            # Each year's first report in the run stands for the year; linear in the reports once sorted.
-            first: dict[int, tuple] = {}
-            for entry in sorted(entries, key=lambda entry: (entry[0], entry[1])):
-                first.setdefault(entry[0], entry)
-            years = sorted(first)
-            latest_before = dict(zip(years[1:], years, strict=False))
-            for year, doc, value, unit, offset, end in entries:
-                if year not in latest_before:
-                    continue
-                previous_year = latest_before[year]
-                previous = first[previous_year][2]
-                ratio = max(value, previous) / min(value, previous)
-                rows.append((doc, "report", names[committee], names[figure], float(year), value, names[unit],
-                             float(previous_year), previous, ratio, offset, end))
-        rows.sort(key=lambda row: (row[0], row[10]))
-        return pd.DataFrame.from_records(rows, columns=COLUMNS["trends"]).astype(DTYPES["trends"])
+        report states beside the same figure in its latest earlier report, with the ratio of the two.
+
+        Column by column over the stated figures: each year's first report in the run stands for the year."""
+        stated = pd.DataFrame({name: np.frombuffer(column, dtype=np.dtype(column.typecode))
+                               for name, column in self.stated.items()})
+        stated["pair"] = stated.groupby(["committee", "figure"], sort=False).ngroup() if len(stated) else 0
+        firsts = stated.sort_values(["pair", "year", "doc"], kind="stable").drop_duplicates(["pair", "year"])
+        earlier = firsts.groupby("pair", sort=False)
+        firsts = firsts.assign(previous_year=earlier["year"].shift(1), previous_value=earlier["value"].shift(1))
+        rows = stated.merge(firsts[["pair", "year", "previous_year", "previous_value"]], on=["pair", "year"],
+                            how="inner", sort=False).dropna(subset=["previous_year"])
+        rows = rows.sort_values(["doc", "offset", "pair"], kind="stable")
+        names = np.array(self.codes.names, dtype=object)
+        frame = pd.DataFrame({
+            "doc": rows["doc"].to_numpy(), "kind": "report",
+            "committee": names[rows["committee"].to_numpy(dtype=np.intp)],
+            "figure": names[rows["figure"].to_numpy(dtype=np.intp)],
+            "year": rows["year"].to_numpy(dtype=float), "value": rows["value"].to_numpy(dtype=float),
+            "unit": names[rows["unit"].to_numpy(dtype=np.intp)], "previous_year": rows["previous_year"].to_numpy(),
+            "previous_value": rows["previous_value"].to_numpy(),
+            "ratio": np.maximum(rows["value"], rows["previous_value"]).to_numpy()
+            / np.minimum(rows["value"], rows["previous_value"]).to_numpy(),
+            "offset": rows["offset"].to_numpy(), "end": rows["end"].to_numpy(),
+        }, columns=COLUMNS["trends"])
+        return frame.astype(DTYPES["trends"])
 
     def finding_of(self, item: Planned, record: dict, engine: str,
                    places: dict[tuple[str, int], Place] | None = None) -> Finding:
