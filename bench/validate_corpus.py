@@ -85,6 +85,18 @@ def build(folder: Path, count: int, near_copies: bool = False) -> int:
     return total
 
 
+def built(folder: Path, count: int, near_copies: bool = False) -> int:
+    """``build``, unless ``folder`` holds that corpus already (a kept one: building 100,000 takes minutes)."""
+    stamp = folder / ".built"
+    wanted = f"{count} {'near-copies' if near_copies else 'varied'} "
+    if stamp.exists() and stamp.read_text().startswith(wanted):
+        return int(stamp.read_text().split()[-1])
+    stamp.unlink(missing_ok=True)
+    size = build(folder, count, near_copies)
+    stamp.write_text(f"{wanted}{size}")
+    return size
+
+
 def _tree_rss(pid: int) -> int:
     """The resident bytes of ``pid`` and every process below it, from /proc."""
     children: dict[int, list[int]] = {}
@@ -139,7 +151,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the best is printed")
     parser.add_argument("--wrqa", default=str(Path(sys.executable).with_name("wrqa")),
                         help="the wrqa to time (another worktree's, for a before/after)")
-    parser.add_argument("--keep", type=Path, help="build the corpora here and keep them")
+    parser.add_argument("--keep", type=Path,
+                        help="build the corpora here and keep them (one kept before is used again)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.reports.split(",")]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
@@ -149,7 +162,7 @@ def main() -> None:
         folder = (args.keep / str(count)) if args.keep else Path(tempfile.mkdtemp(prefix="wrqa-bench-"))
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            size = build(folder, count, args.near_copies)
+            size = built(folder, count, args.near_copies)
             runs = [timed([args.wrqa, "validate", "--suite", "gx", "--format", "json", "-o", os.devnull,
                            str(folder)]) for _ in range(args.repeat)]
         finally:
