@@ -31,6 +31,7 @@ from checks.duplicates import NearCopyIndex
 from checks.frames import COLUMNS, DTYPES
 from validators.catalogue import Failure, Other
 from validators.chunks import Entry
+from validators.errors import SpillError
 from validators.findings import finding_at
 from validators.plan import Planned
 from validators.records import Finding, Place
@@ -40,23 +41,30 @@ DOCUMENT_COLUMNS = ("doc", "kind", "title", "similarity", "duplicate_of")
 
 class _Records:
     """A record per document, pickled to a temporary file (gone when closed) and read back by index: memory
-    holds 8 bytes a document."""
+    holds 8 bytes a document. A file that cannot be written or read is a ``SpillError`` naming the folder."""
 
     def __init__(self) -> None:
-        self.file = tempfile.TemporaryFile(prefix="wrqa-corpus-")
+        self.file = self._guarded(lambda: tempfile.TemporaryFile(prefix="wrqa-corpus-"))
         self.starts = array("q", [0])
+
+    @staticmethod
+    def _guarded(action):
+        try:
+            return action()
+        except OSError as error:
+            raise SpillError(f"{tempfile.gettempdir()}: cannot keep the corpus's records in a temporary file "
+                             f"({error.strerror}); free space there or set TMPDIR to a folder with room") from None
 
     def append(self, record: object) -> None:
         data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-        self.file.seek(self.starts[-1])
-        self.file.write(data)
+        self._guarded(lambda: (self.file.seek(self.starts[-1]), self.file.write(data)))
         self.starts.append(self.starts[-1] + len(data))
 
     def __getitem__(self, index: int):
         if not 0 <= index < len(self.starts) - 1:
             raise IndexError(index)
-        self.file.seek(self.starts[index])
-        return pickle.loads(self.file.read(self.starts[index + 1] - self.starts[index]))
+        start, end = self.starts[index], self.starts[index + 1]
+        return pickle.loads(self._guarded(lambda: (self.file.seek(start), self.file.read(end - start))[1]))
 
     def close(self) -> None:
         self.file.close()

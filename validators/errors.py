@@ -2,7 +2,8 @@
 
     ValidatorError
     ├── FrameContractError   a frame the checks made breaks its pandera contract
-    └── ExpectationError     a GX expectation raised instead of judging
+    ├── ExpectationError     a GX expectation raised instead of judging
+    └── SpillError           the corpus pass's temporary file could not be written or read
 """
 
 
@@ -16,3 +17,7 @@ class FrameContractError(ValidatorError):
 
 class ExpectationError(ValidatorError):
     """A GX expectation raised an exception; its verdict is unknown, so the run fails as a tool error."""
+
+
+class SpillError(ValidatorError):
+    """The temporary file the corpus pass keeps each document's names in failed (a full or read-only disk)."""
