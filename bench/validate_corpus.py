@@ -6,7 +6,9 @@ near-copies of one another, in the encodings and line ends users send. ``--near-
 corpus instead (a seed with its year, a word and a line varied: near-copies of thirteen reports).
 ``wrqa validate --format json -o /dev/null`` runs over each as a user would; printed: documents/s, MB/s,
 the marginal documents/s between consecutive sizes (what one more document costs, start-up left out), and
-the peak RSS of the whole process tree (the sum of the RSS of wrqa and its workers, sampled every 50 ms).
+the peak RSS of the whole process tree (the sum of the RSS of wrqa and its workers, sampled every 50 ms;
+the workers are forked, so a page they share with wrqa counts twice) and its peak PSS (each shared page
+shared out: what the machine pays). A corpus kept with ``--keep`` is used again.
 Best time of ``--repeat`` runs (the machine is shared), highest peak. Not a test: figures depend on the
 machine, so they go in the README with the machine they came from.
 
@@ -97,8 +99,21 @@ def built(folder: Path, count: int, near_copies: bool = False) -> int:
     return size
 
 
-def _tree_rss(pid: int) -> int:
-    """The resident bytes of ``pid`` and every process below it, from /proc."""
+def _pss(pid: int) -> int:
+    """The proportional set size of ``pid`` in bytes: its own pages, and its share of those it shares."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """The resident bytes of ``pid`` and every process below it, from /proc, summed (RSS: a page the workers share
+    with wrqa counts in each) and shared out (PSS: what the machine pays)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE")
@@ -112,25 +127,27 @@ def _tree_rss(pid: int) -> int:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
         rss[int(entry)] = int(fields[21]) * page
-    total, todo = 0, [pid]
+    total, shared, todo = 0, 0, [pid]
     while todo:
         current = todo.pop()
         total += rss.get(current, 0)
+        shared += _pss(current)
         todo.extend(children.get(current, ()))
-    return total
+    return total, shared
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    """Seconds ``command`` took, and the peak RSS in bytes of its process tree."""
-    peak = 0
+def timed(command: list[str]) -> tuple[float, int, int]:
+    """Seconds ``command`` took, and the peak RSS and PSS in bytes of its process tree."""
+    peak = peak_pss = 0
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            rss, pss = _tree_memory(process.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             done.wait(PEAK_SAMPLE_S)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -141,7 +158,7 @@ def timed(command: list[str]) -> tuple[float, int]:
     sampler.join()
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {stderr.strip()[-500:]}")
-    return elapsed, peak
+    return elapsed, peak, peak_pss
 
 
 def main() -> None:
@@ -168,11 +185,12 @@ def main() -> None:
         finally:
             if not args.keep:
                 shutil.rmtree(folder)
-        elapsed, peak = min(run[0] for run in runs), max(run[1] for run in runs)
+        elapsed, peak, pss = min(run[0] for run in runs), max(run[1] for run in runs), max(run[2] for run in runs)
         marginal = (f", marginal {(count - previous[0]) / (elapsed - previous[1]):,.0f} documents/s"
                     if previous and elapsed > previous[1] else "")
         print(f"{count:>7,} documents, {size / 1e6:6.1f} MB: {elapsed:6.1f} s, {count / elapsed:6,.0f} documents/s, "
-              f"{size / 1e6 / elapsed:5.1f} MB/s{marginal}; peak RSS of the tree {peak / 2**20:,.0f} MiB",
+              f"{size / 1e6 / elapsed:5.1f} MB/s{marginal}; peak RSS of the tree {peak / 2**20:,.0f} MiB "
+              f"(PSS {pss / 2**20:,.0f} MiB)",
               flush=True)
         previous = (count, elapsed)
     single = min(timed([args.wrqa, "validate", str(SEEDS / "wcrd-2018-ziyang-report.txt")])[0] for _ in range(5))
