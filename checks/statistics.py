@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import accumulate
 
 from checks.numbers import chinese_number
 from checks.records import PartWhole, Statistic
@@ -143,12 +144,16 @@ def relations(document: Document, found: tuple[Statistic, ...]) -> tuple[PartWho
     offsets = [count.offset for count in counts]
     shared: set[int] = set()
     # Sentences are told by their breaks; only those holding 其中 or a count with a share after it are read.
-    breaks = [match.start() for match in SENTENCE_BREAK.finditer(text)]
     pivots, at = [], text.find("其中")
     while at >= 0:
         pivots.append(at)
         at = text.find("其中", at + 2)
     with_share = [c.offset for c in counts if c.kind == "count" and SHARE_AFTER.match(text, c.end)]
+    if not pivots and not with_share:
+        return ()
+    # A break is one character: each stands after the text between it and the one before.
+    between = SENTENCE_BREAK.split(text)[:-1]
+    breaks = list(accumulate((len(part) + 1 for part in between), initial=-1))[1:]
     for index in sorted({bisect_left(breaks, position) for position in (*pivots, *with_share)}):
         start = breaks[index - 1] + 1 if index else 0
         end = breaks[index] if index < len(breaks) else len(text)

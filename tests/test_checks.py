@@ -212,3 +212,20 @@ def test_a_count_pattern_finds_what_its_plain_form_finds(name):
 def test_every_percentage_is_written_with_a_percent_sign_or_in_words():
     found = [m.group() for text in _count_texts() for m in statistics_module.PERCENT.finditer(text)]
     assert ([True] * len(found), True) == (["%" in text or "百分之" in text for text in found], len(found) > 100)
+
+
+@pytest.mark.parametrize("sentence_break", list(";；。!！?？\n"))
+def test_a_list_after_any_sentence_break_breaks_down_the_count_before_it(sentence_break):
+    text = f"人大紫阳街道工委2022年工作报告\n共收到建议20件{sentence_break}其中采纳12件，办理8件。另有3件。\n"
+    [document] = documents_from_source(source_from_text("r.txt", text))
+    assert [("part", 12.0, 20.0), ("part", 8.0, 20.0), ("parts-sum", 20.0, 20.0)] == [
+        (r.relation, r.part, r.whole) for r in relations(document, statistics(document))]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("共立案71件；办结20件，占29.8%。\n另立案9件，其中采纳3件。", [("share", 20.0, 71.0, 27), ("part", 3.0, 9.0, 49)]),
+    ("共立案71件；办结20件，满意率98%。\n另立案9件。", []),
+])
+def test_only_the_sentences_with_a_list_or_a_share_give_relations(body, expected):
+    [document] = documents_from_source(source_from_text("r.txt", f"人大紫阳街道工委2022年工作报告\n{body}\n"))
+    assert expected == [(r.relation, r.part, r.whole, r.offset) for r in relations(document, statistics(document))]
