@@ -156,7 +156,7 @@ def line_kind(text: str) -> str | None:
     squeezed = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", line) if " " in line else line  # 内 容 → 内容
     if squeezed != line and PHRASES["footer"].search(squeezed):
         return "footer"
-    pairs = _pairs(line)
+    pairs = _pairs(line) if ":" in line or "：" in line else None  # a key stands before a colon
     if pairs is not None:
         kinds, rest = pairs
         rest_kind = None if _FILLER.match(rest) else _words_kind(rest)

@@ -182,7 +182,7 @@ def _starts_block(line: str) -> bool:
 
 
 def _is_toc_heading(line: str) -> bool:
-    return bool(TOC_HEADING.match(line.replace(" ", "")))
+    return "目" in line and "录" in line and bool(TOC_HEADING.match(line.replace(" ", "")))
 
 
 def _join(paragraphs: Sequence[Paragraph]) -> tuple[str, SourceMap]:

@@ -118,3 +118,8 @@ def test_every_line_an_archive_phrase_is_found_in_holds_one_of_their_marks():
     found = [line for line in lines if chrome.PHRASES["archive"].search(line)]
     assert ([True] * len(found), True) == (
         [any(mark in line for mark in chrome._ARCHIVE_MARKS) for line in found], len(found) > 4)
+
+
+def test_every_line_with_key_value_pairs_holds_a_colon():
+    found = [line for line in _chrome_test_lines() if chrome._pairs(line) is not None]
+    assert ([True] * len(found), True) == ([":" in line or "：" in line for line in found], len(found) > 100)
