@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from crawler import chrome
 from crawler import domain as committees
@@ -74,9 +75,9 @@ class Piece:
     column: int
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """A normalized paragraph and the runs of source characters it is made of."""
+class Paragraph(NamedTuple):
+    """A normalized paragraph and the runs of source characters it is made of (a tuple: a document has
+    hundreds, made in a third of a frozen dataclass's time)."""
 
     text: str
     starts: tuple[int, ...]
