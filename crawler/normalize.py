@@ -31,13 +31,20 @@ _FOLDABLE = re.compile("[" + re.escape("".join(map(chr, FOLD))) + "]")
 _FOLDED = {chr(code): chr(folded) for code, folded in FOLD.items()}
 
 
+# The full-width forms Chinese text is full of; the others are rare.
+_COMMON_FOLDS = tuple((character, _FOLDED[character]) for character in "，（）；：")
+
+
 def fold(text: str) -> str:
     """``text`` with full-width ASCII and space variants folded and traditional characters read as
     simplified (選民 → 选民), one character for one."""
-    # A text holds a few kinds of foldable characters (，：（）): replacing each kind is twice as fast as
-    # translating every run of them.
-    for character in set(_FOLDABLE.findall(text)):
-        text = text.replace(character, _FOLDED[character])
+    # Replacing each kind of foldable character is three times as fast as translating every run of them;
+    # the common kinds are replaced at once, the others sought only when one is left.
+    for character, folded in _COMMON_FOLDS:
+        text = text.replace(character, folded)
+    if _FOLDABLE.search(text):
+        for character in set(_FOLDABLE.findall(text)):
+            text = text.replace(character, _FOLDED[character])
     traditional, table = _simplified()
     return text.translate(table) if traditional.search(text) else text
 
