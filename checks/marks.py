@@ -1,4 +1,5 @@
-"""Marks: the spans a text rule flags in a document, each pattern run once over each line.
+"""Marks: the spans a text rule flags in a document, each pattern run once over the text, ``^`` and ``$``
+those of each line (a text rule's pattern never matches a line end: ``checks.patterns``).
 
 A marker is a callable from a document to its marks; the rule catalogue names the marker of each text rule,
 and the frames count each rule's marks per line for the engines to judge. Plain functions; they judge nothing.
@@ -23,16 +24,13 @@ class PatternMarker:
     def __init__(self, pattern: re.Pattern[str], kind: str = "") -> None:
         self.pattern = pattern
         self.kind = kind
+        # The patterns anchor on a line's start and end (a page number alone on its line) and never match a
+        # line end: one pass over the text finds what a pass over each line finds, at a third of the cost.
+        self._over_lines = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
 
     def __call__(self, document: Document) -> list[Mark]:
-        # Line by line: the patterns anchor on a line's start and end (a page number alone on its line).
-        marks = []
-        offset = 0
-        for line in document.text.split("\n"):
-            marks.extend(Mark(match.lastgroup or self.kind, offset + match.start(), offset + match.end(),
-                              match.group(0)) for match in self.pattern.finditer(line))
-            offset += len(line) + 1
-        return marks
+        return [Mark(match.lastgroup or self.kind, match.start(), match.end(), match.group(0))
+                for match in self._over_lines.finditer(document.text)]
 
     def __reduce__(self):
         return PatternMarker, (self.pattern, self.kind)

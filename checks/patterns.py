@@ -2,7 +2,9 @@
 
 Each alternative is a named group, so a mark can say which kind of placeholder or artifact it is.
 Lines are normalized before they are matched: full-width ASCII is already half-width (＊ → *, Ｘ → X).
-Each pattern runs once per line (``checks.marks``); the engines judge the counts it leaves in the frames.
+A match never takes a line end (its spaces are any but a line end): each pattern runs once over a
+document's text, its ``^`` and ``$`` those of a line (``checks.marks``), and finds what it finds in each
+line alone; the engines judge the counts it leaves in the frames.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ _EMPTY_SLOT = (r"(?:第|共|共计|合计|累计|总计|已办结|办结|受理|
 PLACEHOLDER_BODY = (
     r"(?:"
     r"(?P<stars>\*+)"
-    r"|(?P<x_date>(?<![A-Za-z])[Xx×]{1,2}\s*[月日号](?:\s*[Xx×]{1,2}\s*[日号])?)"
-    r"|(?P<x_year>(?<![A-Za-z])(?:19|20)?[Xx×]{2,4}\s*年)"
+    r"|(?P<x_date>(?<![A-Za-z])[Xx×]{1,2}[^\S\n]*[月日号](?:[^\S\n]*[Xx×]{1,2}[^\S\n]*[日号])?)"
+    r"|(?P<x_year>(?<![A-Za-z])(?:19|20)?[Xx×]{2,4}[^\S\n]*年)"
     r"|(?P<xx>(?<![A-Za-z])[Xx]{2,}(?![A-Za-z]))"
     r"|(?P<times>(?<![\d.])×{2,}(?![\d.]))"
     r"|(?P<mou>某某)"
@@ -53,16 +55,18 @@ ARTIFACT_BODY = (
     r"(?P<marker>##[A-Za-z]+##)"
     r"|(?P<mojibake>锟斤拷|烫烫烫|屯屯屯|\ufffd|鈥[溿渀攢]|銆[傘愪]|锛[屾堝])"
     r"|(?P<entity>&(?:nbsp|lt|gt|amp|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|#\d{2,6}|#x[0-9A-Fa-f]{2,5});)"
-    r"|(?P<tag></?(?:p|br|div|span|font|a|img|table|tbody|tr|td|th|strong|b|i|u|em|script|style|o:p|st1:\w+)\b[^<>]{0,200}>)"
-    r"|(?P<footer>第\s*\d+\s*页\s*[/,]?\s*共\s*\d+\s*页|^\s*-\s*\d+\s*-\s*$|^\s*\d+\s*/\s*\d+\s*$"
-    r"|^\s*(?:Page|page|PAGE)\s*\d+\s*$|^\s*第\s*\d+\s*页\s*$)"
+    r"|(?P<tag></?(?:p|br|div|span|font|a|img|table|tbody|tr|td|th|strong|b|i|u|em|script|style|o:p|st1:\w+)\b[^<>\n]{0,200}>)"
+    r"|(?P<footer>第[^\S\n]*\d+[^\S\n]*页[^\S\n]*[/,]?[^\S\n]*共[^\S\n]*\d+[^\S\n]*页"
+    r"|^[^\S\n]*-[^\S\n]*\d+[^\S\n]*-[^\S\n]*$|^[^\S\n]*\d+[^\S\n]*/[^\S\n]*\d+[^\S\n]*$"
+    r"|^[^\S\n]*(?:Page|page|PAGE)[^\S\n]*\d+[^\S\n]*$|^[^\S\n]*第[^\S\n]*\d+[^\S\n]*页[^\S\n]*$)"
     r"|(?P<watermark>Evaluation Warning|Created (?:with|by) \w+|本文档由.{1,20}?(?:转换|生成|提供)|"
     r"豆丁网|道客巴巴|原创力文档|百度文库|金锄头文库|人人文库|文档下载|免费下载)"
     r"|(?P<chrome>扫一扫在手机打开当前页|\[图片\]|\[打印(?:本页)?\]|\[关闭(?:窗口)?\]|【打印】|【关闭】|"
-    r"返回顶部|上一篇[:：]|下一篇[:：]|字号\s*:?\s*大\s*中\s*小"
+    r"返回顶部|上一篇[:：]|下一篇[:：]|字号[^\S\n]*:?[^\S\n]*大[^\S\n]*中[^\S\n]*小"
     # Editorial credits run into the last line of a text: 供稿:王某 审核:李某 校对:…
-    r"|(?:供稿|审核|校对|责任编辑|责编)\s*[:：]\s*\S{1,10}(?:\s+(?:供稿|审核|校对|发布|编辑)\s*[:：]\s*\S{1,10})+"
-    r"|\s\|\s*$)"
+    r"|(?:供稿|审核|校对|责任编辑|责编)[^\S\n]*[:：][^\S\n]*\S{1,10}"
+    r"(?:[^\S\n]+(?:供稿|审核|校对|发布|编辑)[^\S\n]*[:：][^\S\n]*\S{1,10})+"
+    r"|[^\S\n]\|[^\S\n]*$)"
     # Characters a copy lost: ? for a glyph (an ASCII ?; a question mark is full-width in Chinese text),
     # pinyin glossed after a character, punctuation doubled, quotation marks mangled into '…“, 年/月 lost from
     # a date (20201229日), the brackets of a document number (政办函202135号), a figure split from its label.
@@ -70,8 +74,9 @@ ARTIFACT_BODY = (
     rf"|(?<=[{_HAN}])\?(?=[,;:.，。、；：])|(?<=[{_HAN}])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))"
     r"|(?P<punctuation>[,，][,，;；。]|[;；][,，]|。[,，]|'(?=[\u4e00-\u9fff]{1,12}“))"
     r"|(?P<glyph>(?<![\d年.])(?:19|20)\d{2}(?:0[1-9]|1[0-2]|[1-9])\d{1,2}日(?=在|召开|举行|$)"
-    rf"|(?<=[{_HAN}][发函字办通])(?:19|20)\d{{2}}\d{{1,3}}号|^\s*\d+(?:\.\d+)?\s*$|^\s*[。，、；：（(]\s*$"
-    rf"|^[{_HAN}]{{2,16}}?(?:人民政府|人大常委会|常委会)?(?:省长|市长|区长|县长|镇长|乡长)\s*$)"
+    rf"|(?<=[{_HAN}][发函字办通])(?:19|20)\d{{2}}\d{{1,3}}号"
+    r"|^[^\S\n]*\d+(?:\.\d+)?[^\S\n]*$|^[^\S\n]*[。，、；：（(][^\S\n]*$"
+    rf"|^[{_HAN}]{{2,16}}?(?:人民政府|人大常委会|常委会)?(?:省长|市长|区长|县长|镇长|乡长)[^\S\n]*$)"
     r")"
 )
 # Matched at a line's start, before a rare character, or before the words a common one begins: the engine

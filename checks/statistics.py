@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import accumulate
 
 from checks.numbers import chinese_number
 from checks.records import PartWhole, Statistic
@@ -21,13 +22,15 @@ PERCENT = re.compile(
     rf"(?=[-\d百])(?:(?P<arabic>{NUMBER})\s*%|百分之(?P<chinese>[零〇一二两三四五六七八九十百千点]+|\d+(?:\.\d+)?))"
 )
 UNITS = "人次|名|位|个|人|件|条|次|场|篇|户|家|项|期|批|所|处|座|栋|份|封"
-COUNT = re.compile(rf"(?=\d)(?<![\d.])(?P<value>\d+)\s*(?P<approx>余|多)?\s*(?P<unit>{UNITS})(?!(?:月|日|年|号))")
+# Each count pattern opens on the class of its first character, read before the lookbehind on the one
+# before it: the engine then skips every position that cannot start a count in one tight loop.
+COUNT = re.compile(rf"(?P<value>\d(?<![\d.]\d)\d*)\s*(?P<approx>余|多)?\s*(?P<unit>{UNITS})(?!(?:月|日|年|号))")
 # A count in Chinese numerals (十二次, 二十五名): two characters or more, or one above 一, never an ordinal
 # (第三次), a frequency (每两次, 再一次), a vague number (几名, 数十件) or a slogan (四个意识, 两个维护: no 个).
 CHINESE_COUNT = re.compile(
-    r"(?=[一二两三四五六七八九十百千])"  # where a numeral is: the engine skips every other position at once
-    r"(?<![第每再这那哪某同单上下前后几数多第零〇一二两三四五六七八九十百千万])"
-    r"(?P<value>[一二两三四五六七八九十百千]{2,6}|[二两三四五六七八九十])"
+    r"(?P<value>[一二两三四五六七八九十百千]"
+    r"(?<![第每再这那哪某同单上下前后几数多第零〇一二两三四五六七八九十百千万][一二两三四五六七八九十百千])"
+    r"(?:[一二两三四五六七八九十百千]{1,5}|(?<=[二两三四五六七八九十])))"
     r"\s*(?P<approx>余|多)?\s*(?P<unit>人次|名|位|人|件|条|次|场|篇|户|家|项|期|批|所|处|份|封)"
     r"(?!(?:月|日|年|号|届|是|要|会|方|级|性|常委|代表大会))"
 )
@@ -73,7 +76,7 @@ def statistics(document: Document) -> tuple[Statistic, ...]:
     """Every percentage and count stated in ``document``, in order."""
     text = document.text
     found: list[Statistic] = []
-    for match in PERCENT.finditer(text):
+    for match in PERCENT.finditer(text) if "%" in text or "百分之" in text else ():  # how a percentage is written
         if match["arabic"] is not None:
             value = float(match["arabic"])
         else:
@@ -141,12 +144,16 @@ def relations(document: Document, found: tuple[Statistic, ...]) -> tuple[PartWho
     offsets = [count.offset for count in counts]
     shared: set[int] = set()
     # Sentences are told by their breaks; only those holding 其中 or a count with a share after it are read.
-    breaks = [match.start() for match in SENTENCE_BREAK.finditer(text)]
     pivots, at = [], text.find("其中")
     while at >= 0:
         pivots.append(at)
         at = text.find("其中", at + 2)
     with_share = [c.offset for c in counts if c.kind == "count" and SHARE_AFTER.match(text, c.end)]
+    if not pivots and not with_share:
+        return ()
+    # A break is one character: each stands after the text between it and the one before.
+    between = SENTENCE_BREAK.split(text)[:-1]
+    breaks = list(accumulate((len(part) + 1 for part in between), initial=-1))[1:]
     for index in sorted({bisect_left(breaks, position) for position in (*pivots, *with_share)}):
         start = breaks[index - 1] + 1 if index else 0
         end = breaks[index] if index < len(breaks) else len(text)

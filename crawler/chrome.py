@@ -83,8 +83,13 @@ PHRASES = {
     "table": re.compile(r"^[\s|｜+\-=_]*\|[\s|｜+\-=_]*$"),
 }
 # Any of the phrases: one search tells the many lines that hold none from the few that need each kind tried.
-_ANY_PHRASE = re.compile("|".join(f"(?{'i' if phrase.flags & re.I else ''}:{phrase.pattern})"
-                                  for phrase in PHRASES.values()))
+# Behind a gate of where a phrase can start (a line's start, or the first characters of those that are not
+# anchored there, of any case where the phrase's is ignored): the engine skips every other position at once.
+_PHRASE_STARTS = r"(?:^|(?=[您现当所的位版©网公技主承与扫在小为本范文想需登查阅付V会仅免下快]|(?i:[aciosw])))"
+_ANY_PHRASE_BODY = "|".join(f"(?{'i' if phrase.flags & re.I else ''}:{phrase.pattern})" for phrase in PHRASES.values())
+_ANY_PHRASE = re.compile(_PHRASE_STARTS + f"(?:{_ANY_PHRASE_BODY})")
+# Every archive phrase holds an "a" (of either case: nothing else is one under re.I) or 快照.
+_ARCHIVE_MARKS = ("a", "A", "快照")
 _MAX_CHROME_LINE = 80  # a longer line is text, whatever words it holds
 _SHORT = 30            # the longest line taken into a block by its neighbours
 
@@ -98,6 +103,10 @@ _WORD_LINE = {
     for kind, words in WORDS.items()
 }
 _WORD = {kind: re.compile(_vocabulary(words), re.I) for kind, words in WORDS.items()}
+# A line no kind's words make up is made up of none of them: one match spares trying each kind.
+_ANY_WORD_LINE = re.compile(
+    rf"^(?:{_vocabulary({word for words in WORDS.values() for word in words})}|{_SITE}|{_DATE}|{_TIME}|\d+"
+    rf"|{_SEPARATORS})+$", re.I)
 _FILLER = re.compile(rf"^(?:{_SITE}|{_DATE}|{_TIME}|\d+|{_SEPARATORS})*$")
 _META_KEY = re.compile(_vocabulary(KEYS["meta"]))
 _KEY = re.compile(rf"(?P<key>{_vocabulary({word for words in KEYS.values() for word in words})})\s*[:：]\s*")
@@ -133,7 +142,8 @@ def line_kind(text: str) -> str | None:
     line = text.strip()
     if not line:
         return None
-    if PHRASES["archive"].search(line[:200]):
+    head = line[:200]
+    if any(mark in head for mark in _ARCHIVE_MARKS) and PHRASES["archive"].search(head):
         return "archive"
     if len(line) > _MAX_CHROME_LINE:
         return None
@@ -143,10 +153,10 @@ def line_kind(text: str) -> str | None:
                 return kind
     if len(_META_KEY.findall(line)) >= 2 or (_META_KEY.match(line) and len(line) <= 40):
         return "meta"  # an information-disclosure table: 索引号 … 发布机构 … 文号 …
-    squeezed = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", line)  # 内 容 版 权 → 内容版权
+    squeezed = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", line) if " " in line else line  # 内 容 → 内容
     if squeezed != line and PHRASES["footer"].search(squeezed):
         return "footer"
-    pairs = _pairs(line)
+    pairs = _pairs(line) if ":" in line or "：" in line else None  # a key stands before a colon
     if pairs is not None:
         kinds, rest = pairs
         rest_kind = None if _FILLER.match(rest) else _words_kind(rest)
@@ -161,7 +171,7 @@ def line_kind(text: str) -> str | None:
 
 def _words_kind(line: str) -> str | None:
     """The kind of chrome whose words alone make ``line`` up, or None."""
-    if _BARE_SEPARATOR.match(line):
+    if _BARE_SEPARATOR.match(line) or not _ANY_WORD_LINE.match(line):
         return None
     for kind, pattern in _WORD_LINE.items():
         if pattern.match(line) and _WORD[kind].search(line):

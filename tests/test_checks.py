@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 from seeds import VOLUME
 
+from checks import statistics as statistics_module
 from checks.duplicates import _Buckets, document_signature, near_duplicates
 from checks.sections import headings, sections_of
 from checks.statistics import classify_percent, relations, statistics
@@ -188,3 +190,54 @@ def test_a_copy_with_its_names_and_figures_blanked_is_a_near_copy_of_its_origina
     copy = documents_from_source(source_from_text("template.txt", template))
     result = near_duplicates([document_signature(document) for document in [reports[0], *copy]])
     assert (0, True) == (result[1][0], result[1][1] > 0.9)
+
+
+# The count patterns as one would write them plainly; the module's open on their first character instead.
+_NUMERALS = "一二两三四五六七八九十百千"
+PLAIN = {
+    "COUNT": rf"(?<![\d.])(?P<value>\d+)\s*(?P<approx>余|多)?\s*(?P<unit>{statistics_module.UNITS})(?!(?:月|日|年|号))",
+    "CHINESE_COUNT": rf"(?<![第每再这那哪某同单上下前后几数多第零〇{_NUMERALS}万])(?P<value>[{_NUMERALS}]{{2,6}}|[二两三四五六七八九十])"
+                     + statistics_module.CHINESE_COUNT.pattern[statistics_module.CHINESE_COUNT.pattern.index(r"\s*"):],
+}
+
+
+def _count_texts() -> list[str]:
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parent
+    texts = [read_source(str(path), 10**8).text for path in sorted(tests.glob("corpus/**/*.txt"))
+             + sorted((tests / "data" / "seeds").glob("*.txt"))]
+    rng = random.Random("counts")
+    pieces = [*_NUMERALS, *"0123456789.. 第每几数多万余个名次件人月日%", "百分之", "人次", "十二", "3.5", "12名"]
+    return texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(30_000)]
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+def test_a_count_pattern_finds_what_its_plain_form_finds(name):
+    """Opening on its first character's class changes nothing of what a count pattern finds, or where."""
+    texts = _count_texts()
+    plain, pattern = re.compile(PLAIN[name]), getattr(statistics_module, name)
+    assert [[(m.span(), m.groupdict()) for m in plain.finditer(text)] for text in texts] == [
+        [(m.span(), m.groupdict()) for m in pattern.finditer(text)] for text in texts]
+
+
+def test_every_percentage_is_written_with_a_percent_sign_or_in_words():
+    found = [m.group() for text in _count_texts() for m in statistics_module.PERCENT.finditer(text)]
+    assert ([True] * len(found), True) == (["%" in text or "百分之" in text for text in found], len(found) > 100)
+
+
+@pytest.mark.parametrize("sentence_break", list(";；。!！?？\n"))
+def test_a_list_after_any_sentence_break_breaks_down_the_count_before_it(sentence_break):
+    text = f"人大紫阳街道工委2022年工作报告\n共收到建议20件{sentence_break}其中采纳12件，办理8件。另有3件。\n"
+    [document] = documents_from_source(source_from_text("r.txt", text))
+    assert [("part", 12.0, 20.0), ("part", 8.0, 20.0), ("parts-sum", 20.0, 20.0)] == [
+        (r.relation, r.part, r.whole) for r in relations(document, statistics(document))]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("共立案71件；办结20件，占29.8%。\n另立案9件，其中采纳3件。", [("share", 20.0, 71.0, 27), ("part", 3.0, 9.0, 49)]),
+    ("共立案71件；办结20件，满意率98%。\n另立案9件。", []),
+])
+def test_only_the_sentences_with_a_list_or_a_share_give_relations(body, expected):
+    [document] = documents_from_source(source_from_text("r.txt", f"人大紫阳街道工委2022年工作报告\n{body}\n"))
+    assert expected == [(r.relation, r.part, r.whole, r.offset) for r in relations(document, statistics(document))]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
+from crawler import chrome
 from crawler.chrome import DATELINE, blocks, classify, line_kind
 from crawler.files import source_from_text
 from crawler.normalize import documents_from_source
@@ -70,3 +74,52 @@ def test_a_body_line_is_never_joined_to_a_dateline_above_it():
            "近日，某某街道人大工委组织辖区各级人大代表开展集中视察活动，察看了老旧小区改造项目\n的进展情况。\n"
     [document] = documents_from_source(source_from_text("page.txt", text))
     assert "组织辖区各级人大代表开展集中视察活动" in document.text
+
+
+def _chrome_test_lines() -> list[str]:
+    """The lines of every text the tests hold, as read and as folded, and short random strings of the
+    characters the phrases and words are written in, with pieces of real chrome mixed in."""
+    from pathlib import Path
+
+    from crawler.normalize import fold
+
+    tests = Path(__file__).resolve().parent
+    lines = []
+    for path in sorted(tests.glob("corpus/**/*.txt")) + sorted((tests / "data").glob("**/*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines += [*text.splitlines(), *fold(text).splitlines()]
+    written = "".join(phrase.pattern for phrase in chrome.PHRASES.values()) + "".join(
+        word for words in chrome.WORDS.values() for word in words)
+    alphabet = sorted({c for c in written if not c.isspace()} | set("的了在和年月日 :|>aAİıſ"))
+    pieces = ["打印", "关闭窗口", "首页", " > ", "分享到", "版权所有", "Copyright", "ICP备", "快照", "Wayback Machine",
+              "当前位置:", "责任编辑:", "2024-03-01", "10:58", "某某区人大网", "第03版:", "图为", "VIP", "【", "】"]
+    rng = random.Random("chrome")
+    lines += ["".join(rng.choice(pieces + alphabet) for _ in range(rng.randint(1, 10))) for _ in range(30_000)]
+    return lines
+
+
+def test_the_gate_before_the_phrases_keeps_every_match():
+    """The gated search for any phrase finds what the phrases alone find, where they find it."""
+    lines = _chrome_test_lines()
+    body = re.compile(chrome._ANY_PHRASE_BODY)
+    assert [(m.span() if (m := body.search(line)) else None) for line in lines] == [
+        (m.span() if (m := chrome._ANY_PHRASE.search(line)) else None) for line in lines]
+
+
+def test_every_line_one_kind_of_words_makes_up_is_made_up_of_the_words_of_all():
+    lines = _chrome_test_lines()
+    made_up = [line for line in lines if any(pattern.match(line) for pattern in chrome._WORD_LINE.values())]
+    assert ([True] * len(made_up), True) == ([bool(chrome._ANY_WORD_LINE.match(line)) for line in made_up],
+                                             len(made_up) > 100)
+
+
+def test_every_line_an_archive_phrase_is_found_in_holds_one_of_their_marks():
+    lines = [*_chrome_test_lines(), "ORIGINAL URL: x", "archived FROM y", "WAYBACK machine", "saved from URL"]
+    found = [line for line in lines if chrome.PHRASES["archive"].search(line)]
+    assert ([True] * len(found), True) == (
+        [any(mark in line for mark in chrome._ARCHIVE_MARKS) for line in found], len(found) > 4)
+
+
+def test_every_line_with_key_value_pairs_holds_a_colon():
+    found = [line for line in _chrome_test_lines() if chrome._pairs(line) is not None]
+    assert ([True] * len(found), True) == ([":" in line or "：" in line for line in found], len(found) > 100)

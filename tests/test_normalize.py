@@ -7,8 +7,9 @@ from datetime import date, datetime
 import pytest
 from seeds import VOLUME, XUJIAPENG_2024, ZIYANG_2018
 
+from crawler import normalize
 from crawler.files import read_source, source_from_text
-from crawler.normalize import FOLD, document_from_page, documents_from_source, parse_meeting, parse_published
+from crawler.normalize import FOLD, Piece, document_from_page, documents_from_source, parse_meeting, parse_published
 from crawler.records import Page
 
 VOLUME_REPORTS = [
@@ -127,3 +128,35 @@ def test_traditional_characters_are_read_as_simplified_and_positions_stay_those_
     assert ("紫阳", "report", ("work", "shortcomings", "plans")) == (
         document.committee, document.kind, analyze(document).sections)
     assert ("选民满意度达105%" in document.text, (3, 7)) == (True, document.origin.position(document.text.index("105%")))
+
+
+# Texts whose lines fold, strip and join in every way a line can: full-width forms and odd spaces around and
+# inside a line, a tab indent, a line of spaces only, traditional characters, a paragraph cut at a page end.
+ODD_LINES = [
+    "人大紫陽街道工委2022年工作報告\n\u3000\u3000一、２０２２年工作完成情況\n選民滿意度達105%。\n",
+    "\ufeff标题\n\t组织代表（１２名）开展视察\u00a0活动，收集意见\u200b建议３６条，\n全部转交办理。\u3000\n",
+    "\u3000\u2002\u2003\n\n\n　 一段很长的正文被页末截断了而没有任何句末标点符号在这\n里继续写完。\n　\n",
+    "",
+    "   \n\t\n",
+    "ＡＢＣ：ｘｙｚ？！\r\n第二行\r第三行",
+]
+
+
+@pytest.mark.parametrize("text", ODD_LINES)
+def test_a_text_read_whole_gives_the_documents_its_lines_give_read_one_piece_each(text):
+    """A text is folded at once, not line by line: its documents, characters and places are the same."""
+    source = source_from_text("odd.txt", text)
+    pieces = [[Piece(line, number, 1)] for number, line in enumerate(source.lines, start=1)]
+    assert documents_from_source(source, pieces) == documents_from_source(source)
+
+
+@pytest.mark.parametrize("path", [VOLUME, ZIYANG_2018, XUJIAPENG_2024])
+def test_a_file_read_whole_gives_the_documents_its_lines_give_read_one_piece_each(path):
+    source = read_source(str(path), 10**8)
+    pieces = [[Piece(line, number, 1)] for number, line in enumerate(source.lines, start=1)]
+    assert documents_from_source(source, pieces) == documents_from_source(source)
+
+
+@pytest.mark.parametrize("text", [*ODD_LINES, "".join(map(chr, FOLD)), "臺灣選舉　ｘ\t"])
+def test_folding_a_text_folds_each_of_its_characters_alone(text):
+    assert "".join(normalize.fold(character) for character in text) == normalize.fold(text)

@@ -6,16 +6,26 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from checks import patterns
+from checks.marks import PatternMarker
 from crawler.local import load_documents
+from crawler.records import Document
 
 TESTS = Path(__file__).resolve().parent
 REAL = TESTS.parents[1] / "shared" / "real" / "texts"
 GATED = ["PLACEHOLDER", "ARTIFACT", "DOUBLED_STREET"]
+
+
+# Pieces of real matches, mixed into random strings, so that long alternatives are reached too.
+PIECES = ["*", "XX", "X街道", "某某", "__", "……街道", "共计件", "已办结件", "代表人次", "20XX年", "Page 3", "- 3 -",
+          "第 3 页", "锟斤拷", "&nbsp;", "<p>", "豆丁网", "供稿:王某 审核:李某", "返回顶部", " | ", "字号:大中小",
+          "20201229日召开", "政办函202135号", "2.5", "。", "区长", ",,", "'张某“", "粮道街街道", "杨园街街道",
+          "##PAGE##", "(shì)", "?", "??"]
 
 
 def _spans(pattern: re.Pattern[str], lines: list[str]) -> list[list[tuple[str | None, tuple[int, int]]]]:
@@ -61,11 +71,37 @@ def test_a_gate_keeps_every_match_of_random_strings_of_the_patterns_own_characte
     rng = random.Random(name)
     alphabet = _alphabet(name) + "".join(patterns.STREETS)
     lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(30_000)]
-    # Pieces of real matches, mixed in, so that long alternatives are reached too.
-    pieces = ["*", "XX", "X街道", "某某", "__", "……街道", "共计件", "已办结件", "代表人次", "20XX年", "Page 3",
-              "- 3 -", "第 3 页", "锟斤拷", "&nbsp;", "<p>", "豆丁网", "供稿:王某 审核:李某", "返回顶部", " | ",
-              "字号:大中小", "20201229日召开", "政办函202135号", "2.5", "。", "区长", ",,", "'张某“", "粮道街街道",
-              "杨园街街道", "##PAGE##", "(shì)", "?", "??"]
-    lines += ["".join(rng.choice(pieces + list(alphabet)) for _ in range(rng.randint(1, 8))) for _ in range(30_000)]
+    lines += ["".join(rng.choice(PIECES + list(alphabet)) for _ in range(rng.randint(1, 8))) for _ in range(30_000)]
     body = re.compile(getattr(patterns, f"{name}_BODY"))
     assert _spans(body, lines) == _spans(getattr(patterns, name), lines)
+
+
+def _line_by_line(pattern: re.Pattern[str], text: str) -> list[tuple[str | None, int, int]]:
+    """The matches of ``pattern`` in each line of ``text`` alone, placed in ``text``."""
+    found, offset = [], 0
+    for line in text.split("\n"):
+        found += [(m.lastgroup, offset + m.start(), offset + m.end()) for m in pattern.finditer(line)]
+        offset += len(line) + 1
+    return found
+
+
+def _documents(paths: list[Path]) -> list[Document]:
+    return [document for path in paths for document in load_documents([str(path)], 10_000_000)[0]]
+
+
+@pytest.mark.parametrize("name", GATED)
+def test_a_text_matched_whole_gives_the_marks_of_its_lines_matched_alone(name):
+    """A text rule's pattern never takes a line end: its marker, over the whole text, marks what it marks in
+    each line of the texts the tests hold, the real texts and random texts of its characters and line ends."""
+    documents = _documents(sorted(TESTS.glob("corpus/**/*.txt")) + sorted((TESTS / "data" / "seeds").glob("*.txt")))
+    documents += _documents(sorted(REAL.iterdir())) if REAL.is_dir() else []
+    rng = random.Random(name)
+    # Pieces of matches, their characters and line ends, with the pieces cut where a line end can fall in them.
+    alphabet = [*_alphabet(name), *PIECES, *(piece[:cut] for piece in PIECES for cut in range(1, len(piece))),
+                *(piece[cut:] for piece in PIECES for cut in range(1, len(piece))), *"\n\n\n\n  \t\u3000"]
+    documents += [replace(documents[0], text="".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))))
+                  for _ in range(20_000)]
+    pattern = getattr(patterns, name)
+    marker = PatternMarker(pattern)
+    assert [_line_by_line(pattern, document.text) for document in documents] == [
+        [(mark.kind or None, mark.offset, mark.end) for mark in marker(document)] for document in documents]

@@ -11,7 +11,8 @@ from seeds import SEEDS, VOLUME
 
 from checks.analyze import analyze
 from checks.duplicates import near_duplicates
-from checks.frames import Frames, build_frames
+from checks.frames import DTYPES, Frames, build_frames
+from checks.marks import PatternMarker
 from crawler.files import source_from_text
 from crawler.local import load_documents
 from crawler.normalize import documents_from_source
@@ -201,3 +202,21 @@ def test_template_leftovers_and_copy_damage_are_caught_and_their_look_alikes_are
 ])
 def test_numbering_restarts_under_a_new_part_and_a_split_heading_is_damage(body, expected):
     assert expected == findings("人大紫阳街道工委2022年工作报告\n" + body)
+
+
+def test_the_lines_frame_counts_each_mark_on_the_line_it_starts_on():
+    """A mark is counted on its line, one at a line's end too; an empty line counts none."""
+    [document] = documents_from_source(source_from_text("m.txt", "标题示例标记\n\n\n一段示例标记示例标记。\n示例标记"))
+    marker = PatternMarker(re.compile("示例标记|(?<=标记)$", re.M), "toy")
+    frames = build_frames([analyze(document)], [(None, 0.0)], {"toy": marker})
+    assert [(0, "标题示例标记", 2), (7, "一段示例标记示例标记。", 2), (19, "示例标记", 2)] == list(
+        frames.tables["lines"][["offset", "text", "toy"]].itertuples(index=False, name=None))
+
+
+def test_every_frame_holds_the_types_its_columns_are_declared_with():
+    """Text columns stay objects (pandas would infer strings), however many rows a frame has, none too."""
+    for frames in (corpus_frames(), build_frames([], [], markers(plan()))):
+        declared = {name: {**DTYPES[name], **({rule: "int64" for rule in frames.text_rules} if name == "lines" else {})}
+                    for name in DTYPES}
+        assert declared == {name: {column: str(dtype) for column, dtype in table.dtypes.items()}
+                            for name, table in frames.tables.items()}
