@@ -61,7 +61,8 @@ _SPREAD, _WORD = 0x9E3779B97F4A7C15, (1 << 64) - 1
 
 class _Buckets:
     """The LSH buckets: each band key (a non-zero 64-bit hash) to the latest member, in an open-addressing table
-    of two numpy arrays (12 bytes an entry, at most half full): a dict of Python ints would cost 100 bytes."""
+    of two numpy arrays (12 bytes an entry, at most three quarters full: a search then looks at a few slots on
+    average): a dict of Python ints would cost 100 bytes."""
 
     def __init__(self, capacity: int = 1 << 14) -> None:
         self.keys = np.zeros(capacity, dtype=np.uint64)
@@ -86,7 +87,7 @@ class _Buckets:
             self.count += 1
             self.keys[slot] = key
         self.members[slot] = member
-        if 2 * self.count > len(self.keys):
+        if 4 * self.count > 3 * len(self.keys):
             self._grow()
 
     def _grow(self) -> None:
@@ -123,8 +124,8 @@ class NearCopyIndex:
     """The signatures of a run's documents so far, and the LSH buckets that find a new one's candidates.
 
     ``add`` judges the next document against the earlier ones and keeps its signature: the only thing of a
-    document kept for the whole run, about 600 bytes of it (256 of signature: the low 32 bits of each minimum,
-    enough to tell two apart; 64 of bucket chain; 16 bucket entries of 12 bytes in a table at most half full).
+    document kept for the whole run, 600 to 850 bytes of it (256 of signature: the low 32 bits of each minimum,
+    enough to tell two apart; 64 of bucket chain; 16 bucket entries of 12 bytes in a table 3/8 to 3/4 full).
     Signatures and chains are kept in blocks of ``BLOCK`` documents, so the index grows by a block, never by
     copying itself.
     """

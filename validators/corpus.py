@@ -5,7 +5,7 @@ is judged here, in the main process, over the chunks' ``Entry`` records only —
 in memory for the whole run, per document (the rest is let go once judged, or written to a temporary file
 and read back only for a finding's message):
 
-- the near-copy index (``checks.duplicates.NearCopyIndex``): its signature and LSH buckets, about 600 bytes;
+- the near-copy index (``checks.duplicates.NearCopyIndex``): its signature and LSH buckets, 600 to 850 bytes;
 - where its record stands in the temporary file (8 bytes): its title, path and line, which a later copy's
   message names, and where each of its figures' findings would stand;
 - for a committee's report, each figure compared across years (at most three): committee, figure, unit as
