@@ -47,6 +47,8 @@ class Streamed:
         self.last = -1
 
     def _waived(self, findings: Sequence[Finding]) -> tuple[Finding, ...]:
+        if not self.waivers and not any(f.waiver for f in findings):  # the common run: nothing to mark
+            return tuple(findings)
         return tuple(replace(f, waiver=self.waivers.get(f.fingerprint)) for f in findings)
 
     def add(self, doc: int, result: DocumentResult | None) -> None:

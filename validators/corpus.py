@@ -46,6 +46,7 @@ class _Records:
     def __init__(self) -> None:
         self.file = self._guarded(lambda: tempfile.TemporaryFile(prefix="wrqa-corpus-"))
         self.starts = array("q", [0])
+        self.read = False
 
     @staticmethod
     def _guarded(action):
@@ -57,13 +58,17 @@ class _Records:
 
     def append(self, record: object) -> None:
         data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-        self._guarded(lambda: (self.file.seek(self.starts[-1]), self.file.write(data)))
+        if self.read:  # a seek flushes the buffer: only after a read moved the position
+            self._guarded(lambda: self.file.seek(self.starts[-1]))
+            self.read = False
+        self._guarded(lambda: self.file.write(data))
         self.starts.append(self.starts[-1] + len(data))
 
     def __getitem__(self, index: int):
         if not 0 <= index < len(self.starts) - 1:
             raise IndexError(index)
         start, end = self.starts[index], self.starts[index + 1]
+        self.read = True
         return pickle.loads(self._guarded(lambda: (self.file.seek(start), self.file.read(end - start))[1]))
 
     def close(self) -> None:
