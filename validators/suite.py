@@ -7,6 +7,7 @@ demand. Its progress bars and analytics are off. An expectation that raised is a
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Sequence
@@ -58,14 +59,9 @@ class _Engine:
         return self.definitions[frame_name].get_batch(batch_parameters={"dataframe": frame})
 
 
-_engine: _Engine | None = None
-
-
+@functools.cache
 def _gx() -> _Engine:
-    global _engine
-    if _engine is None:
-        _engine = _Engine()
-    return _engine
+    return _Engine()
 
 
 def run_suite(
