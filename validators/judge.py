@@ -302,18 +302,19 @@ class _Judgement:
 def _give_back() -> None:
     """Hand the heap's free pages back to the system once a batch is judged: glibc keeps them otherwise, and a
     run over a corpus would hold the most any batch needed, many times over."""
-    trim = getattr(_libc(), "malloc_trim", None)
+    trim = _malloc_trim()
     if trim is not None:
         trim(0)
 
 
 @functools.cache
-def _libc():
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None where the C library has none (the pages then stay with the process)."""
     import ctypes
 
     try:
-        return ctypes.CDLL(None)
-    except OSError:  # no C library to ask: the pages stay with the process
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except OSError:
         return None
 
 
