@@ -18,6 +18,7 @@ at the end (``trends_frame``). Each finding is made from the place its chunk com
 
 from __future__ import annotations
 
+import contextlib
 import math
 import pickle
 import tempfile
@@ -44,35 +45,40 @@ class _Records:
     holds 8 bytes a document. A file that cannot be written or read is a ``SpillError`` naming the folder."""
 
     def __init__(self) -> None:
-        self.file = self._guarded(lambda: tempfile.TemporaryFile(prefix="wrqa-corpus-"))
+        with _spilling():
+            self.file = tempfile.TemporaryFile(prefix="wrqa-corpus-")
         self.starts = array("q", [0])
-        self.read = False
 
-    @staticmethod
-    def _guarded(action):
-        try:
-            return action()
-        except OSError as error:
-            raise SpillError(f"{tempfile.gettempdir()}: cannot keep the corpus's records in a temporary file "
-                             f"({error.strerror}); free space there or set TMPDIR to a folder with room") from None
+    def __len__(self) -> int:
+        return len(self.starts) - 1
 
     def append(self, record: object) -> None:
         data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-        if self.read:  # a seek flushes the buffer: only after a read moved the position
-            self._guarded(lambda: self.file.seek(self.starts[-1]))
-            self.read = False
-        self._guarded(lambda: self.file.write(data))
+        with _spilling():
+            self.file.write(data)
         self.starts.append(self.starts[-1] + len(data))
 
     def __getitem__(self, index: int):
-        if not 0 <= index < len(self.starts) - 1:
+        if not 0 <= index < len(self):
             raise IndexError(index)
         start, end = self.starts[index], self.starts[index + 1]
-        self.read = True
-        return pickle.loads(self._guarded(lambda: (self.file.seek(start), self.file.read(end - start))[1]))
+        with _spilling():
+            self.file.seek(start)
+            data = self.file.read(end - start)
+            self.file.seek(self.starts[-1])  # where the next record goes: appending never seeks, so never flushes
+        return pickle.loads(data)
 
     def close(self) -> None:
         self.file.close()
+
+
+@contextlib.contextmanager
+def _spilling():
+    try:
+        yield
+    except OSError as error:
+        raise SpillError(f"{tempfile.gettempdir()}: cannot keep the corpus's records in a temporary file "
+                         f"({error.strerror}); free space there or set TMPDIR to a folder with room") from None
 
 
 class _Codes(dict):
@@ -112,7 +118,7 @@ class Corpus:
         """Take the next documents' entries; each one's nearest earlier copy (index, similarity)."""
         duplicates = []
         for entry in entries:
-            doc = len(self.records.starts) - 1
+            doc = len(self.records)
             duplicate_of, similarity = self.index.add(entry.signature)
             duplicates.append((duplicate_of, similarity))
             other = Other(entry.title, entry.path, entry.line, entry.words)
