@@ -32,6 +32,12 @@ _MASK = re.compile(
 )
 
 
+# 2**64 over the golden ratio, odd: a product with it mixes a number's bits into its high ones. It mixes the
+# shingle hashes and the band keys, and a bucket key's slot is the top bits of its product (Fibonacci
+# hashing), so keys alike in their low bits still spread over the table.
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
 def signature(text: str) -> np.ndarray:
     """The MinHash signature of ``text`` with street names, digits, spaces and blanks masked."""
     masked = _MASK.sub("#", text)
@@ -43,7 +49,7 @@ def signature(text: str) -> np.ndarray:
         for k in range(min(SHINGLE, len(points))):
             values = values * np.uint64(1_000_003) + points[k : k + count]
         # One-permutation MinHash: one mix of each shingle hash, binned by its low bits, the least per bin.
-        mixed = values * np.uint64(0x9E3779B97F4A7C15)  # repeated shingles do not change a minimum
+        mixed = values * np.uint64(_GOLDEN)  # repeated shingles do not change a minimum
         mixed ^= mixed >> np.uint64(29)
     keys = np.sort(((mixed & np.uint64(PERMUTATIONS - 1)) << np.uint64(58)) | (mixed >> np.uint64(6)))
     bins = (keys >> np.uint64(58)).astype(np.intp)
@@ -54,9 +60,7 @@ def signature(text: str) -> np.ndarray:
     minimums[present] = keys[firsts[present]] & np.uint64((1 << 58) - 1)
     return minimums
 
-# A key's slot is the top bits of its product with this odd constant (Fibonacci hashing): keys alike in their
-# low bits still spread over the table.
-_SPREAD, _WORD = 0x9E3779B97F4A7C15, (1 << 64) - 1
+_WORD = (1 << 64) - 1
 
 
 class _Buckets:
@@ -72,7 +76,7 @@ class _Buckets:
 
     def _slot(self, key: int) -> int:
         keys, mask = self.keys, len(self.keys) - 1
-        slot = ((key * _SPREAD) & _WORD) >> self.shift
+        slot = ((key * _GOLDEN) & _WORD) >> self.shift
         while keys[slot] and keys[slot] != key:
             slot = (slot + 1) & mask
         return slot
@@ -97,7 +101,7 @@ class _Buckets:
         self.shift -= 1
         mask = np.uint64(len(self.keys) - 1)
         with np.errstate(over="ignore"):
-            slots = (keys * np.uint64(_SPREAD)) >> np.uint64(self.shift)
+            slots = (keys * np.uint64(_GOLDEN)) >> np.uint64(self.shift)
         while len(keys):
             # Linear probing, vectorised: of the keys aiming at a free slot, the first of each slot takes it.
             free = self.keys[slots] == 0
@@ -111,7 +115,7 @@ class _Buckets:
 def band_keys(current: np.ndarray) -> list[int]:
     """The LSH key of each band of the signature ``current``: a 64-bit hash of the band's number and rows, never 0."""
     rows = current.reshape(BANDS, ROWS)
-    keys = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    keys = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(_GOLDEN)
     with np.errstate(over="ignore"):
         for row in range(ROWS):
             keys = (keys ^ rows[:, row]) * np.uint64(0x100000001B3)
@@ -156,9 +160,9 @@ class NearCopyIndex:
         compact = current.astype(np.uint32)  # the low bits; a wrap by design
         self.signatures[block][row] = compact
         keys = band_keys(current)
+        latest = [self.buckets.get(key) for key in keys]
         candidates: set[int] = set()
-        for band, key in enumerate(keys):
-            other = self.buckets.get(key)
+        for band, other in enumerate(latest):
             for _ in range(RECENT):
                 if other < 0:
                     break
@@ -171,9 +175,8 @@ class NearCopyIndex:
             similarities = (rows == compact).mean(axis=1)
             top = int(np.argmax(similarities))
             best = (others[top], float(similarities[top]))
-        links = self.links[block][row]
-        for band, key in enumerate(keys):
-            links[band] = self.buckets.get(key)
+        self.links[block][row] = latest  # the bands' keys differ: no put below changes another's latest
+        for key in keys:
             self.buckets.put(key, index)
         return best
 
