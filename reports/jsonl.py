@@ -3,12 +3,12 @@
 ``Streamed`` is the sink (``validators.judge.Sink``) of ``wrqa validate --format json|jsonl``: each document,
 once judged, is written to a spool file beside the output, as ``reports.json`` writes it (never its source
 lines); the findings of the rules across documents that come later go to a second spool, in runs in document
-order (a batch's near-copies, the run's trends), merged into their documents when the run closes, which
-writes the report from the spools: one JSON object, the very one ``render_json`` writes, or JSON Lines — a
-document a line, then one line with the run (``tool``, ``run``, ``errors``, ``expectations``, ``summary``…).
-Memory holds a few counts a rule and where each run of later findings starts, never the documents nor their
-findings. ``read_jsonl`` reads the lines back through the same codec (``reports.json``). It must never hold
-every document at once.
+order (a batch's near-copies, the run's trends). When the run closes, one pass merges them into their
+documents (a third spool, the changed documents counted again) and the report is written from it: one
+JSON object, the very one ``render_json`` writes, or JSON Lines — a document a line, then one line with the
+run (``tool``, ``run``, ``errors``, ``expectations``, ``summary``…). Memory holds a few counts a rule and
+where each run of later findings starts, never the documents nor their findings. ``read_jsonl`` reads the
+lines back through the same codec (``reports.json``). It must never hold every document at once.
 """
 
 from __future__ import annotations
@@ -38,13 +38,16 @@ class Streamed:
         self.skipped = tuple(skipped)
         self.counts = SummaryCounts()
         self.dropped: set[int] = set()
-        # Beside the output, so the report is written where it is meant to be; gone when closed.
-        folder = os.path.dirname(os.path.abspath(output)) if output else None
-        self.spool: IO[bytes] = tempfile.TemporaryFile(dir=folder, prefix=".wrqa-spool-")
+        self.spool = self._spool()
         # The later findings, pickled (doc, findings) one after another; a run starts where a doc is not above the last.
-        self.later: IO[bytes] = tempfile.TemporaryFile(dir=folder, prefix=".wrqa-spool-")
+        self.later = self._spool()
         self.runs: list[int] = []
         self.last = -1
+
+    def _spool(self) -> IO[bytes]:
+        # Beside the output, so the report is written where it is meant to be; gone when closed.
+        folder = os.path.dirname(os.path.abspath(self.output)) if self.output else None
+        return tempfile.TemporaryFile(dir=folder, prefix=".wrqa-spool-")
 
     def _waived(self, findings: Sequence[Finding]) -> tuple[Finding, ...]:
         if not self.waivers and not any(f.waiver for f in findings):  # the common run: nothing to mark
@@ -73,19 +76,32 @@ class Streamed:
         """Write the report of ``run`` (its documents from the spool) and return the run without documents."""
         run = replace(run, skipped=self.skipped)
         try:
-            # A first pass puts the later findings in and counts them; the second writes, a line at a time.
-            for doc, _, old, new in self._documents():
-                if old is not None:
-                    self.counts.add(doc, old, -1)
-                if new is not None:
-                    self.counts.add(doc, new)
-            self._write(run)
+            settled = self._settle()
+            try:
+                self._write(run, settled)
+            finally:
+                settled.close()
         finally:
             self.spool.close()
             self.later.close()
         return run
 
-    def _write(self, run: RunResult) -> None:
+    def _settle(self) -> IO[bytes]:
+        """The documents' lines as the report holds them, in a spool of their own: the later findings put in,
+        the dropped documents left out, each changed document counted again."""
+        settled = self._spool()
+        for doc, line, old, new in self._documents():
+            if old is not None:
+                self.counts.add(doc, old, -1)
+                if new is None:
+                    continue
+                self.counts.add(doc, new)
+                line = dumps(document_to_dict(new))
+            settled.write(f"{line}\n".encode())
+        settled.seek(0)
+        return settled
+
+    def _write(self, run: RunResult, settled: IO[bytes]) -> None:
         head = run_to_dict(run, summary=self.counts.summary(len(run.errors)))
         handle = open(self.output, "w", encoding="utf-8", newline="") if self.output else sys.stdout
         try:
@@ -93,7 +109,7 @@ class Streamed:
             for key, value in head.items():
                 if key == "documents":
                     handle.write("" if self.output_format == "jsonl" else ("," if not first else "") + '"documents":[')
-                    self._write_documents(handle)
+                    self._write_documents(handle, settled)
                     if self.output_format != "jsonl":
                         handle.write("]")
                     continue
@@ -113,18 +129,13 @@ class Streamed:
             else:
                 handle.flush()
 
-    def _write_documents(self, handle: IO[str]) -> None:
-        written = 0
-        for _, line, old, new in self._documents():
-            if old is not None:
-                if new is None:
-                    continue
-                line = dumps(document_to_dict(new))
+    def _write_documents(self, handle: IO[str], settled: IO[bytes]) -> None:
+        for number, raw in enumerate(settled):
+            line = raw.decode().rstrip("\n")
             if self.output_format == "jsonl":
                 handle.write(line + "\n")
             else:
-                handle.write(("," if written else "") + line)
-            written += 1
+                handle.write(("," if number else "") + line)
 
     def _documents(self) -> Iterator[tuple[int, str, DocumentResult | None, DocumentResult | None]]:
         """Each spooled document in order: (doc, its line, then None, None when nothing changes it; else the
