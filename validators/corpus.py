@@ -18,10 +18,7 @@ at the end (``trends_frame``). Each finding is made from the place its chunk com
 
 from __future__ import annotations
 
-import contextlib
 import math
-import pickle
-import tempfile
 from array import array
 from collections.abc import Sequence
 
@@ -32,53 +29,12 @@ from checks.duplicates import NearCopyIndex
 from checks.frames import COLUMNS, DTYPES
 from validators.catalogue import Failure, Other
 from validators.chunks import Entry
-from validators.errors import SpillError
 from validators.findings import finding_at
 from validators.plan import Planned
 from validators.records import Finding, Place
+from validators.spill import Spill
 
 DOCUMENT_COLUMNS = ("doc", "kind", "title", "similarity", "duplicate_of")
-
-
-class _Records:
-    """A record per document, pickled to a temporary file (gone when closed) and read back by index: memory
-    holds 8 bytes a document. A file that cannot be written or read is a ``SpillError`` naming the folder."""
-
-    def __init__(self) -> None:
-        with _spilling():
-            self.file = tempfile.TemporaryFile(prefix="wrqa-corpus-")
-        self.starts = array("q", [0])
-
-    def __len__(self) -> int:
-        return len(self.starts) - 1
-
-    def append(self, record: object) -> None:
-        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-        with _spilling():
-            self.file.write(data)
-        self.starts.append(self.starts[-1] + len(data))
-
-    def __getitem__(self, index: int):
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        start, end = self.starts[index], self.starts[index + 1]
-        with _spilling():
-            self.file.seek(start)
-            data = self.file.read(end - start)
-            self.file.seek(self.starts[-1])  # where the next record goes: appending never seeks, so never flushes
-        return pickle.loads(data)
-
-    def close(self) -> None:
-        self.file.close()
-
-
-@contextlib.contextmanager
-def _spilling():
-    try:
-        yield
-    except OSError as error:
-        raise SpillError(f"{tempfile.gettempdir()}: cannot keep the corpus's records in a temporary file "
-                         f"({error.strerror}); free space there or set TMPDIR to a folder with room") from None
 
 
 class _Codes(dict):
@@ -99,7 +55,7 @@ class Corpus:
 
     def __init__(self) -> None:
         self.index = NearCopyIndex()
-        self.records = _Records()
+        self.records = Spill("the corpus's records")
         self.rows: list[tuple] = []
         self.row_places: dict[tuple[str, int], Place] = {}
         self.codes = _Codes()

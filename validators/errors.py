@@ -3,7 +3,7 @@
     ValidatorError
     ├── FrameContractError   a frame the checks made breaks its pandera contract
     ├── ExpectationError     a GX expectation raised instead of judging
-    └── SpillError           the corpus pass's temporary file could not be written or read
+    └── SpillError           a temporary file of the run's records could not be written or read
 """
 
 
@@ -20,4 +20,4 @@ class ExpectationError(ValidatorError):
 
 
 class SpillError(ValidatorError):
-    """The temporary file the corpus pass keeps each document's names in failed (a full or read-only disk)."""
+    """A temporary file a run keeps records in (``validators.spill``) failed: a full or read-only disk."""

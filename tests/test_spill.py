@@ -1,0 +1,55 @@
+"""The records a run keeps on disk: read back as written, by index, and a full disk one error naming the folder."""
+
+from __future__ import annotations
+
+import tempfile
+
+import pandas as pd
+import pytest
+
+from validators.errors import SpillError
+from validators.spill import Spill
+
+
+def test_records_come_back_as_written_whatever_the_order_of_reads_and_appends_between_them():
+    """A read between two appends must not move where the next record goes, nor mix two records' bytes."""
+    spill = Spill("the test's records")
+    try:
+        written = []
+        for number in range(40):
+            record = ({"frame": pd.DataFrame({"doc": range(number)})}, ("人大***街道工委",) * number, number)
+            spill.append(record)
+            written.append(record)
+            if number % 3 == 0:
+                assert repr(written[number // 2]) == repr(spill[number // 2])
+        backwards = [repr(spill[index]) for index in reversed(range(40))]
+        assert [repr(record) for record in reversed(written)] == backwards
+        assert 40 == len(spill)
+        with pytest.raises(IndexError):
+            spill[40]
+    finally:
+        spill.close()
+
+
+def test_closing_leaves_no_file_in_the_temporary_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    spill = Spill("the test's records")
+    spill.append(("人大杨园街道工委2022年工作报告", "a/b.txt", 1))
+    spill.close()
+    assert [] == list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("what", ["the corpus's records", "the columns GX judges"])
+def test_a_full_disk_under_the_records_is_one_error_naming_the_temporary_folder(what):
+    """A record that cannot be written (``/dev/full``: no space left) stops the run as a tool error saying
+    where and what to do, never a traceback nor a document without its name."""
+    spill = Spill(what)
+    spill.close()
+    spill.file = open("/dev/full", "w+b", buffering=0)  # noqa: SIM115 - closed by spill.close()
+    try:
+        with pytest.raises(SpillError) as raised:
+            spill.append(("人大杨园街道工委2022年工作报告", "a/b.txt", 1))
+    finally:
+        spill.close()
+    assert (f"{tempfile.gettempdir()}: cannot keep {what} in a temporary file (No space left on device); free "
+            "space there or set TMPDIR to a folder with room") == str(raised.value)
