@@ -54,7 +54,7 @@ class Corpus:
     """The corpus-wide pass of one run, fed the chunks' entries in input order; see the module docstring."""
 
     def __init__(self) -> None:
-        self.index = NearCopyIndex()
+        self.index: NearCopyIndex | None = NearCopyIndex()
         self.records = Spill("the corpus's records")
         self.rows: list[tuple] = []
         self.row_places: dict[tuple[str, int], Place] = {}
@@ -69,6 +69,10 @@ class Corpus:
 
     def close(self) -> None:
         self.records.close()
+
+    def seal(self) -> None:
+        """Take no more documents: the near-copy index is let go (the largest part of what the pass keeps)."""
+        self.index = None
 
     def add(self, entries: Sequence[Entry]) -> list[tuple[int | None, float]]:
         """Take the next documents' entries; each one's nearest earlier copy (index, similarity)."""

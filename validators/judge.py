@@ -4,9 +4,11 @@
 frames, pandera, the findings of one document at a time), hands each document's result to a ``Sink`` as it
 comes, judges the rules across documents over the chunks' small entries (``validators.corpus``) and adds
 their findings, merges the engines' results, and closes the run. GX judges batches of the chunks' columns
-(the ones its expectations read, never the text) here, a fixed price a batch: the two engines judge the same
-plan of checks, must fail the same rows, and a failure is a finding, once. ``validate_analyses`` is the same
-road over documents already analysed, as one chunk. This module must never read files or the network.
+(the ones its expectations read, never the text) here, a fixed price a batch, once every chunk is in: the
+columns wait in a temporary file, so that neither they nor GX (whose import alone is ~110 MiB) are in memory
+beside the workers'. The two engines judge the same plan of checks, must fail the same rows, and a failure
+is a finding, once. ``validate_analyses`` is the same road over documents already analysed, as one chunk.
+This module must never read files or the network.
 """
 
 from __future__ import annotations
@@ -41,9 +43,10 @@ from validators.records import (
     tool_version,
 )
 from validators.schemas import judge, observed_columns
+from validators.spill import Spill
 
 # Documents whose columns GX judges at once: its price is fixed a batch (about a second), and a batch's columns
-# (about 4 KB a document) are in memory until it is judged.
+# (about 1.5 KB a document, compacted) are in memory while it is judged.
 GX_BATCH = 10_000
 
 
@@ -135,7 +138,7 @@ def judge_chunks(chunks: Iterable[Chunk], options: Options, sink: Sink, *, error
             judgement.add(chunk)
         return judgement.finish(errors)
     finally:
-        judgement.corpus.close()
+        judgement.close()
 
 
 class _Judgement:
@@ -150,8 +153,11 @@ class _Judgement:
         self.results: dict[tuple[str, str], ExpectationResult] = {}
         self.errors: list[InputError] = []
         self.broken: list[InputError] = []
-        # Of each chunk, only what GX reads: its columns, pandera's failing rows, the near-copies found.
-        self.batch: list[tuple[dict, tuple, list]] = []
+        # Of each chunk, only what GX reads, on disk: its columns, pandera's failing rows, the near-copies found;
+        # and of each batch, its chunks there and the failing rows of the checks across documents.
+        self.columns = Spill("the columns GX judges") if self.gx else None
+        self.batches: list[tuple[range, list[tuple[str, int]]]] = []
+        self.batch_start = 0
         self.batched = 0
         self.documents = 0
         self.gx_severity: str | None = None
@@ -166,8 +172,8 @@ class _Judgement:
         for result in chunk.expectations:
             self._merge(result)
         duplicates = self.corpus.add(chunk.entries)
-        if self.gx and chunk.columns is not None:
-            self.batch.append((chunk.columns, chunk.failures, duplicates))
+        if self.columns is not None and chunk.columns is not None:
+            self.columns.append((chunk.columns, chunk.failures, duplicates))
         self.batched += len(chunk.results)
         if self.batched >= self.gx_batch:
             self._flush()
@@ -183,25 +189,38 @@ class _Judgement:
                              expectation=earlier.expectation or result.expectation)
         self.results[key] = result
 
+    def close(self) -> None:
+        self.corpus.close()
+        if self.columns is not None:
+            self.columns.close()
+
     def _flush(self) -> None:
-        """Judge the copies among the documents taken since the last flush, and GX's batch."""
+        """Judge the copies among the documents taken since the last flush, and close GX's batch of them."""
         frame, places = self.corpus.documents_frame()
         across = [item for item in self.planned if item.across and item.frame == "documents"]
         failures, results = judge(Frames({"documents": frame}, (), []), across, partial=True) if across else ([], [])
         for result in results:
             self._merge(result)
         self._amend(self._corpus_findings(failures, frame, places))
-        if self.gx and self.batch:
-            self._judge_batch(failures)
-        self.batch, self.batched = [], 0
+        if self.columns is not None and len(self.columns) > self.batch_start:
+            self.batches.append((range(self.batch_start, len(self.columns)), failures))
+            self.batch_start = len(self.columns)
+        self.batched = 0
         _give_back()
 
-    def _judge_batch(self, across_failures: list[tuple[str, int]]) -> None:
+    def _judge_batches(self) -> None:
+        """GX over each batch, its columns read back from disk, one batch in memory at a time."""
+        for chunks, across_failures in self.batches:
+            self._judge_batch([self.columns[chunk] for chunk in chunks], across_failures)
+            _give_back()
+        self.batches = []
+
+    def _judge_batch(self, batch: list[tuple[dict, tuple, list]], across_failures: list[tuple[str, int]]) -> None:
         tables: dict[str, list[Compacted]] = {name: [] for name in FRAMES if name != "trends"}
         pandera_rows: dict[str, set[int]] = {}
         lengths = dict.fromkeys(tables, 0)
         frame_of = {item.name: item.frame for item in self.planned}
-        for columns, failures, duplicates in self.batch:
+        for columns, failures, duplicates in batch:
             for check, row in failures:
                 pandera_rows.setdefault(check, set()).add(lengths[frame_of[check]] + row)
             for name, table in columns.items():
@@ -262,6 +281,8 @@ class _Judgement:
 
     def finish(self, errors: Sequence[InputError]) -> RunResult:
         self._flush()
+        self.corpus.seal()
+        self._judge_batches()
         trends = [item for item in self.planned if item.frame == "trends"]
         if trends:
             frame = self.corpus.trends_frame()

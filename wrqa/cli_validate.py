@@ -142,7 +142,7 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
     from crawler.files import find_inputs, shown
     from validators import ValidatorError, engines_for
     from validators.chunks import ChunkJudge, died
-    from validators.judge import Collected, judge_chunks, options_of
+    from validators.judge import GX_BATCH, Collected, judge_chunks, options_of
     from validators.records import InputError
 
     files = [path for path in paths if path != STDIN]
@@ -150,7 +150,9 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
     inputs = len(paths) + sum(os.path.isdir(path) for path in files) + (2 if stored else 0)
     engines = engines_for(suite or config["validate.suite"], inputs)
     meanwhile = None
-    if "gx" in engines:
+    if "gx" in engines and len(found.files) <= GX_BATCH:
+        # GX's import overlaps the work; over a corpus of several batches its memory would sit beside the
+        # workers' all run long, for seconds saved once: it is imported when they are done.
         from validators.suite import import_gx as meanwhile
     # JSON and JSON Lines are written a document at a time; the other writers read the whole run, with its text.
     streamed = output_format in STREAMED and not html_dir
