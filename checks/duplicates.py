@@ -68,6 +68,8 @@ class _Buckets:
     of two numpy arrays (12 bytes an entry, at most three quarters full: a search then looks at a few slots on
     average): a dict of Python ints would cost 100 bytes."""
 
+    GROW_SLICE = 1 << 16  # the old table's slots placed at a time when it doubles
+
     def __init__(self, capacity: int = 1 << 14) -> None:
         self.keys = np.zeros(capacity, dtype=np.uint64)
         self.members = np.full(capacity, -1, dtype=np.int32)
@@ -95,10 +97,17 @@ class _Buckets:
             self._grow()
 
     def _grow(self) -> None:
-        keys, members = self.keys[self.keys != 0], self.members[self.keys != 0]
-        self.keys = np.zeros(2 * len(self.keys), dtype=np.uint64)
+        old_keys, old_members = self.keys, self.members
+        self.keys = np.zeros(2 * len(old_keys), dtype=np.uint64)
         self.members = np.full(len(self.keys), -1, dtype=np.int32)
         self.shift -= 1
+        # A slice of the old table at a time: the arrays of one placing are a few MB, not several times the table.
+        for start in range(0, len(old_keys), self.GROW_SLICE):
+            keys, members = old_keys[start : start + self.GROW_SLICE], old_members[start : start + self.GROW_SLICE]
+            self._place(keys[keys != 0], members[keys != 0])
+
+    def _place(self, keys: np.ndarray, members: np.ndarray) -> None:
+        """Put ``keys`` (none in the table yet) with their ``members`` in the table, which has room for them."""
         mask = np.uint64(len(self.keys) - 1)
         with np.errstate(over="ignore"):
             slots = (keys * np.uint64(_GOLDEN)) >> np.uint64(self.shift)

@@ -123,10 +123,12 @@ def test_reports_of_different_streets_are_not_near_copies_but_a_reused_template_
     assert (0, True) == (result[13][0], result[13][1] > 0.9)
 
 
+@pytest.mark.parametrize("grow_slice", [_Buckets.GROW_SLICE, 64], ids=["table-moved-at-once", "moved-in-slices"])
 @pytest.mark.parametrize("spread", [1, 1 << 20], ids=["keys-on-neighbouring-slots", "keys-sharing-low-bits"])
-def test_the_near_copy_buckets_find_every_key_s_latest_member_as_the_table_grows(spread):
+def test_the_near_copy_buckets_find_every_key_s_latest_member_as_the_table_grows(spread, grow_slice):
     keys = [1 + spread * n for n in range(40_000)] + [2**64 - 1]
     buckets = _Buckets(capacity=16)
+    buckets.GROW_SLICE = grow_slice
     for member, key in enumerate(keys):
         buckets.put(key, member)
     buckets.put(keys[7], 99)
