@@ -133,6 +133,8 @@ def schema(frame: str, planned: Sequence[Planned], text_rules: Sequence[str] = (
 
 def observed(frame: pd.DataFrame, rows: list[int], columns: tuple[str, ...]) -> tuple:
     """A few failed rows as plain Python values: the one column's value, or a list of the columns'."""
+    if not rows:  # most checks fail no row: selecting none from the frame would still cost a millisecond
+        return ()
     subset = frame.loc[rows[:5], list(columns)]
     values = subset.astype(object).where(subset.notna(), None)
     return tuple(row[0] if len(columns) == 1 else row for row in values.values.tolist())
