@@ -26,7 +26,9 @@ class PatternMarker:
         self.kind = kind
         # The patterns anchor on a line's start and end (a page number alone on its line) and never match a
         # line end: one pass over the text finds what a pass over each line finds, at a third of the cost.
-        self._over_lines = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
+        # ``checks.patterns`` compiles them so; another is compiled again (a big one costs milliseconds).
+        self._over_lines = (pattern if pattern.flags & re.MULTILINE
+                            else re.compile(pattern.pattern, pattern.flags | re.MULTILINE))
 
     def __call__(self, document: Document) -> list[Mark]:
         return [Mark(match.lastgroup or self.kind, match.start(), match.end(), match.group(0))

@@ -3,8 +3,8 @@
 Each alternative is a named group, so a mark can say which kind of placeholder or artifact it is.
 Lines are normalized before they are matched: full-width ASCII is already half-width (＊ → *, Ｘ → X).
 A match never takes a line end (its spaces are any but a line end): each pattern runs once over a
-document's text, its ``^`` and ``$`` those of a line (``checks.marks``), and finds what it finds in each
-line alone; the engines judge the counts it leaves in the frames.
+document's text, compiled ``re.MULTILINE`` so its ``^`` and ``$`` are those of a line (``checks.marks``),
+and finds what it finds in each line alone; the engines judge the counts it leaves in the frames.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ PLACEHOLDER_BODY = (
 PLACEHOLDER = re.compile(
     r"(?=[*Xx×某_○□…第共合累总已办受收提走慰参出代选群居12])(?:(?=[*Xx×某_○□…])"
     r"|(?=(?:第|共计?|合计|累计|总计|已?办结|受理|收到|提[出交]|走访|慰问|参加|出席)[件次名位场项篇条户期批个届人])"
-    r"|(?=(?:代表|选民|群众|居民)人次|(?:19|20)[Xx×]))" + PLACEHOLDER_BODY
+    r"|(?=(?:代表|选民|群众|居民)人次|(?:19|20)[Xx×]))" + PLACEHOLDER_BODY, re.MULTILINE
 )
 
 ARTIFACT_BODY = (
@@ -85,11 +85,11 @@ ARTIFACT = re.compile(
     r"(?:^|(?=[#锟烫屯\ufffd鈥銆锛&<\[【?'(第本豆道原百金人文免扫返上下字供审校责EC12,，;；。\s])"
     r"(?:(?=[#锟烫屯\ufffd鈥銆锛&<\[【?'(])|(?=第\s*\d|本文档由|豆丁网|道客巴巴|原创力文档|百度文库|金锄头文库|人人文库"
     r"|文档下载|免费下载|扫一扫|返回顶部|上一篇|下一篇|字号|供稿|审核|校对|责任编辑|责编|Evaluation|Created|19|20"
-    r"|[,，;；。][,，;；。]|\s\|)))" + ARTIFACT_BODY
+    r"|[,，;；。][,，;；。]|\s\|)))" + ARTIFACT_BODY, re.MULTILINE
 )
 
 # 杨园街街道 doubles 街; 粮道街街道 does not, because the street's own name ends in 街.
 _STREETS_ENDING_IN_JIE = sorted(street.removesuffix("街") for street in STREETS if street.endswith("街"))
 DOUBLED_STREET_BODY = "".join(f"(?<!{name})" for name in _STREETS_ENDING_IN_JIE) + "街街道"
 # The same, opening on its first 街 so the engine searches for that character alone.
-DOUBLED_STREET = re.compile("街" + "".join(f"(?<!{name}街)" for name in _STREETS_ENDING_IN_JIE) + "街道")
+DOUBLED_STREET = re.compile("街" + "".join(f"(?<!{name}街)" for name in _STREETS_ENDING_IN_JIE) + "街道", re.MULTILINE)
