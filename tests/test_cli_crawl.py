@@ -124,17 +124,24 @@ def test_every_command_has_help(command):
     assert (0, True) == (result.exit_code, "Usage:" in result.output and len(result.stdout) > 200)
 
 
-def test_demo_sites_serves_both_sites_until_interrupted():
-    """demo-sites prints two base URLs that answer list pages, and ends cleanly on Ctrl-C."""
+@pytest.mark.parametrize(("stop", "started_with"), [
+    (signal.SIGINT, signal.SIG_DFL), (signal.SIGTERM, signal.SIG_DFL),
+    # A shell starts a background job (make test &, a CI runner's script) with Ctrl-C ignored.
+    (signal.SIGINT, signal.SIG_IGN),
+], ids=["ctrl-c", "sigterm", "ctrl-c-in-a-background-job"])
+def test_demo_sites_serves_both_sites_until_interrupted(stop, started_with):
+    """demo-sites prints two base URLs that answer list pages, and ends cleanly on Ctrl-C or SIGTERM, however
+    the shell that started it left Ctrl-C."""
     process = subprocess.Popen([sys.executable, "-c", "from wrqa.cli import main; main()", "demo-sites", "--port",
-                                "0"], stdout=subprocess.PIPE, text=True)
+                                "0"], stdout=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, started_with))
     try:
         lines = [process.stdout.readline() for _ in range(2)]
         urls = [re.search(r"http://127\.0\.0\.1:\d+", line)[0] for line in lines]
         statuses = [httpx.get(urls[0] + "/zyfb/003005/1.html").status_code,
                     httpx.get(urls[1] + "/list.php?catid=8&page=1").status_code]
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         code = process.wait(timeout=10)
     assert ([200, 200], 0) == (statuses, code)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 
 import click
 
@@ -132,24 +131,24 @@ def reextract(source, config_path) -> None:
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65534),
               help="Port of the district site; the provincial site takes the next one (0: any free ports).")
 def demo_sites(port) -> None:
-    """Serve the bundled replica of the district and provincial sites on 127.0.0.1 until Ctrl-C."""
+    """Serve the bundled replica of the district and provincial sites on 127.0.0.1 until Ctrl-C or SIGTERM."""
     from crawler.replica import serve
+    from wrqa.stops import stopping
 
-    try:
-        replica = serve(port=port)
-    except OSError as error:
-        fail(f"cannot listen on 127.0.0.1:{port} ({error.strerror}); choose another --port")
-    # The servers stop whenever Ctrl-C comes, even while these lines are printed: their threads would
-    # otherwise keep the process alive.
-    try:
-        click.echo(f"district site (epoint):   {replica.base_urls['epoint']}  lists zyfb/003005, dbgz/004002, "
-                   "dbgz/004003, xxgk/005001 (attachments)")
-        click.echo(f"provincial site (hppc):   {replica.base_urls['hppc']}  lists list.php?catid=8, "
-                   "list.php?catid=9 (attachments)")
-        click.echo("Point [[sources]] base_url at these to try 'wrqa crawl'. Ctrl-C stops.")
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        replica.close()
+    # Ctrl-C and SIGTERM stop the servers whenever they come, even while these lines are printed, and even
+    # where the shell started wrqa with Ctrl-C ignored (a background job): Python's own KeyboardInterrupt
+    # would then never come, and the servers' threads keep the process alive.
+    with stopping(lambda _signal: None, abort_on_second=False) as stop:
+        try:
+            replica = serve(port=port)
+        except OSError as error:
+            fail(f"cannot listen on 127.0.0.1:{port} ({error.strerror}); choose another --port")
+        try:
+            click.echo(f"district site (epoint):   {replica.base_urls['epoint']}  lists zyfb/003005, dbgz/004002, "
+                       "dbgz/004003, xxgk/005001 (attachments)")
+            click.echo(f"provincial site (hppc):   {replica.base_urls['hppc']}  lists list.php?catid=8, "
+                       "list.php?catid=9 (attachments)")
+            click.echo("Point [[sources]] base_url at these to try 'wrqa crawl'. Ctrl-C stops.")
+            stop.wait()
+        finally:
+            replica.close()
