@@ -157,7 +157,6 @@ class _Judgement:
         # and of each batch, its chunks there and the failing rows of the checks across documents.
         self.columns = Spill("the columns GX judges") if self.gx else None
         self.batches: list[tuple[range, list[tuple[str, int]]]] = []
-        self.batch_start = 0
         self.batched = 0
         self.documents = 0
         self.gx_severity: str | None = None
@@ -202,9 +201,9 @@ class _Judgement:
         for result in results:
             self._merge(result)
         self._amend(self._corpus_findings(failures, frame, places))
-        if self.columns is not None and len(self.columns) > self.batch_start:
-            self.batches.append((range(self.batch_start, len(self.columns)), failures))
-            self.batch_start = len(self.columns)
+        start = self.batches[-1][0].stop if self.batches else 0  # the first chunk not in a batch yet
+        if self.columns is not None and len(self.columns) > start:
+            self.batches.append((range(start, len(self.columns)), failures))
         self.batched = 0
         _give_back()
 
@@ -213,7 +212,6 @@ class _Judgement:
         for chunks, across_failures in self.batches:
             self._judge_batch([self.columns[chunk] for chunk in chunks], across_failures)
             _give_back()
-        self.batches = []
 
     def _judge_batch(self, batch: list[tuple[dict, tuple, list]], across_failures: list[tuple[str, int]]) -> None:
         tables: dict[str, list[Compacted]] = {name: [] for name in FRAMES if name != "trends"}
