@@ -9,7 +9,11 @@ bodies, so their similarity stays far below a copy's.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import sqlite3
+import tempfile
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,8 +37,7 @@ _MASK = re.compile(
 
 
 # 2**64 over the golden ratio, odd: a product with it mixes a number's bits into its high ones. It mixes the
-# shingle hashes and the band keys, and a bucket key's slot is the top bits of its product (Fibonacci
-# hashing), so keys alike in their low bits still spread over the table.
+# shingle hashes and seeds the band keys.
 _GOLDEN = 0x9E3779B97F4A7C15
 
 
@@ -60,100 +63,70 @@ def signature(text: str) -> np.ndarray:
     minimums[present] = keys[firsts[present]] & np.uint64((1 << 58) - 1)
     return minimums
 
-_WORD = (1 << 64) - 1
 
-
-class _Buckets:
-    """The LSH buckets: each band key (a non-zero 64-bit hash) to the latest member, in an open-addressing table
-    of two numpy arrays (12 bytes an entry, at most three quarters full: a search then looks at a few slots on
-    average): a dict of Python ints would cost 100 bytes."""
-
-    GROW_SLICE = 1 << 16  # the old table's slots placed at a time when it doubles
-
-    def __init__(self, capacity: int = 1 << 14) -> None:
-        self.keys = np.zeros(capacity, dtype=np.uint64)
-        self.members = np.full(capacity, -1, dtype=np.int32)
-        self.shift = 64 - (capacity.bit_length() - 1)
-        self.count = 0
-
-    def _slot(self, key: int) -> int:
-        keys, mask = self.keys, len(self.keys) - 1
-        slot = ((key * _GOLDEN) & _WORD) >> self.shift
-        while keys[slot] and keys[slot] != key:
-            slot = (slot + 1) & mask
-        return slot
-
-    def get(self, key: int) -> int:
-        """The latest member of bucket ``key``, or -1."""
-        return int(self.members[self._slot(key)])
-
-    def put(self, key: int, member: int) -> None:
-        slot = self._slot(key)
-        if not self.keys[slot]:
-            self.count += 1
-            self.keys[slot] = key
-        self.members[slot] = member
-        if 4 * self.count > 3 * len(self.keys):
-            self._grow()
-
-    def _grow(self) -> None:
-        old_keys, old_members = self.keys, self.members
-        self.keys = np.zeros(2 * len(old_keys), dtype=np.uint64)
-        self.members = np.full(len(self.keys), -1, dtype=np.int32)
-        self.shift -= 1
-        # A slice of the old table at a time: the arrays of one placing are a few MB, not several times the table.
-        for start in range(0, len(old_keys), self.GROW_SLICE):
-            keys, members = old_keys[start : start + self.GROW_SLICE], old_members[start : start + self.GROW_SLICE]
-            self._place(keys[keys != 0], members[keys != 0])
-
-    def _place(self, keys: np.ndarray, members: np.ndarray) -> None:
-        """Put ``keys`` (none in the table yet) with their ``members`` in the table, which has room for them."""
-        mask = np.uint64(len(self.keys) - 1)
-        with np.errstate(over="ignore"):
-            slots = (keys * np.uint64(_GOLDEN)) >> np.uint64(self.shift)
-        while len(keys):
-            # Linear probing, vectorised: of the keys aiming at a free slot, the first of each slot takes it.
-            free = self.keys[slots] == 0
-            taken = np.zeros(len(keys), dtype=bool)
-            _, first = np.unique(slots[free], return_index=True)
-            taken[np.flatnonzero(free)[first]] = True
-            self.keys[slots[taken]], self.members[slots[taken]] = keys[taken], members[taken]
-            keys, members, slots = keys[~taken], members[~taken], (slots[~taken] + np.uint64(1)) & mask
+with np.errstate(over="ignore"):
+    _BAND_SEEDS = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(_GOLDEN)
+_LATEST = "SELECT key, member FROM bucket WHERE key IN (" + ",".join("?" * BANDS) + ")"
 
 
 def band_keys(current: np.ndarray) -> list[int]:
-    """The LSH key of each band of the signature ``current``: a 64-bit hash of the band's number and rows, never 0."""
+    """The LSH key of each band of the signature ``current``: a 64-bit hash of the band's number and rows, never 0,
+    as SQLite's signed 64-bit integer."""
     rows = current.reshape(BANDS, ROWS)
-    keys = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(_GOLDEN)
+    keys = _BAND_SEEDS
     with np.errstate(over="ignore"):
         for row in range(ROWS):
             keys = (keys ^ rows[:, row]) * np.uint64(0x100000001B3)
             keys ^= keys >> np.uint64(31)
     keys[keys == 0] = 1
-    return keys.tolist()
+    return keys.view(np.int64).tolist()
+
 
 
 class NearCopyIndex:
     """The signatures of a run's documents so far, and the LSH buckets that find a new one's candidates.
 
     ``add`` judges the next document against the earlier ones and keeps its signature: the only thing of a
-    document kept for the whole run, 600 to 850 bytes of it (256 of signature: the low 32 bits of each minimum,
-    enough to tell two apart; 64 of bucket chain; 16 bucket entries of 12 bytes in a table 3/8 to 3/4 full).
-    Signatures and chains are kept in blocks of ``BLOCK`` documents, so the index grows by a block, never by
-    copying itself.
+    document kept for the whole run. It is kept in a temporary SQLite database on disk (deleted once open):
+    memory holds SQLite's cache of its pages, ``CACHE_KIB`` at most, whatever the corpus size, and the disk
+    about 700 bytes a document (the signature, the low 32 bits of each minimum, enough to tell two apart: 256
+    bytes; the bucket chain, each band's previous member: 64; and 16 bucket rows, a band's key to its latest
+    member). ``OSError`` or ``sqlite3.Error`` when the temporary folder cannot hold it.
     """
 
-    BLOCK = 4096
+    CACHE_KIB = 16 * 1024
 
     def __init__(self) -> None:
         self.count = 0
-        self.signatures: list[np.ndarray] = []
-        # Each bucket as a chain: its latest member in ``buckets``, each member's previous one in ``links``.
-        self.buckets = _Buckets()
-        self.links: list[np.ndarray] = []
+        handle, path = tempfile.mkstemp(prefix="wrqa-index-", suffix=".sqlite")  # in $TMPDIR, as the run's spills
+        os.close(handle)
+        self.path: str | None = path
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None)
+            # No journal and no syncing: a database of one run, of no use once it stops.
+            self.db.executescript(f"""
+                PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -{self.CACHE_KIB};
+                CREATE TABLE bucket (key INTEGER PRIMARY KEY, member INTEGER NOT NULL);
+                CREATE TABLE doc (doc INTEGER PRIMARY KEY, signature BLOB NOT NULL, links BLOB NOT NULL);
+                BEGIN;
+            """)
+        except BaseException:
+            os.unlink(path)
+            raise
+        with contextlib.suppress(OSError):  # open, the file lives on unnamed: a killed run leaves nothing behind
+            os.unlink(path)
+            self.path = None
 
-    def _previous(self, member: int, band: int) -> int:
-        return int(self.links[member // self.BLOCK][member % self.BLOCK, band])
+    def close(self) -> None:
+        self.db.close()
+        if self.path is not None:  # a system that cannot delete an open file
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+
+    def _document(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
+        """The signature of earlier document ``doc`` and, per band, the member before it (-1: none)."""
+        signature, links = self.db.execute("SELECT signature, links FROM doc WHERE doc = ?", (doc,)).fetchone()
+        return np.frombuffer(signature, dtype=np.uint32), np.frombuffer(links, dtype=np.int32)
 
     def add(self, current: np.ndarray | None) -> tuple[int | None, float]:
         """The earlier document the next one is most like (index, similarity), or (None, best seen);
@@ -162,31 +135,30 @@ class NearCopyIndex:
         self.count += 1
         if current is None:
             return None, 0.0
-        block, row = divmod(index, self.BLOCK)
-        while block >= len(self.signatures):
-            self.signatures.append(np.zeros((self.BLOCK, PERMUTATIONS), dtype=np.uint32))
-            self.links.append(np.full((self.BLOCK, BANDS), -1, dtype=np.int32))
         compact = current.astype(np.uint32)  # the low bits; a wrap by design
-        self.signatures[block][row] = compact
         keys = band_keys(current)
-        latest = [self.buckets.get(key) for key in keys]
-        candidates: set[int] = set()
+        found = dict(self.db.execute(_LATEST, keys))
+        latest = [found.get(key, -1) for key in keys]  # two bands alike share their bucket
+        # Each bucket as a chain: its latest member in ``bucket``, each member's previous one in its links.
+        candidates: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for band, other in enumerate(latest):
             for _ in range(RECENT):
                 if other < 0:
                     break
-                candidates.add(other)
-                other = self._previous(other, band)
+                if other not in candidates:
+                    candidates[other] = self._document(other)
+                other = int(candidates[other][1][band])
         best: tuple[int | None, float] = (None, 0.0)
         if candidates:
             others = sorted(candidates)
-            rows = np.stack([self.signatures[other // self.BLOCK][other % self.BLOCK] for other in others])
+            rows = np.stack([candidates[other][0] for other in others])
             similarities = (rows == compact).mean(axis=1)
             top = int(np.argmax(similarities))
             best = (others[top], float(similarities[top]))
-        self.links[block][row] = latest  # the bands' keys differ: no put below changes another's latest
-        for key in keys:
-            self.buckets.put(key, index)
+        self.db.execute("INSERT INTO doc VALUES (?, ?, ?)",
+                        (index, compact.tobytes(), np.array(latest, dtype=np.int32).tobytes()))
+        self.db.executemany("INSERT INTO bucket VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET member = excluded.member",
+                            [(key, index) for key in keys])
         return best
 
 
@@ -198,7 +170,10 @@ def near_duplicates(signatures: Sequence[np.ndarray | None]) -> list[tuple[int |
     ``RECENT`` latest members, so the work stays linear in the run.
     """
     index = NearCopyIndex()
-    return [index.add(current) for current in signatures]
+    try:
+        return [index.add(current) for current in signatures]
+    finally:
+        index.close()
 
 
 def document_signature(document: Document) -> np.ndarray | None:

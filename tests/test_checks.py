@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import random
 import re
+import tempfile
 
+import numpy as np
 import pytest
 from seeds import VOLUME
 
 from checks import statistics as statistics_module
-from checks.duplicates import _Buckets, document_signature, near_duplicates
+from checks.duplicates import (
+    BANDS,
+    PERMUTATIONS,
+    RECENT,
+    ROWS,
+    NearCopyIndex,
+    band_keys,
+    document_signature,
+    near_duplicates,
+)
 from checks.sections import headings, sections_of
 from checks.statistics import classify_percent, relations, statistics
 from crawler.domain import committee_key, document_kind
@@ -123,18 +134,57 @@ def test_reports_of_different_streets_are_not_near_copies_but_a_reused_template_
     assert (0, True) == (result[13][0], result[13][1] > 0.9)
 
 
-@pytest.mark.parametrize("grow_slice", [_Buckets.GROW_SLICE, 64], ids=["table-moved-at-once", "moved-in-slices"])
-@pytest.mark.parametrize("spread", [1, 1 << 20], ids=["keys-on-neighbouring-slots", "keys-sharing-low-bits"])
-def test_the_near_copy_buckets_find_every_key_s_latest_member_as_the_table_grows(spread, grow_slice):
-    keys = [1 + spread * n for n in range(40_000)] + [2**64 - 1]
-    buckets = _Buckets(capacity=16)
-    buckets.GROW_SLICE = grow_slice
-    for member, key in enumerate(keys):
-        buckets.put(key, member)
-    buckets.put(keys[7], 99)
-    expected = [99 if n == 7 else n for n in range(len(keys))] + [-1]
-    assert expected == [buckets.get(key) for key in [*keys, 2**63 + 12345]]
-    assert (len(keys), True) == (buckets.count, 4 * buckets.count <= 3 * len(buckets.keys))
+def _nearest_by_rereading(signatures):
+    """The index's answer worked out from scratch for each document: the earlier ones sharing one of its bands,
+    the latest ``RECENT`` of each band, and of those the one most alike (the first of equals)."""
+    keys = [band_keys(signature) for signature in signatures]
+    answers = []
+    for index, signature in enumerate(signatures):
+        candidates = set()
+        for band in range(BANDS):
+            sharing = [other for other in range(index) if keys[other][band] == keys[index][band]]
+            candidates.update(sharing[-RECENT:])
+        best = (None, 0.0)
+        for other in sorted(candidates):
+            similarity = float(np.mean(signatures[other].astype(np.uint32) == signature.astype(np.uint32)))
+            if similarity > best[1] or best[0] is None:
+                best = (other, similarity)
+        answers.append(best)
+    return answers
+
+
+def test_the_near_copy_index_finds_what_rereading_every_earlier_document_finds(tmp_path, monkeypatch):
+    """Copies of copies, a template copied more often than a bucket's chain is followed, documents alike in one
+    band only: the index on disk answers each as reading every earlier document would, and leaves no file."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    rng = np.random.default_rng(2022)
+    signatures = list(rng.integers(0, 2**63, size=(600, PERMUTATIONS), dtype=np.uint64))
+    for index in range(100, 600, 3):  # a copy of an earlier document, a few minimums changed
+        signatures[index] = signatures[int(rng.integers(0, index))].copy()
+        signatures[index][rng.integers(0, PERMUTATIONS, size=6)] ^= np.uint64(77)
+    for index in range(300, 600, 10):  # one template copied thirty times: its bands' chains run long
+        signatures[index] = signatures[300].copy()
+        signatures[index][rng.integers(0, PERMUTATIONS, size=40)] ^= np.uint64(index)
+    for index in range(500, 600, 7):  # alike in their first band alone
+        signatures[index][:ROWS] = signatures[index - 1][:ROWS]
+    # Nine documents alike in their first band: the ninth is most like the first, which only the band's chain
+    # followed its whole length (``RECENT`` members) reaches (a row of each other band differs).
+    group = list(range(201, 300, 11))[:RECENT + 1]
+    band = rng.integers(0, 2**63, size=ROWS, dtype=np.uint64)  # of none of the copies made above
+    for index in group:
+        signatures[index][:ROWS] = band
+    signatures[group[-1]][ROWS:] = signatures[group[0]][ROWS:]
+    signatures[group[-1]][ROWS::ROWS] ^= np.uint64(5)
+    index = NearCopyIndex()
+    try:
+        assert [] == list(tmp_path.iterdir())  # the database is open, its file already unnamed
+        found = [index.add(signature) for signature in signatures]
+    finally:
+        index.close()
+    assert _nearest_by_rereading(signatures) == found
+    assert (group[0], 1 - (BANDS - 1) / PERMUTATIONS) == found[group[-1]]
+    assert 150 < sum(other is not None for other, _ in found)
+    assert [] == list(tmp_path.iterdir())
 
 
 def test_a_malformed_chinese_numeral_is_no_figure_rather_than_a_crash():

@@ -1,12 +1,16 @@
-"""The records a run keeps on disk: read back as written, by index, and a full disk one error naming the folder."""
+"""What a run keeps on disk: records read back as written, by index; a full disk one error naming the folder."""
 
 from __future__ import annotations
 
 import tempfile
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from checks.duplicates import PERMUTATIONS
+from validators.chunks import Entry
+from validators.corpus import Corpus
 from validators.errors import SpillError
 from validators.spill import Spill
 
@@ -53,3 +57,22 @@ def test_a_full_disk_under_the_records_is_one_error_naming_the_temporary_folder(
         spill.close()
     assert (f"{tempfile.gettempdir()}: cannot keep {what} in a temporary file (No space left on device); free "
             "space there or set TMPDIR to a folder with room") == str(raised.value)
+
+
+def test_a_full_disk_under_the_near_copy_index_is_one_error_naming_the_temporary_folder():
+    """The index of a corpus's signatures lives in a database on disk: a disk that fills up under it (here the
+    database held to the pages it has) stops the run with the same error as the records, not sqlite's own."""
+    corpus = Corpus()
+    try:
+        pages = corpus.index.db.execute("PRAGMA page_count").fetchone()[0]
+        corpus.index.db.execute(f"PRAGMA max_page_count = {pages}")
+        rng = np.random.default_rng(7)
+        entries = [Entry(rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64), True, "report",
+                         "人大杨园街道工委2022年工作报告", f"reports/{number}.txt", 1, "杨园", 2022)
+                   for number in range(200)]
+        with pytest.raises(SpillError) as raised:
+            corpus.add(entries)
+    finally:
+        corpus.close()
+    assert (f"{tempfile.gettempdir()}: cannot keep the near-copy index in a temporary file (database or disk is "
+            "full); free space there or set TMPDIR to a folder with room") == str(raised.value)

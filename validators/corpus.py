@@ -5,7 +5,8 @@ is judged here, in the main process, over the chunks' ``Entry`` records only —
 in memory for the whole run, per document (the rest is let go once judged, or written to a temporary file
 and read back only for a finding's message):
 
-- the near-copy index (``checks.duplicates.NearCopyIndex``): its signature and LSH buckets, 600 to 850 bytes;
+- of the near-copy index (``checks.duplicates.NearCopyIndex``), nothing: its signatures and LSH buckets, about
+  700 bytes a document, are in a temporary SQLite database on disk, of which memory holds a bounded cache;
 - where its record stands in the temporary file (8 bytes): its title, path and line, which a later copy's
   message names, and where each of its figures' findings would stand;
 - for a committee's report, each figure compared across years (at most three): committee, figure, unit as
@@ -19,6 +20,7 @@ at the end (``trends_frame``). Each finding is made from the place its chunk com
 from __future__ import annotations
 
 import math
+import sqlite3
 from array import array
 from collections.abc import Sequence
 
@@ -32,7 +34,7 @@ from validators.chunks import Entry
 from validators.findings import finding_at
 from validators.plan import Planned
 from validators.records import Finding, Place
-from validators.spill import Spill
+from validators.spill import Spill, spill_error
 
 DOCUMENT_COLUMNS = ("doc", "kind", "title", "similarity", "duplicate_of")
 
@@ -54,7 +56,7 @@ class Corpus:
     """The corpus-wide pass of one run, fed the chunks' entries in input order; see the module docstring."""
 
     def __init__(self) -> None:
-        self.index: NearCopyIndex | None = NearCopyIndex()
+        self.index: NearCopyIndex | None = self._keeping(NearCopyIndex)
         self.records = Spill("the corpus's records")
         self.rows: list[tuple] = []
         self.row_places: dict[tuple[str, int], Place] = {}
@@ -68,18 +70,31 @@ class Corpus:
         return self.records[doc][0]
 
     def close(self) -> None:
+        self.seal()
         self.records.close()
 
     def seal(self) -> None:
-        """Take no more documents: the near-copy index is let go (the largest part of what the pass keeps)."""
-        self.index = None
+        """Take no more documents: the near-copy index is let go (its cache, its file on disk)."""
+        if self.index is not None:
+            self.index.close()
+            self.index = None
+
+    @staticmethod
+    def _keeping(call, *args):
+        """``call(*args)`` of the near-copy index; a ``SpillError`` when the temporary folder cannot hold it."""
+        try:
+            return call(*args)
+        except OSError as error:
+            raise spill_error("the near-copy index", error.strerror or str(error)) from None
+        except sqlite3.Error as error:
+            raise spill_error("the near-copy index", str(error)) from None
 
     def add(self, entries: Sequence[Entry]) -> list[tuple[int | None, float]]:
         """Take the next documents' entries; each one's nearest earlier copy (index, similarity)."""
         duplicates = []
         for entry in entries:
             doc = len(self.records)
-            duplicate_of, similarity = self.index.add(entry.signature)
+            duplicate_of, similarity = self._keeping(self.index.add, entry.signature)
             duplicates.append((duplicate_of, similarity))
             other = Other(entry.title, entry.path, entry.line, entry.words)
             if not entry.judged:

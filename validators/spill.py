@@ -52,5 +52,10 @@ class Spill:
         try:
             yield
         except OSError as error:
-            raise SpillError(f"{tempfile.gettempdir()}: cannot keep {self.what} in a temporary file "
-                             f"({error.strerror}); free space there or set TMPDIR to a folder with room") from None
+            raise spill_error(self.what, error.strerror) from None
+
+
+def spill_error(what: str, reason: str) -> SpillError:
+    """The error of ``what`` that could not be kept in the temporary folder, for ``reason``, saying what to do."""
+    return SpillError(f"{tempfile.gettempdir()}: cannot keep {what} in a temporary file ({reason}); free space "
+                      "there or set TMPDIR to a folder with room")
