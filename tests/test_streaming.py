@@ -15,7 +15,7 @@ from seeds import SEEDS
 from checks.batch import map_chunks
 from reports.jsonl import Streamed, read_jsonl
 from validators.chunks import ChunkJudge, died
-from validators.judge import judge_chunks, options_of
+from validators.judge import TREND_SLICE, judge_chunks, options_of
 
 CORPUS = Path(__file__).parent / "corpus"
 TIMES = re.compile(r'"(?:started|finished)_at":"[^"]*"')
@@ -36,10 +36,11 @@ def files(tmp_path_factory) -> list[str]:
     return sorted(str(path) for path in folder.rglob("*.txt"))
 
 
-def _written(files: list[str], out: Path, output_format: str, workers: int, size: int, gx_batch: int = 10_000) -> str:
+def _written(files: list[str], out: Path, output_format: str, workers: int, size: int, gx_batch: int = 10_000,
+             trend_slice: int = TREND_SLICE) -> str:
     options = options_of(engines=("pandera", "gx"), keep_lines=False)
     chunks = map_chunks(files, ChunkJudge(options, 10**8), died, workers=workers, size=size)
-    judge_chunks(chunks, options, Streamed(output_format, str(out)), gx_batch=gx_batch)
+    judge_chunks(chunks, options, Streamed(output_format, str(out)), gx_batch=gx_batch, trend_slice=trend_slice)
     return TIMES.sub('"at":null', out.read_text(encoding="utf-8"))
 
 
@@ -48,6 +49,18 @@ def test_runs_chunked_differently_write_byte_identical_json_apart_from_times(fil
                for workers, size in [(1, 7), (1, 64), (2, 16)]}
     assert [written[(1, 7)]] * 3 == list(written.values())
     assert 90 <= len(json.loads(written[(1, 7)])["documents"])
+
+
+@pytest.mark.parametrize("trend_slice", [1, 5], ids=["a-document-a-slice", "five-rows-a-slice"])
+def test_trends_judged_a_slice_of_rows_at_a_time_write_the_json_of_the_trends_judged_at_once(files, tmp_path,
+                                                                                         trend_slice):
+    """A slice is cut between documents and each row keeps its number within it: the same findings, counts and
+    observed values as one frame of every trend."""
+    whole = _written(files, tmp_path / "whole.json", "json", 1, 32)
+    trends = [e for e in json.loads(whole)["expectations"] if e["frame"] == "trends"]
+    assert {("pandera", True), ("gx", True)} == {(e["engine"], e["element_count"] > 10) for e in trends}
+    assert 0 < trends[0]["unexpected_count"]
+    assert whole == _written(files, tmp_path / "sliced.json", "json", 1, 32, trend_slice=trend_slice)
 
 
 @pytest.mark.parametrize("gx_batch", [10_000, 16], ids=["one-batch", "near-copies-found-in-batches"])

@@ -10,11 +10,12 @@ and read back only for a finding's message):
 - where its record stands in the temporary file (8 bytes): its title, path and line, which a later copy's
   message names, and where each of its figures' findings would stand;
 - for a committee's report, each figure compared across years (at most three): committee, figure, unit as
-  small numbers, its year, document, value and span, 30 bytes a figure.
+  small numbers, its year, document, value and span, 38 bytes a figure.
 
 Near-copies are judged as documents arrive (a copy is of an earlier document), in batches of rows of the
 documents frame (``documents_frame``); the trends need every year of a committee, so they are judged once,
-at the end (``trends_frame``). Each finding is made from the place its chunk computed (``findings_of``).
+at the end, a slice of rows at a time (``trends_frames``). Each finding is made from the place its chunk
+computed (``findings_of``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -62,8 +63,8 @@ class Corpus:
         self.row_places: dict[tuple[str, int], Place] = {}
         self.codes = _Codes()
         # The stated figures, column by column: committee, figure and unit as codes.
-        self.stated = {name: array(kind) for name, kind in (("committee", "l"), ("figure", "l"), ("unit", "l"),
-                       ("year", "l"), ("doc", "q"), ("value", "d"), ("offset", "q"), ("end", "q"))}
+        self.stated = {name: array(kind) for name, kind in (("committee", "i"), ("figure", "i"), ("unit", "i"),
+                       ("year", "h"), ("doc", "q"), ("value", "d"), ("offset", "i"), ("end", "i"))}
 
     def other(self, doc: int) -> Other:
         """How a message names document ``doc`` of the run."""
@@ -122,9 +123,11 @@ class Corpus:
         frame = pd.DataFrame.from_records(rows, columns=DOCUMENT_COLUMNS)
         return frame.astype({column: DTYPES["documents"][column] for column in DOCUMENT_COLUMNS}), places
 
-    def trends_frame(self) -> pd.DataFrame:
-        """The trends frame of the run (``checks.frames.trend_rows``, from the entries): each figure a committee's
-        report states beside the same figure in its latest earlier report, with the ratio of the two.
+    def trends_frames(self, rows: int) -> Iterator[pd.DataFrame]:
+        """The trends frame of the run (``checks.frames.trend_rows``, from the entries) in slices of about ``rows``
+        rows, cut between documents, each indexed from 0: each figure a committee's report states beside the
+        same figure in its latest earlier report, with the ratio of the two. One slice, empty, when there are
+        none. A slice at a time, so that judging the trends of a large corpus holds a slice's frame, not all.
 
         Column by column over the stated figures: each year's first report in the run stands for the year."""
         stated = pd.DataFrame({name: np.frombuffer(column, dtype=np.dtype(column.typecode))
@@ -133,8 +136,22 @@ class Corpus:
         firsts = stated.sort_values(["pair", "year", "doc"], kind="stable").drop_duplicates(["pair", "year"])
         earlier = firsts.groupby("pair", sort=False)
         firsts = firsts.assign(previous_year=earlier["year"].shift(1), previous_value=earlier["value"].shift(1))
-        rows = stated.merge(firsts[["pair", "year", "previous_year", "previous_value"]], on=["pair", "year"],
-                            how="inner", sort=False).dropna(subset=["previous_year"])
+        firsts = firsts[["pair", "year", "previous_year", "previous_value"]]
+        docs = stated["doc"].to_numpy()  # in input order: a document's figures are together
+        start = 0
+        while True:
+            stop = min(start + rows, len(stated))
+            if stop < len(stated):  # back to the start of the document cut, or past it when one fills the slice
+                stop = int(np.searchsorted(docs, docs[stop], side="left"))
+                if stop <= start:
+                    stop = int(np.searchsorted(docs, docs[start], side="right"))
+            yield self._trends(stated.iloc[start:stop], firsts)
+            start = stop
+            if start >= len(stated):
+                return
+
+    def _trends(self, stated: pd.DataFrame, firsts: pd.DataFrame) -> pd.DataFrame:
+        rows = stated.merge(firsts, on=["pair", "year"], how="inner", sort=False).dropna(subset=["previous_year"])
         rows = rows.sort_values(["doc", "offset", "pair"], kind="stable")
         names = np.array(self.codes.names, dtype=object)
         frame = pd.DataFrame({

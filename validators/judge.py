@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -48,6 +49,9 @@ from validators.spill import Spill
 # Documents whose columns GX judges at once: its price is fixed a batch (about a second), and a batch's columns
 # (about 1.5 KB a document, compacted) are in memory while it is judged.
 GX_BATCH = 10_000
+# Rows of the trends frame judged at once, by pandera and by GX: a slice's frame and GX's validation of it are
+# in memory (about 100 MiB for 100,000 rows under GX), never the trends of the whole corpus at once.
+TREND_SLICE = 50_000
 
 
 def engines_for(suite: str, inputs: int) -> tuple[str, ...]:
@@ -129,10 +133,11 @@ def amended(result: DocumentResult, findings: Sequence[Finding]) -> DocumentResu
 
 
 def judge_chunks(chunks: Iterable[Chunk], options: Options, sink: Sink, *, errors: Sequence[InputError] = (),
-                 gx_batch: int = GX_BATCH) -> RunResult:
+                 gx_batch: int = GX_BATCH, trend_slice: int = TREND_SLICE) -> RunResult:
     """Judge the run whose chunks ``chunks`` are (in input order, from ``ChunkJudge`` by ``options``), handing
-    each document to ``sink``; the run as ``sink`` closes it. ``errors``: inputs known not read already."""
-    judgement = _Judgement(options, sink, gx_batch)
+    each document to ``sink``; the run as ``sink`` closes it. ``errors``: inputs known not read already;
+    ``gx_batch``, ``trend_slice``: documents GX judges at once, rows of the trends judged at once."""
+    judgement = _Judgement(options, sink, gx_batch, trend_slice)
     try:
         for chunk in chunks:
             judgement.add(chunk)
@@ -144,8 +149,8 @@ def judge_chunks(chunks: Iterable[Chunk], options: Options, sink: Sink, *, error
 class _Judgement:
     """One run being judged: the corpus pass, the engines' results merged, GX's batch of columns."""
 
-    def __init__(self, options: Options, sink: Sink, gx_batch: int) -> None:
-        self.options, self.sink, self.gx_batch = options, sink, gx_batch
+    def __init__(self, options: Options, sink: Sink, gx_batch: int, trend_slice: int) -> None:
+        self.options, self.sink, self.gx_batch, self.trend_slice = options, sink, gx_batch, trend_slice
         self.planned = plan(options.selection, options.bounds)
         self.gx = "gx" in options.engines
         self.started = datetime.now(UTC)
@@ -156,7 +161,7 @@ class _Judgement:
         # Of each chunk, only what GX reads, on disk: its columns, pandera's failing rows, the near-copies found;
         # and of each batch, its chunks there and the failing rows of the checks across documents.
         self.columns = Spill("the columns GX judges") if self.gx else None
-        self.batches: list[tuple[range, list[tuple[str, int]]]] = []
+        self.batches: list[tuple[range, dict[str, array]]] = []
         self.batched = 0
         self.documents = 0
         self.gx_severity: str | None = None
@@ -203,7 +208,10 @@ class _Judgement:
         self._amend(self._corpus_findings(failures, frame, places))
         start = self.batches[-1][0].stop if self.batches else 0  # the first chunk not in a batch yet
         if self.columns is not None and len(self.columns) > start:
-            self.batches.append((range(start, len(self.columns)), failures))
+            rows: dict[str, array] = {}  # by check, its failing rows: 4 bytes a row, kept until GX judges the batch
+            for check, row in failures:
+                rows.setdefault(check, array("i")).append(row)
+            self.batches.append((range(start, len(self.columns)), rows))
         self.batched = 0
         _give_back()
 
@@ -213,7 +221,7 @@ class _Judgement:
             self._judge_batch([self.columns[chunk] for chunk in chunks], across_failures)
             _give_back()
 
-    def _judge_batch(self, batch: list[tuple[dict, tuple, list]], across_failures: list[tuple[str, int]]) -> None:
+    def _judge_batch(self, batch: list[tuple[dict, tuple, list]], across_failures: dict[str, array]) -> None:
         tables: dict[str, list[Compacted]] = {name: [] for name in FRAMES if name != "trends"}
         pandera_rows: dict[str, set[int]] = {}
         lengths = dict.fromkeys(tables, 0)
@@ -230,8 +238,8 @@ class _Judgement:
                                                                     duplicate_of=copied[docs]))
                 tables[name].append(table)
                 lengths[name] += len(table.frame)
-        for check, row in across_failures:
-            pandera_rows.setdefault(check, set()).add(row)
+        for check, rows in across_failures.items():
+            pandera_rows.setdefault(check, set()).update(rows)
         frames = Frames({name: whole(parts) if parts else pd.DataFrame()
                          for name, parts in tables.items()}, tuple(markers(self.planned)), [])
         planned = [item for item in self.planned if item.frame != "trends"]
@@ -254,10 +262,12 @@ class _Judgement:
 
     def _corpus_findings(self, failures, frame: pd.DataFrame, places=None) -> dict[int, list[Finding]]:
         by_name = {item.name: item for item in self.planned}
-        columns = {name: values.tolist() for name, values in frame.items()}
+        failed = sorted({row for _, row in failures})  # of a large frame, only the rows a finding is made of
+        position = {row: number for number, row in enumerate(failed)}
+        columns = {name: values.tolist() for name, values in frame.iloc[failed].items()}
         found: dict[int, list[Finding]] = {}
         for check, row in failures:
-            record = {name: values[row] for name, values in columns.items()}
+            record = {name: values[position[row]] for name, values in columns.items()}
             doc = int(record["doc"])
             try:
                 finding = self.corpus.finding_of(by_name[check], record, "pandera", places)
@@ -282,8 +292,7 @@ class _Judgement:
         self.corpus.seal()
         self._judge_batches()
         trends = [item for item in self.planned if item.frame == "trends"]
-        if trends:
-            frame = self.corpus.trends_frame()
+        for frame in self.corpus.trends_frames(self.trend_slice) if trends else ():
             failures, results = judge(Frames({"trends": frame}, (), []), trends)
             for result in results:
                 self._merge(result)
@@ -293,6 +302,7 @@ class _Judgement:
                 for check, row in failures:
                     rows.setdefault(check, set()).add(row)
                 self._gx(Frames({"trends": frame}, (), []), trends, rows)
+            _give_back()
         run = RunResult(
             documents=(), errors=(*errors, *self.errors, *self.broken), expectations=tuple(self._expectations()),
             engines=self.options.engines, started_at=self.started, finished_at=datetime.now(UTC),
