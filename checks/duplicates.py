@@ -82,7 +82,6 @@ def band_keys(current: np.ndarray) -> list[int]:
     return keys.view(np.int64).tolist()
 
 
-
 class NearCopyIndex:
     """The signatures of a run's documents so far, and the LSH buckets that find a new one's candidates.
 
@@ -110,12 +109,10 @@ class NearCopyIndex:
                 CREATE TABLE doc (doc INTEGER PRIMARY KEY, signature BLOB NOT NULL, links BLOB NOT NULL);
                 BEGIN;
             """)
-        except BaseException:
-            os.unlink(path)
-            raise
-        with contextlib.suppress(OSError):  # open, the file lives on unnamed: a killed run leaves nothing behind
-            os.unlink(path)
-            self.path = None
+        finally:
+            with contextlib.suppress(OSError):  # open, the file lives on unnamed: a killed run leaves nothing
+                os.unlink(path)
+                self.path = None
 
     def close(self) -> None:
         self.db.close()

@@ -85,10 +85,8 @@ class Corpus:
         """``call(*args)`` of the near-copy index; a ``SpillError`` when the temporary folder cannot hold it."""
         try:
             return call(*args)
-        except OSError as error:
-            raise spill_error("the near-copy index", error.strerror or str(error)) from None
-        except sqlite3.Error as error:
-            raise spill_error("the near-copy index", str(error)) from None
+        except (OSError, sqlite3.Error) as error:
+            raise spill_error("the near-copy index", error) from None
 
     def add(self, entries: Sequence[Entry]) -> list[tuple[int | None, float]]:
         """Take the next documents' entries; each one's nearest earlier copy (index, similarity)."""

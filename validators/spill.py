@@ -52,10 +52,12 @@ class Spill:
         try:
             yield
         except OSError as error:
-            raise spill_error(self.what, error.strerror) from None
+            raise spill_error(self.what, error) from None
 
 
-def spill_error(what: str, reason: str) -> SpillError:
-    """The error of ``what`` that could not be kept in the temporary folder, for ``reason``, saying what to do."""
+def spill_error(what: str, error: Exception) -> SpillError:
+    """The error of ``what`` that could not be kept in the temporary folder for ``error`` (the system's, or a
+    database's on it), saying what to do."""
+    reason = getattr(error, "strerror", None) or str(error)
     return SpillError(f"{tempfile.gettempdir()}: cannot keep {what} in a temporary file ({reason}); free space "
                       "there or set TMPDIR to a folder with room")
