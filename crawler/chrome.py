@@ -7,7 +7,7 @@ times, separators and ``key:value`` pairs of such words (阅读次数：, 责任
 merely mentions 打印 or 下载 is not chrome: every word of the line must belong. Around chrome lines, the short
 lines of the same block are taken with them (a toolbar written one word a line, a breadcrumb split at its
 ``>``, the site's name above its breadcrumb, a newspaper's name above its copyright line, headline links after
-相关报道). A dateline (来源：湖北日报, 时间：2026-02-05) is a part of an article, not chrome.
+相关报道). A dateline (来源：武昌区人大, 时间：2023-01-10) is a part of an article, not chrome.
 
 Pure functions of the lines' text; they never see positions, and never judge (normalization keeps chrome
 out of the checks and reports it as ``artifact`` notes).
