@@ -9,15 +9,12 @@ bodies, so their similarity stays far below a copy's.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import sqlite3
-import tempfile
 from collections.abc import Sequence
 
 import numpy as np
 
+from checks.scratch import Scratch
 from crawler.domain import STREETS
 from crawler.records import Document
 
@@ -85,40 +82,23 @@ def band_keys(current: np.ndarray) -> list[int]:
 class NearCopyIndex:
     """The signatures of a run's documents so far, and the LSH buckets that find a new one's candidates.
 
-    ``add`` judges the next document against the earlier ones and keeps its signature: the only thing of a
-    document kept for the whole run. It is kept in a temporary SQLite database on disk (deleted once open):
-    memory holds SQLite's cache of its pages, ``CACHE_KIB`` at most, whatever the corpus size, and the disk
-    about 700 bytes a document (the signature, the low 32 bits of each minimum, enough to tell two apart: 256
-    bytes; the bucket chain, each band's previous member: 64; and 16 bucket rows, a band's key to its latest
-    member). ``OSError`` or ``sqlite3.Error`` when the temporary folder cannot hold it.
+    ``add`` judges the next document against the earlier ones and keeps its signature. It is kept in a scratch
+    database on disk (``checks.scratch``): memory holds SQLite's cache of its pages, 16 MiB at most, whatever
+    the corpus size, and the disk about 700 bytes a document (the signature, the low 32 bits of each minimum,
+    enough to tell two apart: 256 bytes; the bucket chain, each band's previous member: 64; and 16 bucket rows,
+    a band's key to its latest member). ``OSError`` or ``sqlite3.Error`` when the temporary folder cannot hold
+    it.
     """
-
-    CACHE_KIB = 16 * 1024
 
     def __init__(self) -> None:
         self.count = 0
-        handle, path = tempfile.mkstemp(prefix="wrqa-index-", suffix=".sqlite")  # in $TMPDIR, as the run's spills
-        os.close(handle)
-        self.path: str | None = path
-        try:
-            self.db = sqlite3.connect(path, isolation_level=None)
-            # No journal and no syncing: a database of one run, of no use once it stops.
-            self.db.executescript(f"""
-                PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -{self.CACHE_KIB};
-                CREATE TABLE bucket (key INTEGER PRIMARY KEY, member INTEGER NOT NULL);
-                CREATE TABLE doc (doc INTEGER PRIMARY KEY, signature BLOB NOT NULL, links BLOB NOT NULL);
-                BEGIN;
-            """)
-        finally:
-            with contextlib.suppress(OSError):  # open, the file lives on unnamed: a killed run leaves nothing
-                os.unlink(path)
-                self.path = None
+        self.scratch = Scratch("wrqa-index-", """
+            CREATE TABLE bucket (key INTEGER PRIMARY KEY, member INTEGER NOT NULL);
+            CREATE TABLE doc (doc INTEGER PRIMARY KEY, signature BLOB NOT NULL, links BLOB NOT NULL)""")
+        self.db = self.scratch.db
 
     def close(self) -> None:
-        self.db.close()
-        if self.path is not None:  # a system that cannot delete an open file
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
+        self.scratch.close()
 
     def _document(self, doc: int) -> tuple[np.ndarray, np.ndarray]:
         """The signature of earlier document ``doc`` and, per band, the member before it (-1: none)."""

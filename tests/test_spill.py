@@ -12,6 +12,7 @@ from checks.duplicates import PERMUTATIONS
 from validators.chunks import Entry
 from validators.corpus import Corpus
 from validators.errors import SpillError
+from validators.records import Place
 from validators.spill import Spill
 
 
@@ -59,20 +60,24 @@ def test_a_full_disk_under_the_records_is_one_error_naming_the_temporary_folder(
             "space there or set TMPDIR to a folder with room") == str(raised.value)
 
 
-def test_a_full_disk_under_the_near_copy_index_is_one_error_naming_the_temporary_folder():
-    """The index of a corpus's signatures lives in a database on disk: a disk that fills up under it (here the
-    database held to the pages it has) stops the run with the same error as the records, not sqlite's own."""
+@pytest.mark.parametrize(("database", "what"), [("index", "the near-copy index"), ("stated", "the stated figures")])
+def test_a_full_disk_under_a_scratch_database_is_one_error_naming_the_temporary_folder(database, what):
+    """The near-copy index of a corpus's signatures and the figures its trends compare live in databases on
+    disk: a disk that fills up under one (here the database held to the pages it has) stops the run with the
+    same error as the records, not sqlite's own."""
     corpus = Corpus()
     try:
-        pages = corpus.index.db.execute("PRAGMA page_count").fetchone()[0]
-        corpus.index.db.execute(f"PRAGMA max_page_count = {pages}")
+        db = getattr(corpus, database).db
+        db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
         rng = np.random.default_rng(7)
+        where = Place("reports/0.txt", 3, 1, 3, 4, "代表42名", None, "")
         entries = [Entry(rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64), True, "report",
-                         "人大杨园街道工委2022年工作报告", f"reports/{number}.txt", 1, "杨园", 2022)
+                         "人大杨园街道工委2022年工作报告", f"reports/{number}.txt", 1, "杨园", 2022, {},
+                         tuple(("deputies", 42.0 + number, "名", 10 * k, 10 * k + 3, where) for k in range(20)))
                    for number in range(200)]
         with pytest.raises(SpillError) as raised:
             corpus.add(entries)
     finally:
         corpus.close()
-    assert (f"{tempfile.gettempdir()}: cannot keep the near-copy index in a temporary file (database or disk is "
+    assert (f"{tempfile.gettempdir()}: cannot keep {what} in a temporary file (database or disk is "
             "full); free space there or set TMPDIR to a folder with room") == str(raised.value)

@@ -1,16 +1,16 @@
 """The rules across documents, over the whole corpus: near-copies and a committee's figures across years.
 
 The chunks are judged where they are read (``validators.chunks``); what cannot be judged a chunk at a time
-is judged here, in the main process, over the chunks' ``Entry`` records only — never a text. What it keeps
-in memory for the whole run, per document (the rest is let go once judged, or written to a temporary file
-and read back only for a finding's message):
+is judged here, in the main process, over the chunks' ``Entry`` records only — never a text. Of a document it
+keeps in memory for the whole run only where its record stands in a temporary file (8 bytes; the record is
+read back for a finding's message: its title, path and line, which a later copy's message names, and where
+each of its figures' findings would stand). The rest is let go once judged, or kept in scratch databases on
+disk (``checks.scratch``), of which memory holds a bounded cache:
 
-- of the near-copy index (``checks.duplicates.NearCopyIndex``), nothing: its signatures and LSH buckets, about
-  700 bytes a document, are in a temporary SQLite database on disk, of which memory holds a bounded cache;
-- where its record stands in the temporary file (8 bytes): its title, path and line, which a later copy's
-  message names, and where each of its figures' findings would stand;
-- for a committee's report, each figure compared across years (at most three): committee, figure, unit as
-  small numbers, its year, document, value and span, 38 bytes a figure.
+- the near-copy index (``checks.duplicates.NearCopyIndex``): the signatures and LSH buckets, about 700 bytes
+  a document;
+- of a committee's report, each figure compared across years (at most three): committee, figure, unit as
+  small numbers, its year, document, value and span, about 60 bytes a figure.
 
 Near-copies are judged as documents arrive (a copy is of an earlier document), in batches of rows of the
 documents frame (``documents_frame``); the trends need every year of a committee, so they are judged once,
@@ -20,9 +20,9 @@ computed (``findings_of``).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sqlite3
-from array import array
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -30,6 +30,7 @@ import pandas as pd
 
 from checks.duplicates import NearCopyIndex
 from checks.frames import COLUMNS, DTYPES
+from checks.scratch import Scratch
 from validators.catalogue import Failure, Other
 from validators.chunks import Entry
 from validators.findings import finding_at
@@ -38,6 +39,39 @@ from validators.records import Finding, Place
 from validators.spill import Spill, spill_error
 
 DOCUMENT_COLUMNS = ("doc", "kind", "title", "similarity", "duplicate_of")
+_INDEX, _STATED = "the near-copy index", "the stated figures"
+_STATED_TABLE = """CREATE TABLE stated (committee INTEGER, figure INTEGER, unit INTEGER, year INTEGER, doc INTEGER,
+                                         value REAL, "offset" INTEGER, "end" INTEGER)"""
+# Each committee's figure a year, its first report's (the least document: the rows are in input order), beside
+# its previous year's; and each committee's figure a pair, numbered in the order it is first stated.
+_PAIRING = """
+    CREATE TABLE first (committee INTEGER, figure INTEGER, year INTEGER, at INTEGER, previous_year INTEGER,
+                        previous_value REAL, PRIMARY KEY (committee, figure, year)) WITHOUT ROWID;
+    INSERT INTO first SELECT committee, figure, year, at, LAG(year) OVER earlier, LAG(value) OVER earlier
+        FROM (SELECT committee, figure, year, value, MIN(rowid) AS at FROM stated GROUP BY committee, figure, year)
+        WINDOW earlier AS (PARTITION BY committee, figure ORDER BY year);
+    CREATE TABLE pair (committee INTEGER, figure INTEGER, pair INTEGER, PRIMARY KEY (committee, figure))
+        WITHOUT ROWID;
+    INSERT INTO pair SELECT committee, figure, ROW_NUMBER() OVER (ORDER BY MIN(at)) FROM first
+        GROUP BY committee, figure;
+"""
+# Each figure stated in a year after its pair's first, in input order (the stated rows read in order, each
+# one's year and pair looked up by key).
+_TREND_ROWS = """
+    SELECT doc, committee, figure, year, value, unit, previous_year, previous_value, "offset", "end", pair, stated.rowid
+    FROM stated CROSS JOIN first USING (committee, figure, year) CROSS JOIN pair USING (committee, figure)
+    WHERE previous_year IS NOT NULL ORDER BY stated.rowid
+"""
+
+
+@contextlib.contextmanager
+def _kept(what: str):
+    """Where the scratch database of ``what`` is written or read: a ``SpillError`` when the temporary folder
+    cannot hold it."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as error:
+        raise spill_error(what, error) from None
 
 
 class _Codes(dict):
@@ -57,14 +91,15 @@ class Corpus:
     """The corpus-wide pass of one run, fed the chunks' entries in input order; see the module docstring."""
 
     def __init__(self) -> None:
-        self.index: NearCopyIndex | None = self._keeping(NearCopyIndex)
+        with _kept(_INDEX):
+            self.index: NearCopyIndex | None = NearCopyIndex()
         self.records = Spill("the corpus's records")
         self.rows: list[tuple] = []
         self.row_places: dict[tuple[str, int], Place] = {}
         self.codes = _Codes()
-        # The stated figures, column by column: committee, figure and unit as codes.
-        self.stated = {name: array(kind) for name, kind in (("committee", "i"), ("figure", "i"), ("unit", "i"),
-                       ("year", "h"), ("doc", "q"), ("value", "d"), ("offset", "i"), ("end", "i"))}
+        # The stated figures, a row each in input order: committee, figure and unit as codes.
+        with _kept(_STATED):
+            self.stated: Scratch | None = Scratch("wrqa-stated-", _STATED_TABLE)
 
     def other(self, doc: int) -> Other:
         """How a message names document ``doc`` of the run."""
@@ -73,6 +108,9 @@ class Corpus:
     def close(self) -> None:
         self.seal()
         self.records.close()
+        if self.stated is not None:
+            self.stated.close()
+            self.stated = None
 
     def seal(self) -> None:
         """Take no more documents: the near-copy index is let go (its cache, its file on disk)."""
@@ -80,20 +118,13 @@ class Corpus:
             self.index.close()
             self.index = None
 
-    @staticmethod
-    def _keeping(call, *args):
-        """``call(*args)`` of the near-copy index; a ``SpillError`` when the temporary folder cannot hold it."""
-        try:
-            return call(*args)
-        except (OSError, sqlite3.Error) as error:
-            raise spill_error("the near-copy index", error) from None
-
     def add(self, entries: Sequence[Entry]) -> list[tuple[int | None, float]]:
         """Take the next documents' entries; each one's nearest earlier copy (index, similarity)."""
-        duplicates = []
+        duplicates, stated = [], []
         for entry in entries:
             doc = len(self.records)
-            duplicate_of, similarity = self._keeping(self.index.add, entry.signature)
+            with _kept(_INDEX):
+                duplicate_of, similarity = self.index.add(entry.signature)
             duplicates.append((duplicate_of, similarity))
             other = Other(entry.title, entry.path, entry.line, entry.words)
             if not entry.judged:
@@ -105,12 +136,13 @@ class Corpus:
                 self.row_places[(name, doc)] = where
             places = {}
             for figure, value, unit, offset, end, where in entry.figures:
-                for column, item in (("committee", self.codes[entry.committee]), ("figure", self.codes[figure]),
-                                     ("unit", self.codes[unit]), ("year", entry.year), ("doc", doc),
-                                     ("value", value), ("offset", offset), ("end", end)):
-                    self.stated[column].append(item)
+                stated.append((self.codes[entry.committee], self.codes[figure], self.codes[unit], entry.year, doc,
+                               value, offset, end))
                 places[offset] = where
             self.records.append((other, places))
+        if stated:
+            with _kept(_STATED):
+                self.stated.db.executemany("INSERT INTO stated VALUES (?, ?, ?, ?, ?, ?, ?, ?)", stated)
         return duplicates
 
     def documents_frame(self) -> tuple[pd.DataFrame, dict[tuple[str, int], Place]]:
@@ -122,46 +154,36 @@ class Corpus:
         return frame.astype({column: DTYPES["documents"][column] for column in DOCUMENT_COLUMNS}), places
 
     def trends_frames(self, rows: int) -> Iterator[pd.DataFrame]:
-        """The trends frame of the run (``checks.frames.trend_rows``, from the entries) in slices of about ``rows``
-        rows, cut between documents, each indexed from 0: each figure a committee's report states beside the
+        """The trends frame of the run (``checks.frames.trend_rows``, from the entries) in slices of ``rows`` rows
+        and the rest of the last one's document, each indexed from 0: each figure a committee's report states beside the
         same figure in its latest earlier report, with the ratio of the two. One slice, empty, when there are
         none. A slice at a time, so that judging the trends of a large corpus holds a slice's frame, not all.
 
-        Column by column over the stated figures: each year's first report in the run stands for the year."""
-        stated = pd.DataFrame({name: np.frombuffer(column, dtype=np.dtype(column.typecode))
-                               for name, column in self.stated.items()})
-        stated["pair"] = stated.groupby(["committee", "figure"], sort=False).ngroup() if len(stated) else 0
-        firsts = stated.sort_values(["pair", "year", "doc"], kind="stable").drop_duplicates(["pair", "year"])
-        earlier = firsts.groupby("pair", sort=False)
-        firsts = firsts.assign(previous_year=earlier["year"].shift(1), previous_value=earlier["value"].shift(1))
-        firsts = firsts[["pair", "year", "previous_year", "previous_value"]]
-        docs = stated["doc"].to_numpy()  # in input order: a document's figures are together
-        start = 0
-        while True:
-            stop = min(start + rows, len(stated))
-            if stop < len(stated):  # back to the start of the document cut, or past it when one fills the slice
-                stop = int(np.searchsorted(docs, docs[stop], side="left"))
-                if stop <= start:
-                    stop = int(np.searchsorted(docs, docs[start], side="right"))
-            yield self._trends(stated.iloc[start:stop], firsts)
-            start = stop
-            if start >= len(stated):
-                return
+        Each year's first report in the run stands for the year. The pairing is done on disk, by SQLite (a few
+        seconds for a million figures); memory holds a slice's rows."""
+        with _kept(_STATED):
+            self.stated.db.executescript(_PAIRING)
+            batch: list[tuple] = []
+            for row in self.stated.db.execute(_TREND_ROWS):
+                if len(batch) >= rows and row[0] != batch[-1][0]:
+                    yield self._trends(batch)
+                    batch = []
+                batch.append(row)
+        yield self._trends(batch)
 
-    def _trends(self, stated: pd.DataFrame, firsts: pd.DataFrame) -> pd.DataFrame:
-        rows = stated.merge(firsts, on=["pair", "year"], how="inner", sort=False).dropna(subset=["previous_year"])
-        rows = rows.sort_values(["doc", "offset", "pair"], kind="stable")
+    def _trends(self, rows: list[tuple]) -> pd.DataFrame:
+        # Every column a float: the codes, years, documents, places and rows are exact in a double.
+        table = np.array(rows, dtype=float).reshape(-1, 12)
+        table = table[np.lexsort(table[:, [11, 10, 8, 0]].T)]  # by document, place in it, pair, row
+        doc, committee, figure, year, value, unit, previous_year, previous_value, offset, end, _, _ = table.T
         names = np.array(self.codes.names, dtype=object)
         frame = pd.DataFrame({
-            "doc": rows["doc"].to_numpy(), "kind": "report",
-            "committee": names[rows["committee"].to_numpy(dtype=np.intp)],
-            "figure": names[rows["figure"].to_numpy(dtype=np.intp)],
-            "year": rows["year"].to_numpy(dtype=float), "value": rows["value"].to_numpy(dtype=float),
-            "unit": names[rows["unit"].to_numpy(dtype=np.intp)], "previous_year": rows["previous_year"].to_numpy(),
-            "previous_value": rows["previous_value"].to_numpy(),
-            "ratio": np.maximum(rows["value"], rows["previous_value"]).to_numpy()
-            / np.minimum(rows["value"], rows["previous_value"]).to_numpy(),
-            "offset": rows["offset"].to_numpy(), "end": rows["end"].to_numpy(),
+            "doc": doc.astype(np.int64), "kind": "report",
+            "committee": names[committee.astype(np.intp)], "figure": names[figure.astype(np.intp)],
+            "year": year, "value": value, "unit": names[unit.astype(np.intp)],
+            "previous_year": previous_year, "previous_value": previous_value,
+            "ratio": np.maximum(value, previous_value) / np.minimum(value, previous_value),
+            "offset": offset.astype(np.int64), "end": end.astype(np.int64),
         }, columns=COLUMNS["trends"])
         return frame.astype(DTYPES["trends"])
 
