@@ -11,9 +11,9 @@ import tempfile
 
 
 class Scratch:
-    """A scratch database made with ``schema``; ``db`` its connection, inside one transaction until closed.
-    Memory holds ``cache_kib`` of its pages at most. ``OSError`` or ``sqlite3.Error`` when the temporary
-    folder cannot hold it."""
+    """A scratch database made with ``schema``; ``db`` its connection, a transaction begun (nothing in it is
+    worth committing for its own sake). Memory holds ``cache_kib`` of its pages at most. ``OSError`` or
+    ``sqlite3.Error`` when the temporary folder cannot hold it."""
 
     def __init__(self, prefix: str, schema: str, cache_kib: int = 16 * 1024) -> None:
         handle, path = tempfile.mkstemp(prefix=prefix, suffix=".sqlite")
@@ -21,8 +21,12 @@ class Scratch:
         self.path: str | None = path
         try:
             self.db = sqlite3.connect(path, isolation_level=None)
-            self.db.executescript(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-                                  f"PRAGMA cache_size = -{cache_kib}; {schema}; BEGIN;")
+            try:
+                self.db.executescript(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                                      f"PRAGMA cache_size = -{cache_kib}; {schema}; BEGIN;")
+            except BaseException:
+                self.db.close()
+                raise
         finally:
             with contextlib.suppress(OSError):  # open, the file lives on unnamed
                 os.unlink(path)

@@ -81,3 +81,58 @@ def test_a_full_disk_under_a_scratch_database_is_one_error_naming_the_temporary_
         corpus.close()
     assert (f"{tempfile.gettempdir()}: cannot keep {what} in a temporary file (database or disk is "
             "full); free space there or set TMPDIR to a folder with room") == str(raised.value)
+
+
+def _trends_by_reading(stated: list[tuple]) -> list[tuple]:
+    """The trend rows worked out from scratch: each stated (committee, figure, unit, year, doc, value, offset)
+    of a year after the pair's first, beside the previous year's first report's value, by document and place."""
+    firsts: dict[tuple, tuple] = {}
+    for committee, figure, _, year, doc, value, _ in stated:  # in input order: the least document comes first
+        firsts.setdefault((committee, figure, year), (doc, value))
+    rows = []
+    for committee, figure, unit, year, doc, value, offset in stated:
+        earlier = [y for (c, f, y) in firsts if (c, f) == (committee, figure) and y < year]
+        if earlier:
+            previous = max(earlier)
+            rows.append((doc, offset, committee, figure, year, value, unit, previous,
+                         firsts[(committee, figure, previous)][1]))
+    return sorted(rows, key=lambda row: row[:2])
+
+
+def test_the_trends_paired_on_disk_are_the_pairs_reading_every_figure_gives(tmp_path, monkeypatch):
+    """Committees reporting some years and not others, two reports of one committee in one year (the first
+    stands for the year), figures stated twice in a report: the scratch database's pairing answers as reading
+    every stated figure would, in any slicing, and leaves no file."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    rng = np.random.default_rng(13)
+    where = Place("reports/0.txt", 3, 1, 3, 4, "代表42名", None, "")
+    stated, entries = [], []
+    for doc in range(400):
+        committee, year = ("杨园", "紫阳", "长桥", "陈集镇")[int(rng.integers(0, 4))], int(rng.integers(2015, 2023))
+        figures = []
+        for offset in rng.choice(200, size=int(rng.integers(0, 5)), replace=False):  # not in order of place
+            figure = ("deputies", "suggestions", "voters")[int(rng.integers(0, 3))]
+            value = float(rng.integers(1, 60))
+            figures.append((figure, value, "名", int(offset), int(offset) + 3, where))
+            stated.append((committee, figure, "名", year, doc, value, int(offset)))
+        entries.append(Entry(None, True, "report", "报告", f"reports/{doc}.txt", 1, committee, year, {},
+                             tuple(figures)))
+    expected = _trends_by_reading(stated)
+    assert 300 < len(expected)
+    for rows in (1, 7, 10_000):
+        corpus = Corpus()
+        try:
+            for start in range(0, len(entries), 64):
+                corpus.add(entries[start:start + 64])
+            assert [] == list(tmp_path.iterdir())  # the databases are open, their files already unnamed
+            frames = list(corpus.trends_frames(rows))
+        finally:
+            corpus.close()
+        found = [(int(row.doc), int(row.offset), row.committee, row.figure, int(row.year), row.value, row.unit,
+                  int(row.previous_year), row.previous_value) for frame in frames for row in frame.itertuples()]
+        assert expected == found
+        assert all(frame.index.equals(pd.RangeIndex(len(frame))) for frame in frames)
+        assert all(len(frame) >= rows for frame in frames[:-1])  # each slice its rows, the last the rest
+        docs = [set(frame["doc"]) for frame in frames]
+        assert all(not a & b for a, b in zip(docs, docs[1:], strict=False))  # a document in one slice only
+    assert [] == list(tmp_path.iterdir())
