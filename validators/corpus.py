@@ -155,10 +155,11 @@ class Corpus:
         return frame.astype({column: DTYPES["documents"][column] for column in DOCUMENT_COLUMNS}), places
 
     def trends_frames(self, rows: int) -> Iterator[pd.DataFrame]:
-        """The trends frame of the run (``checks.frames.trend_rows``, from the entries) in slices of ``rows`` rows
-        and the rest of the last one's document, each indexed from 0: each figure a committee's report states beside the
-        same figure in its latest earlier report, with the ratio of the two. One slice, empty, when there are
-        none. A slice at a time, so that judging the trends of a large corpus holds a slice's frame, not all.
+        """The trends frame of the run (``checks.frames.trend_rows``, from the entries) in slices of ``rows``
+        rows and the rest of the last one's document, each indexed from 0: each figure a committee's report
+        states beside the same figure in its latest earlier report, with the ratio of the two. One slice,
+        empty, when there are none. A slice at a time, so that judging the trends of a large corpus holds a
+        slice's frame, not all.
 
         Each year's first report in the run stands for the year. The pairing is done on disk, by SQLite (a few
         seconds for a million figures); memory holds a slice's rows."""
