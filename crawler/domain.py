@@ -182,6 +182,8 @@ _MEETING_HEAD = re.compile(r"^[（(]?\s*[—－-]*\s*\d{4}\s*年?[\d\s月]*日?\
 # A meeting line of either style, for pointing a finding at it; ``meeting_of`` reads it.
 MEETING_LINE = re.compile(r"^[^\n]*?\d{4}[^\n]{0,12}?日\s*在[^\n]*?会议上[^\n]*$", re.MULTILINE)
 _CONGRESS = re.compile(r"^(?P<congress>.*?)第[一二三四五六七八九十\d]+届")
+# A place's last unit below a province, a city, a prefecture or a league: 湖北省武汉市武昌区 → 武昌区, 仙桃市.
+_DISTRICT = re.compile(rf"(?:[{_HAN}]+?(?:省|自治区|市|州|盟))*(?P<district>[{_HAN}]+?(?:区|县|旗|市))")
 TERMS_FILE = Path(__file__).with_name("data") / "terms.toml"
 
 
@@ -200,6 +202,18 @@ class Meeting(NamedTuple):
 def meeting_of(lines: list[str], published: datetime | None) -> Meeting:
     """The meeting stated in the first lines of a body. A line split in two is read as one; the dash bullets
     the bodies also use are not taken for a meeting line because it is anchored on 在…会议上."""
+    found = _meeting_line(lines)
+    if found is None:
+        return Meeting(None, None, None, 0, [])
+    match, joined, count = found
+    session = _SESSION.search(match["where"])
+    day, warnings = _meeting_day(int(match["year"]), match["rest"], published, joined)
+    return Meeting(day, session[0] if session else None, congress_of(match["where"]), count, warnings)
+
+
+def _meeting_line(lines: Sequence[str]) -> tuple[re.Match[str], str, int] | None:
+    """The match of the meeting line among the first lines, the line (two joined when it is split) and how
+    many lines it takes; None when there is none."""
     for index, line in enumerate(lines[:4]):
         candidates = [(line, 1)]
         if _MEETING_HEAD.match(line) and "会议上" not in line and index + 1 < len(lines):
@@ -207,10 +221,27 @@ def meeting_of(lines: list[str], published: datetime | None) -> Meeting:
         for joined, count in candidates:
             match = _MEETING.match(joined.replace(" ", ""))
             if match:
-                session = _SESSION.search(match["where"])
-                day, warnings = _meeting_day(int(match["year"]), match["rest"], published, joined)
-                return Meeting(day, session[0] if session else None, congress_of(match["where"]), count, warnings)
-    return Meeting(None, None, None, 0, [])
+                return match, joined, count
+    return None
+
+
+def district_of(title: str, lines: Sequence[str]) -> str | None:
+    """The district (county, county-level city, banner) a report names itself of, as its last unit
+    (``武昌区``): the congress its meeting line names (在武汉市武昌区第十五届人大常委会…), else the place its title
+    puts before the committee (武昌区紫阳街道人大工委…, 上海市徐汇区长桥街道…); None when it names neither (区人大…).
+    Two committees of one name in two districts are told apart by it."""
+    found = _meeting_line(lines)
+    congress = _CONGRESS.match(found[0]["where"]) if found else None
+    places = [congress["congress"]] if congress else []
+    titled = report_title(title)
+    if titled is not None:
+        start = titled.start("name") if titled["name"] is not None else titled.start("other")
+        places.append(re.sub(r"人大(?:常委会)?$", "", titled.string[:start]))
+    for place in places:
+        match = _DISTRICT.fullmatch(place)
+        if match:
+            return match["district"]
+    return None
 
 
 def _meeting_day(
