@@ -23,7 +23,9 @@ from checks.figures import BY_ID, key_figures
 from checks.marks import Marker
 from checks.records import Analysis, Mark, Statistic
 from checks.sections import expected_ordinals, expected_year
+from crawler.domain import district_of
 from crawler.domain import term as term_of
+from crawler.records import Document
 
 NAN = math.nan
 FRAMES = ("documents", "lines", "notes", "headings", "statistics", "relations", "mentions", "trends")
@@ -166,21 +168,39 @@ DTYPES: dict[str, dict[str, str]] = {
 }
 
 
+def report_district(document: Document) -> str | None:
+    """The district a report names itself of in its title or meeting line (``crawler.domain.district_of``)."""
+    return district_of(document.title, document.text.split("\n", 6)[1:6])
+
+
 def trend_rows(analyses: Sequence[Analysis], left_out: set[int] = frozenset()) -> list[tuple]:
     """The rows of the trends frame: each figure a committee's report states (``checks.figures``, the figures
     judged across years) beside the same figure in the committee's latest earlier report of the run, with
     the ratio of the larger to the smaller. A report with no earlier one, or documents in ``left_out``, add none.
+
+    A committee is its name, unless the run's reports of that name name two districts or more (城关镇 of two
+    counties): then each district's are one committee, and a report that names none is compared with none.
     """
-    stated: dict[tuple[str, str], list[tuple[int, int, Statistic]]] = {}
+    reports = {}
     for doc, analysis in enumerate(analyses):
         document = analysis.document
-        if doc in left_out or document.kind != "report" or not document.committee or not document.year:
+        if doc not in left_out and document.kind == "report" and document.committee and document.year:
+            reports[doc] = (document.committee, report_district(document))
+    districts: dict[str, set[str]] = {}
+    for committee, district in reports.values():
+        if district is not None:
+            districts.setdefault(committee, set()).add(district)
+    stated: dict[tuple[str, str | None, str], list[tuple[int, int, Statistic]]] = {}
+    for doc, (committee, district) in reports.items():
+        split = len(districts.get(committee, ())) > 1
+        if split and district is None:
             continue
-        for figure, statistic in key_figures(analysis.statistics).items():
+        for figure, statistic in key_figures(analyses[doc].statistics).items():
             if BY_ID[figure].trend and statistic.value > 0:  # a ratio needs two positive numbers
-                stated.setdefault((document.committee, figure), []).append((document.year, doc, statistic))
+                key = (committee, district if split else None, figure)
+                stated.setdefault(key, []).append((analyses[doc].document.year, doc, statistic))
     rows = []
-    for (committee, figure), entries in stated.items():
+    for (committee, _, figure), entries in stated.items():
         # Each year's first report in the run stands for the year; linear in the reports once sorted.
         first: dict[int, Statistic] = {}
         for year, _, statistic in sorted(entries, key=lambda entry: (entry[0], entry[1])):

@@ -84,39 +84,49 @@ def test_a_full_disk_under_a_scratch_database_is_one_error_naming_the_temporary_
 
 
 def _trends_by_reading(stated: list[tuple]) -> list[tuple]:
-    """The trend rows worked out from scratch: each stated (committee, figure, unit, year, doc, value, offset)
-    of a year after the pair's first, beside the previous year's first report's value, by document and place."""
+    """The trend rows worked out from scratch: each stated (committee, district, figure, unit, year, doc, value,
+    offset) of a year after the pair's first, beside the previous year's first report's value, by document and
+    place; a committee split by district where its reports name two or more, its reports naming none left out."""
+    named: dict[str, set[str]] = {}
+    for committee, district, *_ in stated:
+        if district is not None:
+            named.setdefault(committee, set()).add(district)
+    keyed = [((committee, district if len(named.get(committee, ())) > 1 else None), *rest)
+             for committee, district, *rest in stated
+             if district is not None or len(named.get(committee, ())) < 2]
     firsts: dict[tuple, tuple] = {}
-    for committee, figure, _, year, doc, value, _ in stated:  # in input order: the least document comes first
-        firsts.setdefault((committee, figure, year), (doc, value))
+    for key, figure, _, year, doc, value, _ in keyed:  # in input order: the least document comes first
+        firsts.setdefault((key, figure, year), (doc, value))
     rows = []
-    for committee, figure, unit, year, doc, value, offset in stated:
-        earlier = [y for (c, f, y) in firsts if (c, f) == (committee, figure) and y < year]
+    for key, figure, unit, year, doc, value, offset in keyed:
+        earlier = [y for (k, f, y) in firsts if (k, f) == (key, figure) and y < year]
         if earlier:
             previous = max(earlier)
-            rows.append((doc, offset, committee, figure, year, value, unit, previous,
-                         firsts[(committee, figure, previous)][1]))
+            rows.append((doc, offset, key[0], figure, year, value, unit, previous, firsts[(key, figure, previous)][1]))
     return sorted(rows, key=lambda row: row[:2])
 
 
 def test_the_trends_paired_on_disk_are_the_pairs_reading_every_figure_gives(tmp_path, monkeypatch):
     """Committees reporting some years and not others, two reports of one committee in one year (the first
-    stands for the year), figures stated twice in a report: the scratch database's pairing answers as reading
-    every stated figure would, in any slicing, and leaves no file."""
+    stands for the year), figures out of order of place, a name of two districts and one of one district named
+    in some reports only: the scratch database's pairing answers as reading every stated figure would, in any
+    slicing, and leaves no file."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     rng = np.random.default_rng(13)
     where = Place("reports/0.txt", 3, 1, 3, 4, "代表42名", None, "")
     stated, entries = [], []
     for doc in range(400):
         committee, year = ("杨园", "紫阳", "长桥", "陈集镇")[int(rng.integers(0, 4))], int(rng.integers(2015, 2023))
+        districts = {"长桥": ("徐汇区", "闵行区", None), "紫阳": ("武昌区", None)}.get(committee, (None,))
+        district = districts[int(rng.integers(0, len(districts)))]
         figures = []
         for offset in rng.choice(200, size=int(rng.integers(0, 5)), replace=False):  # not in order of place
             figure = ("deputies", "suggestions", "voters")[int(rng.integers(0, 3))]
             value = float(rng.integers(1, 60))
             figures.append((figure, value, "名", int(offset), int(offset) + 3, where))
-            stated.append((committee, figure, "名", year, doc, value, int(offset)))
+            stated.append((committee, district, figure, "名", year, doc, value, int(offset)))
         entries.append(Entry(None, True, "report", "报告", f"reports/{doc}.txt", 1, committee, year, {},
-                             tuple(figures)))
+                             tuple(figures), district=district))
     expected = _trends_by_reading(stated)
     assert 300 < len(expected)
     for rows in (1, 7, 10_000):

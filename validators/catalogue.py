@@ -547,9 +547,12 @@ def _year_report(year: int, deputies: int) -> str:
 
 RULES["stat-trend"] = Rule(
     "stat-trend", Severity.WARNING, "数字前后年份差异过大",
-    "同一街道工委的代表人数、建议件数等数字与上一年度报告相差过大（如代表从42名变成420名），可能多写或漏写了数字。",
+    "同一街道工委的代表人数、建议件数等数字与上一年度报告相差过大（如代表从42名变成420名），可能多写或漏写了数字。"
+    "同名工委分属不同区县时按区县分开比较。",
     "a count a committee states (代表人数, 建议件数, 接待选民) that changes by more than `validate.trend_factor` "
-    "(5×) from its previous report (42 deputies, then 420)",
+    "(5×) from its previous report (42 deputies, then 420); a committee is its key, unless the run's reports of "
+    "that key name two districts or more (城关镇 of two counties, by the meeting line's 在…区第…届 or the title's "
+    "武昌区…): then each district's reports are one committee, and one naming no district is compared with none",
     "changes within the factor; rates; documents other than formal reports",
     _trends, _trend,
     (_year_report(2022, 42), _year_report(2023, 420)), (_year_report(2022, 42), _year_report(2023, 45)),

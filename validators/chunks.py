@@ -20,7 +20,7 @@ import pandas as pd
 
 from checks.analyze import analyze_all, unexpected
 from checks.figures import BY_ID, key_figures
-from checks.frames import build_frames
+from checks.frames import build_frames, report_district
 from checks.records import Analysis
 from validators.catalogue import Bounds, other_of
 from validators.findings import FindingMaker, document_span, place
@@ -50,7 +50,8 @@ class Entry:
     signature: its MinHash signature (None: too short to compare); judged: its rows are in the frames;
     kind, title, path, line, committee, year: as the document's; places: by check across documents over the
     documents frame, where its finding would stand; figures: the figures a committee's reports are compared
-    by across years, each (figure id, value, unit, offset, end, where its finding would stand).
+    by across years, each (figure id, value, unit, offset, end, where its finding would stand); district: the
+    district a committee's report names itself of (``crawler.domain.district_of``), or None.
     """
 
     signature: Any
@@ -64,6 +65,7 @@ class Entry:
     places: dict[str, Place] = field(default_factory=dict)
     figures: tuple[tuple[str, float, str, int, int, Place], ...] = ()
     words: str = ""
+    district: str | None = None
 
 
 @dataclass(frozen=True)
@@ -213,10 +215,11 @@ class ChunkJudge:
             return entry
         places = {item.name: place(document, *document_span(item, document))
                   for item in self.planned if item.across and item.frame == "documents"}
-        figures = ()
+        figures, district = (), None
         if document.kind == "report" and document.committee and document.year:
             figures = tuple((figure, s.value, s.unit, s.offset, s.end, place(document, s.offset, s.end))
                             for figure, s in key_figures(analysis.statistics).items()
                             if BY_ID[figure].trend and s.value > 0)  # a ratio needs two positive numbers
-        return replace(entry, places=places, figures=figures)
+            district = report_district(document) if figures else None
+        return replace(entry, places=places, figures=figures, district=district)
 

@@ -9,8 +9,8 @@ disk (``checks.scratch``), of which memory holds a bounded cache:
 
 - the near-copy index (``checks.duplicates.NearCopyIndex``): the signatures and LSH buckets, about 700 bytes
   a document;
-- of a committee's report, each figure compared across years (at most three): committee, figure, unit as
-  small numbers, its year, document, value and span, about 27 bytes a figure.
+- of a committee's report, each figure compared across years (at most three): committee, the district the
+  report names, figure and unit as small numbers, its year, document, value and span, about 27 bytes a figure.
 
 Near-copies are judged as documents arrive (a copy is of an earlier document), in batches of rows of the
 documents frame (``documents_frame``); the trends need every year of a committee, so they are judged once,
@@ -40,27 +40,37 @@ from validators.spill import Spill, spill_error
 
 DOCUMENT_COLUMNS = ("doc", "kind", "title", "similarity", "duplicate_of")
 _INDEX, _STATED = "the near-copy index", "the stated figures"
-_STATED_TABLE = """CREATE TABLE stated (committee INTEGER, figure INTEGER, unit INTEGER, year INTEGER, doc INTEGER,
-                                         value REAL, "offset" INTEGER, "end" INTEGER)"""
-# Each committee's figure a year, its first report's (the least document: the rows are in input order), beside
-# its previous year's; and each committee's figure a pair, numbered in the order it is first stated.
+_STATED_TABLE = """CREATE TABLE stated (committee INTEGER, district INTEGER, figure INTEGER, unit INTEGER, year INTEGER,
+                                         doc INTEGER, value REAL, "offset" INTEGER, "end" INTEGER)"""
+# A committee is its name, unless its reports name two districts or more (``checks.frames.trend_rows``): then
+# one of each district, and a report naming none is left out. Each committee's figure a year, its first
+# report's (the least document: the rows are in input order), beside its previous year's; and each
+# committee's figure a pair, numbered in the order it is first stated.
 _PAIRING = """
-    CREATE TABLE first (committee INTEGER, figure INTEGER, year INTEGER, at INTEGER, previous_year INTEGER,
-                        previous_value REAL, PRIMARY KEY (committee, figure, year)) WITHOUT ROWID;
-    INSERT INTO first SELECT committee, figure, year, at, LAG(year) OVER earlier, LAG(value) OVER earlier
-        FROM (SELECT committee, figure, year, value, MIN(rowid) AS at FROM stated GROUP BY committee, figure, year)
-        WINDOW earlier AS (PARTITION BY committee, figure ORDER BY year);
-    CREATE TABLE pair (committee INTEGER, figure INTEGER, pair INTEGER, PRIMARY KEY (committee, figure))
+    CREATE TABLE split (committee INTEGER PRIMARY KEY);
+    INSERT INTO split SELECT committee FROM stated WHERE district IS NOT NULL GROUP BY committee
+        HAVING COUNT(DISTINCT district) > 1;
+    CREATE VIEW keyed AS SELECT stated.rowid AS at, doc, committee,
+            CASE WHEN committee IN split THEN district ELSE -1 END AS place, figure, unit, year, value, "offset", "end"
+        FROM stated WHERE district IS NOT NULL OR committee NOT IN split;
+    CREATE TABLE first (committee INTEGER, place INTEGER, figure INTEGER, year INTEGER, at INTEGER,
+                        previous_year INTEGER, previous_value REAL, PRIMARY KEY (committee, place, figure, year))
         WITHOUT ROWID;
-    INSERT INTO pair SELECT committee, figure, ROW_NUMBER() OVER (ORDER BY MIN(at)) FROM first
-        GROUP BY committee, figure;
+    INSERT INTO first SELECT committee, place, figure, year, at, LAG(year) OVER earlier, LAG(value) OVER earlier
+        FROM (SELECT committee, place, figure, year, value, MIN(at) AS at FROM keyed
+              GROUP BY committee, place, figure, year)
+        WINDOW earlier AS (PARTITION BY committee, place, figure ORDER BY year);
+    CREATE TABLE pair (committee INTEGER, place INTEGER, figure INTEGER, pair INTEGER,
+                       PRIMARY KEY (committee, place, figure)) WITHOUT ROWID;
+    INSERT INTO pair SELECT committee, place, figure, ROW_NUMBER() OVER (ORDER BY MIN(at)) FROM first
+        GROUP BY committee, place, figure;
 """
 # Each figure stated in a year after its pair's first, in input order (the stated rows read in order, each
 # one's year and pair looked up by key).
 _TREND_ROWS = """
-    SELECT doc, committee, figure, year, value, unit, previous_year, previous_value, "offset", "end", pair, stated.rowid
-    FROM stated CROSS JOIN first USING (committee, figure, year) CROSS JOIN pair USING (committee, figure)
-    WHERE previous_year IS NOT NULL ORDER BY stated.rowid
+    SELECT doc, committee, figure, year, value, unit, previous_year, previous_value, "offset", "end", pair, keyed.at
+    FROM keyed CROSS JOIN first USING (committee, place, figure, year) CROSS JOIN pair USING (committee, place, figure)
+    WHERE previous_year IS NOT NULL ORDER BY keyed.at
 """
 
 
@@ -136,14 +146,15 @@ class Corpus:
             for name, where in entry.places.items():
                 self.row_places[(name, doc)] = where
             places = {}
+            district = self.codes[entry.district] if entry.district is not None else None
             for figure, value, unit, offset, end, where in entry.figures:
-                stated.append((self.codes[entry.committee], self.codes[figure], self.codes[unit], entry.year, doc,
-                               value, offset, end))
+                stated.append((self.codes[entry.committee], district, self.codes[figure], self.codes[unit],
+                               entry.year, doc, value, offset, end))
                 places[offset] = where
             self.records.append((other, places))
         if stated:
             with _kept(_STATED):
-                self.stated.db.executemany("INSERT INTO stated VALUES (?, ?, ?, ?, ?, ?, ?, ?)", stated)
+                self.stated.db.executemany("INSERT INTO stated VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", stated)
         return duplicates
 
     def documents_frame(self) -> tuple[pd.DataFrame, dict[tuple[str, int], Place]]:
