@@ -365,6 +365,18 @@ def _document(
     )
 
 
+def title_as_written(document: Document) -> str:
+    """The title as its source writes it (traditional characters, full-width digits; its spaces as read), where
+    its line holds it alone; else the title read (a title joined from two lines). The committee, year and kind
+    are read off ``document.title``, folded; a reader is shown this."""
+    lines = document.source.lines
+    line = lines[document.line - 1].strip() if 0 < document.line <= len(lines) else ""
+    if line == document.title or len(line) != len(document.title) or fold(line) != document.title:
+        return document.title
+    # Folding is one character for one: the line's characters, the title's spaces.
+    return "".join(read if written.isspace() else written for written, read in zip(line, document.title, strict=True))
+
+
 def page_text(page: Page) -> str:
     """The text a stored page is validated as: its title, then one paragraph a line."""
     return "\n".join([page.title, *page.paragraphs]) + "\n"

@@ -130,6 +130,21 @@ def test_traditional_characters_are_read_as_simplified_and_positions_stay_those_
     assert ("选民满意度达105%" in document.text, (3, 7)) == (True, document.origin.position(document.text.index("105%")))
 
 
+@pytest.mark.parametrize(("first_line", "shown"), [
+    ("人大紫陽街道工委2022年工作報告", "人大紫陽街道工委2022年工作報告"),  # traditional, as written
+    ("人大紫阳街道工委２０２２年工作报告", "人大紫阳街道工委２０２２年工作报告"),  # full-width digits, as written
+    ("\u3000人大紫阳街道工委2022年\u00a0工作报告", "人大紫阳街道工委2022年 工作报告"),  # its spaces as read
+    ("人大紫阳街道工委2022年工作报告", "人大紫阳街道工委2022年工作报告"),
+])
+def test_a_title_is_shown_as_its_source_writes_it_and_read_folded(first_line, shown):
+    from checks.analyze import analyze
+    from validators.judge import result_of
+
+    [document] = documents_from_source(source_from_text("t.txt", f"{first_line}\n一、主要工作\n正文。\n"))
+    result = result_of(analyze(document), (), None)
+    assert ("紫阳", 2022, "report", shown) == (document.committee, document.year, document.kind, result.title)
+
+
 # Texts whose lines fold, strip and join in every way a line can: full-width forms and odd spaces around and
 # inside a line, a tab indent, a line of spaces only, traditional characters, a paragraph cut at a page end.
 ODD_LINES = [

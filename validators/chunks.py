@@ -208,9 +208,11 @@ class ChunkJudge:
                      tuple(failures), columns)
 
     def _entry(self, analysis: Analysis, judged: bool) -> Entry:
+        from crawler.normalize import title_as_written  # loaded already: the chunk's documents were read
+
         document = analysis.document
-        entry = Entry(analysis.signature, judged, document.kind, document.title, document.path, document.line,
-                      document.committee, document.year, words=other_of(document).words)
+        entry = Entry(analysis.signature, judged, document.kind, title_as_written(document), document.path,
+                      document.line, document.committee, document.year, words=other_of(document).words)
         if not judged:
             return entry
         places = {item.name: place(document, *document_span(item, document))

@@ -359,6 +359,8 @@ def _position(finding: Finding) -> tuple[int, int, str]:
 def result_of(analysis: Analysis, findings: tuple[Finding, ...], following: Document | None,
               keep_lines: bool = True) -> DocumentResult:
     """The judged document as plain values: positions resolved to source lines and columns."""
+    from crawler.normalize import title_as_written  # where documents are judged it is loaded already
+
     document = analysis.document
     source = document.source
     end_line = following.line - 1 if following is not None and following.source is source else len(source.lines)
@@ -371,7 +373,7 @@ def result_of(analysis: Analysis, findings: tuple[Finding, ...], following: Docu
     relations = tuple(PlacedRelation(r.relation, r.part, r.whole, r.stated, r.unit, *position(r.offset), r.text,
                                      ok=position(r.offset) not in flagged) for r in analysis.relations)
     return DocumentResult(
-        path=document.path, line=start, end_line=max(end_line, document.line), title=document.title,
+        path=document.path, line=start, end_line=max(end_line, document.line), title=title_as_written(document),
         committee=document.committee, year=document.year, kind=document.kind, sections=analysis.sections,
         url=document.url, site=document.site, category=document.category, published_at=document.published_at,
         meeting_date=document.meeting_date, session=document.session, encoding=source.encoding,
