@@ -110,8 +110,8 @@ def test_every_spelling_of_a_committee_has_the_same_street_key(text, key):
 @pytest.mark.parametrize(
     ("title", "author", "kind"),
     [
-        ("人大紫阳街工委2018年工作报告", "人大紫阳街工委", "report"),
-        ("人大紫阳街工委2018年工作报告", "区人大常委会办公室", "other"),
+        ("人大紫阳街工委2018年度工作报告", "人大紫阳街工委", "report"),
+        ("人大紫阳街工委2018年度工作报告", "区人大常委会办公室", "other"),
         ("武汉市武昌区人大徐家棚街道工委凝聚代表力量 缔造幸福生活", None, "article"),
         ("关于2019年区级预算的报告", None, "other"),
         ("紫阳街道人大工委2022年工作报告", None, "report"),

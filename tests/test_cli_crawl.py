@@ -86,7 +86,7 @@ def test_export_writes_one_json_object_a_line_with_the_documented_fields(replica
 
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     fields = {"url", "site", "category", "title", "published_at", "committee", "year", "kind", "text"}
-    report = next(row for row in rows if row["title"] == "人大紫阳街工委2018年工作报告")
+    report = next(row for row in rows if row["title"] == "人大紫阳街工委2018年度工作报告")
     assert (0, len(WANTED), True) == (result.exit_code, len(rows), all(fields <= set(row) for row in rows))
     assert (("wcrd", "003005", "紫阳", 2018, "report"), "2018-12-27T15:41:00+08:00") == (
         (report["site"], report["category"], report["committee"], report["year"], report["kind"]),

@@ -126,9 +126,9 @@ def test_no_paths_is_a_usage_error_with_a_hint():
 def test_a_saved_html_page_is_validated_with_positions_in_the_html_file(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(
-        "<html><head><title>人大紫阳街工委2018年工作报告-武昌区人大</title><style>p{}</style></head>\n"
+        "<html><head><title>人大紫阳街工委2018年度工作报告-武昌区人大</title><style>p{}</style></head>\n"
         "<body><div class=\"ewb-location\">首页 &gt; 重要发布</div>\n"
-        "<h3>人大紫阳街工委2018年工作报告</h3>\n"
+        "<h3>人大紫阳街工委2018年度工作报告</h3>\n"
         "<div id=\"infoContentM\"><p class=\"MsoNormal\">一、主要工作完成情况</p>\n"
         "<p>&nbsp;&nbsp;组织完成<span>*</span>位代表述职，满意度达105%。</p>\n"
         "<p>二、存在不足</p><p>一是学习不够。</p><p>三、2019年工作思路</p><p>继续努力。</p></div>\n"
@@ -138,7 +138,7 @@ def test_a_saved_html_page_is_validated_with_positions_in_the_html_file(tmp_path
     result = wrqa("validate", "--format", "json", str(page))
     [document] = json.loads(result.stdout)["documents"]
     found = [(f["rule"], f["line"], f["column"], f["excerpt"]) for f in document["findings"]]
-    assert ("人大紫阳街工委2018年工作报告", "report", ["work", "shortcomings", "plans"]) == (
+    assert ("人大紫阳街工委2018年度工作报告", "report", ["work", "shortcomings", "plans"]) == (
         document["title"], document["kind"], document["sections"])
     assert [("placeholder", 5, 26, "*"), ("stat-rate-range", 5, 44, "105%")] == found
 

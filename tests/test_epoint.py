@@ -81,7 +81,7 @@ def test_legacy_double_slash_url_is_kept_as_linked():
 
 def test_pager_without_next_link_is_followed_by_number():
     """A pager that shows only 2/5 leads to 3.html."""
-    html = ('<ul><li><a href="/a/1.html">人大紫阳街工委2018年工作报告</a><span>2019-01-02</span></li></ul>'
+    html = ('<ul><li><a href="/a/1.html">人大紫阳街工委2018年度工作报告</a><span>2019-01-02</span></li></ul>'
             '<div class="ewb-page"><span id="index">2/5</span></div>')
 
     listing = epoint.parse_list(html, f"{BASE}/zyfb/003005/2.html")

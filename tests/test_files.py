@@ -7,7 +7,7 @@ import pytest
 from crawler.errors import InputError
 from crawler.files import decode, iter_inputs, read_source, split_lines
 
-TEXT = "人大紫阳街工委2018年工作报告\n一、主要工作\n组织完成*位代表述职。\n"
+TEXT = "人大紫阳街工委2018年度工作报告\n一、主要工作\n组织完成*位代表述职。\n"
 
 
 @pytest.mark.parametrize(

@@ -270,8 +270,8 @@ def test_the_seeds_report_has_a_page_per_document_and_marks_each_excerpt(seeds_r
 
 def test_report_writes_the_report_of_saved_results_reading_texts_from_their_files(tmp_path):
     source = tmp_path / "ziyang.txt"
-    source.write_text("首页\n人大紫阳街工委2018年工作报告\n组织完成*位代表\n", encoding="gb18030")
-    document = {"path": str(source), "line": 2, "end_line": 3, "title": "人大紫阳街工委2018年工作报告",
+    source.write_text("首页\n人大紫阳街工委2018年度工作报告\n组织完成*位代表\n", encoding="gb18030")
+    document = {"path": str(source), "line": 2, "end_line": 3, "title": "人大紫阳街工委2018年度工作报告",
                 "committee": "紫阳", "year": 2018, "kind": "report", "source": "file", "findings": [
                     {"rule": "placeholder", "severity": "warning", "line": 3, "column": 5, "end_line": 3,
                      "end_column": 6, "excerpt": "*", "message": "占位符", "fingerprint": "x"}]}
@@ -280,7 +280,7 @@ def test_report_writes_the_report_of_saved_results_reading_texts_from_their_file
     result = CliRunner().invoke(main, ["report", "--input", str(results), "--out", str(tmp_path / "out")])
     tree = parse(tmp_path / "out" / "documents" / "00001.html")
     assert (0, f"HTML report: {tmp_path / 'out' / 'index.html'}\n") == (result.exit_code, result.output)
-    assert ("人大紫阳街工委2018年工作报告\n组织完成*位代表", "*") == (
+    assert ("人大紫阳街工委2018年度工作报告\n组织完成*位代表", "*") == (
         "\n".join(node.text() for node in tree.css("#text .src > div > span")), marked(tree, 0))
 
 
@@ -323,7 +323,7 @@ def test_a_large_report_has_every_page_however_many_processes_write_it(tmp_path)
 
 
 def test_a_duplicate_links_to_the_page_of_the_document_it_copies(tmp_path):
-    original = {"path": "a.txt", "line": 3, "title": "人大紫阳街工委2018年工作报告", "text": "正文"}
+    original = {"path": "a.txt", "line": 3, "title": "人大紫阳街工委2018年度工作报告", "text": "正文"}
     duplicate = {"path": "b.txt", "line": 1, "title": "人大杨园街工委2018年工作报告", "text": "正文", "findings": [
         {"rule": "duplicate-report", "severity": "warning", "line": 1, "column": 1, "message": "几乎相同",
          "data": {"duplicate_of": {"path": "a.txt", "line": 3, "title": original["title"]}, "similarity": 0.934}},
@@ -333,7 +333,7 @@ def test_a_duplicate_links_to_the_page_of_the_document_it_copies(tmp_path):
     tree = parse(tmp_path / "documents" / "00002.html")
     link = tree.css_first("#findings .duplicate a")
     numbers = [node.text() for node in tree.css("#findings .numbers strong")]
-    assert ("00001.html", "《人大紫阳街工委2018年工作报告》", True, ["29", "16"]) == (
+    assert ("00001.html", "《人大紫阳街工委2018年度工作报告》", True, ["29", "16"]) == (
         link.attributes["href"], link.text(), "相似度 93%" in tree.css_first("#findings .duplicate").text(), numbers)
 
 
@@ -372,7 +372,7 @@ def test_report_reads_the_text_of_a_stored_page_from_the_store(tmp_path):
     (tmp_path / "config.toml").write_text('[store]\npath = "var/store.sqlite3"\n', encoding="utf-8")
     config = load_config(tmp_path / "config.toml")
     page = Page(url="http://wcrd.example/zyfb/a.html", site="wcrd", category="003005", published_at=None,
-                title="人大紫阳街工委2018年工作报告", kind="report", committee="紫阳", year=2018,
+                title="人大紫阳街工委2018年度工作报告", kind="report", committee="紫阳", year=2018,
                 paragraphs=("人大紫阳街工委", "组织完成*位代表参加学习。"))
     with Store(config.path_of("store.path")) as store:
         store.save(page, "wcrd", 1)
@@ -448,7 +448,7 @@ def waived_report() -> dict:
     """Two documents: the first's only error waived (so it passes), the second with an error in force."""
     waiver = {"reason": "原文如此，已向街道核实<b>", "expires": "2027-06-30"}
     return {"documents": [
-        {"path": "a.txt", "line": 1, "title": "人大紫阳街工委2018年工作报告", "text": "接待选民150人次，共120人次",
+        {"path": "a.txt", "line": 1, "title": "人大紫阳街工委2018年度工作报告", "text": "接待选民150人次，共120人次",
          "findings": [
              {"rule": "stat-part-whole", "severity": "error", "line": 1, "column": 5, "end_line": 1,
               "end_column": 11, "message": "部分大于整体", "fingerprint": "fp-a", "waived": True, "waiver": waiver},
@@ -696,5 +696,5 @@ def test_the_report_of_the_demo_sites_opens_on_the_headline_defects(tmp_path):
     assert ("25 份文档，3 份未通过：1 份占位符未替换，1 份缺少必备部分，1 份比率超出范围，1 份部分与整体不符", [
         ("人大石洞街道工委2022年工作报告", "占位符未替换", "***"),
         ("人大中南路街工委2016年工作报告", "缺少必备部分", "人大中南路街工委2016年工作报告"),
-        ("人大紫阳街工委2018年工作报告", "部分与整体不符", "16篇，其中《人民意志》录用稿件数1篇，《长江日报》录用稿件数1篇，《武汉晚报》…"),
+        ("人大紫阳街工委2018年度工作报告", "部分与整体不符", "16篇，其中《人民意志》录用稿件数1篇，《长江日报》录用稿件数1篇，《武汉晚报》…"),
     ]) == (tree.css_first("#verdict").text(), failing)

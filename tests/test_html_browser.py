@@ -88,7 +88,7 @@ def marked(page, finding: int) -> str:
         ".map(m => m.textContent).join('')", finding)
 
 
-TITLES = ["人大紫阳街工委2018年工作报告", "人大粮道街街道工委2022年工作报告<script>window.pwned=1</script>",
+TITLES = ["人大紫阳街工委2018年度工作报告", "人大粮道街街道工委2022年工作报告<script>window.pwned=1</script>",
           "武汉市武昌区人大徐家棚街道工委凝聚代表力量 缔造幸福生活"]
 
 
@@ -288,7 +288,7 @@ def test_a_waived_finding_is_shown_as_waived_and_its_document_passes(watched, tm
     page.click("#doc-table tbody a")
     page.wait_for_load_state()
     waiver = page.inner_text('#findings li.waived .waiver')
-    assert (["人大紫阳街工委2018年工作报告"], "已豁免 1", "1") == overview
+    assert (["人大紫阳街工委2018年度工作报告"], "已豁免 1", "1") == overview
     assert ("豁免理由：原文如此，已向街道核实<b>；有效期至 2027-06-30", True, []) == (
         waiver, page.is_visible("#findings li.waived .waived-badge"), watched.problems)
 

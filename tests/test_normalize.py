@@ -31,7 +31,7 @@ def test_the_volume_splits_into_its_13_reports_with_committees_years_and_title_l
 
 def test_the_district_page_is_one_report_with_its_publish_time_and_meeting():
     [document] = documents(ZIYANG_2018)
-    assert ("人大紫阳街工委2018年工作报告", 2, "紫阳", 2018, "report") == (
+    assert ("人大紫阳街工委2018年度工作报告", 2, "紫阳", 2018, "report") == (
         document.title, document.line, document.committee, document.year, document.kind)
     assert (datetime.fromisoformat("2018-12-27T15:41:00+08:00"), date(2018, 12, 25), "第十五届") == (
         document.published_at, document.meeting_date, document.session)
@@ -75,7 +75,7 @@ def test_positions_are_the_same_whatever_the_encoding_and_line_ends(tmp_path, en
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("(2018年12月25日在武汉市武昌区第十五届人大常委会第16次会议上)", (date(2018, 12, 25), "第十五届")),
+        ("(2018年12月25日在武汉市武昌区第十五届人大常委会第十六次会议上)", (date(2018, 12, 25), "第十五届")),
         ("——2019年12月16日在武汉市武昌区第十五届人大常委会第二十六次会议上", (date(2019, 12, 16), "第十五届")),
         ("——20201126日在武汉市武昌区第十五届人大常委会第三十五次会议上", (date(2020, 11, 26), "第十五届")),
         ("——2019123日在武汉市武昌区第十五届人大常委会第十八次会议上", (None, "第十五届")),
@@ -107,8 +107,8 @@ def test_the_publish_time_is_read_from_the_page_header(text, expected):
 
 def test_a_stored_page_becomes_a_document_whose_lines_are_those_of_its_stored_text():
     page = Page(url="http://wcrd.wuchang.gov.cn/zyfb/003005/20190531/x.html", site="district", category="003005",
-                title="人大紫阳街工委2018年工作报告", published_at=None,
-                paragraphs=("主任、各位副主任、各位委员:", "一、主要工作完成情况", "组织完成*位代表述职。"),
+                title="人大紫阳街工委2018年度工作报告", published_at=None,
+                paragraphs=("主任、副主任、各位委员:", "一、主要工作完成情况", "组织完成*位代表述职。"),
                 committee="紫阳", year=2018, kind="report")
     document = document_from_page(page)
     assert ("紫阳", 2018, "report", page.url) == (document.committee, document.year, document.kind, document.path)

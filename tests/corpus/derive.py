@@ -111,7 +111,7 @@ CASES: dict[str, tuple[str, str, str, list[tuple[str, str, tuple[str, ...]]]]] =
         ("人大石洞街道工委2022年工作报告", "人大石洞街道工委2022年工作报告", ("duplicate-report",)),
     ]),
     "meeting-term": ("seed:wcrd-2018-ziyang-report.txt", "utf-8", "\r\n", [
-        ("第十五届人大常委会第16次会议上", "第十六届人大常委会第16次会议上", ("meeting-term",)),
+        ("第十五届人大常委会第十六次会议上", "第十六届人大常委会第十六次会议上", ("meeting-term",)),
     ]),
     "meeting-term-after": ("seed:wcrd-2018-ziyang-report.txt", "utf-8", "\n", [
         ("(2018年12月25日在武汉市武昌区第十五届", "(2022年12月25日在武汉市武昌区第十五届", ("meeting-term",)),
@@ -147,7 +147,7 @@ VOLUME_DEFECTS = (
     # The 2018 report's 其中 list sums to 29 of 16 submissions.
     ("stat-part-whole", "目前投稿数16篇"),
     # The 2018 report was saved with the district site's breadcrumb and its toolbar on the date line.
-    ("artifact", "首页 > 重要发布 > 常委会会议文件"), ("artifact", "发布时间:2018-12-27 15:41"),
+    ("artifact", "首页 > 重要发布 > 会议文件"), ("artifact", "发布时间:2018-12-27 15:41"),
 )
 # Findings that follow from an edit elsewhere: removing 二、 leaves 一、 then 三、.
 CONSEQUENCES = {
@@ -177,13 +177,13 @@ def district_page(seeds: Path) -> tuple[str, list[dict]]:
         f'<p class="MsoNormal" style="text-indent:2em"><span style="font-family:仿宋">{p}</span></p>'
         for p in paragraphs)
     page = (
-        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>人大紫阳街工委2018年工作报告-武昌区人大</title>\n'
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>人大紫阳街工委2018年度工作报告-武昌区人大</title>\n'
         "<style>.ewb-article { margin: 0 auto; }</style></head>\n<body>\n"
-        '<div class="ewb-location">首页 &gt; 重要发布 &gt; 常委会会议文件</div>\n'
-        '<div class="ewb-article">\n<h3>人大紫阳街工委2018年工作报告</h3>\n'
+        '<div class="ewb-location">首页 &gt; 重要发布 &gt; 会议文件</div>\n'
+        '<div class="ewb-article">\n<h3>人大紫阳街工委2018年度工作报告</h3>\n'
         '<div class="ewb-article-sources">发布时间：2018-12-27 15:41 &nbsp; 打印 &nbsp; 阅读次数：'
         '<span id="infoViewCount"></span></div>\n<div class="ewb-article-info"><div id="infoContentM">\n'
-        '<p align="center">(2018年12月25日在武汉市武昌区第十五届人大常委会第16次会议上)</p>\n'
+        '<p align="center">(2018年12月25日在武汉市武昌区第十五届人大常委会第十六次会议上)</p>\n'
         f"{rows}\n</div></div></div>\n</body></html>\n"
     )
     lines = page.split("\n")
