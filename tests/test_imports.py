@@ -25,3 +25,31 @@ def imported(code: str) -> set[str]:
 ])
 def test_a_module_does_not_load_what_it_does_not_need(code, absent):
     assert set() == imported(code) & absent
+
+
+LOADED = """
+import gc
+{before}
+from wrqa.commands import loading
+try:
+    with loading():
+        import validators.judge
+        collecting = gc.isenabled()
+        raise KeyError("a failure inside the block")
+except KeyError:
+    pass
+frozen = gc.get_freeze_count()
+with loading():
+    kept = [[index] for index in range(10_000)]
+print(collecting, gc.isenabled(), frozen > 0, gc.get_freeze_count() == frozen)
+"""
+
+
+@pytest.mark.parametrize(("before", "expected"), [
+    ("", "False True True True"),  # imported without the collector, frozen once, the collector on again
+    ("gc.disable()", "False False False True"),  # a caller's collector is left as the caller set it
+])
+def test_the_analysis_is_loaded_once_out_of_the_collectors_sight(before, expected):
+    result = subprocess.run([sys.executable, "-c", LOADED.format(before=before)], capture_output=True, text=True,
+                            timeout=120)
+    assert (expected, "") == (result.stdout.strip(), result.stderr)

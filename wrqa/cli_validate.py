@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from wrqa.commands import ProgressBar, config_option, emit, fail, main, read_config, say
+from wrqa.commands import ProgressBar, config_option, emit, fail, loading, main, read_config, say
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "csv")
 STREAMED = ("json", "jsonl")
@@ -131,19 +131,18 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
     if not paths and not stored:
         fail("give report files or folders to validate, '-' for standard input, or --stored; "
              "see 'wrqa validate --help'")
+    with loading():
+        from checks.batch import map_chunks
+        from crawler.files import find_inputs, shown
+        from validators import ValidatorError, engines_for
+        from validators.chunks import ChunkJudge, died
+        from validators.judge import GX_BATCH, Collected, judge_chunks, options_of
+        from validators.records import InputError, Severity
+
     selection = _selection(config, select, ignore, severity, per_path_ignore)
     waivers = _waivers(config)
-    from validators.records import Severity
-
     threshold = Severity.threshold(fail_on or config["validate.fail_on"])
     max_bytes = config["validate.max_file_bytes"]
-
-    from checks.batch import map_chunks
-    from crawler.files import find_inputs, shown
-    from validators import ValidatorError, engines_for
-    from validators.chunks import ChunkJudge, died
-    from validators.judge import GX_BATCH, Collected, judge_chunks, options_of
-    from validators.records import InputError
 
     files = [path for path in paths if path != STDIN]
     found = find_inputs(files)

@@ -7,8 +7,11 @@ pandas, httpx or the scheduler, so ``wrqa --help`` stays quick.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import click
@@ -78,6 +81,23 @@ def stopping(what: str):
     from wrqa.stops import stopping as watch
 
     return watch(lambda _signal: click.echo(f"\nwrqa: stopping; {what} (Ctrl-C again to abort)", err=True))
+
+
+@contextmanager
+def loading() -> Iterator[None]:
+    """The block's imports (the analysis, pandas, pandera) made without the garbage collector, and what they
+    made then frozen out of its sight, once a process: objects an import makes live as long as the process,
+    yet the collector went over them again and again while they were being made (a fifth of the time of
+    validating one file), and would go on doing so here and in every worker forked from here."""
+    if not gc.isenabled() or gc.get_freeze_count():  # loaded already, or the collector is someone else's to run
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 class ProgressBar:
