@@ -144,8 +144,8 @@ def render_json(run: RunResult) -> str:
     return dumps(run_to_dict(run))
 
 
-def dumps(data: dict[str, Any]) -> str:
-    """The data of ``run_to_dict`` as the JSON report writes it: one line, UTF-8 kept as it is."""
+def dumps(data: Any) -> str:
+    """The data of ``run_to_dict`` (or a part of it) as the JSON report writes it: one line, UTF-8 kept as it is."""
     # Indenting would switch json to its pure-Python encoder, three times slower on a large run.
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 

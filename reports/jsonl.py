@@ -4,9 +4,10 @@
 once judged, is written to a spool file beside the output, as ``reports.json`` writes it (never its source
 lines); the findings of the rules across documents that come later go to a second spool, in runs in document
 order (a batch's near-copies, the run's trends). When the run closes, one pass merges them into their
-documents (a third spool, the changed documents counted again) and the report is written from it: one
-JSON object, the very one ``render_json`` writes, or JSON Lines — a document a line, then one line with the
-run (``tool``, ``run``, ``errors``, ``expectations``, ``summary``…). Memory holds a few counts a rule and
+documents (a third spool; of a changed document only its findings are read back and written again, and the
+later ones counted) and the report is written from it: one JSON object, the very one ``render_json`` writes,
+or JSON Lines — a document a line, then one line with the run (``tool``, ``run``, ``errors``,
+``expectations``, ``summary``…). Memory holds a few counts a rule and
 where each run of later findings starts, never the documents nor their findings. ``read_jsonl`` reads the
 lines back through the same codec (``reports.json``). It must never hold every document at once.
 """
@@ -23,7 +24,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import IO, Any
 
-from reports.json import ResultsError, document_from_dict, document_to_dict, dumps, run_from_dict, run_to_dict
+from reports.json import (
+    ResultsError,
+    document_from_dict,
+    document_to_dict,
+    dumps,
+    finding_from_dict,
+    finding_to_dict,
+    run_from_dict,
+    run_to_dict,
+)
 from validators.records import DocumentResult, Finding, RunResult, Severity, SummaryCounts, Waiver
 
 
@@ -87,19 +97,29 @@ class Streamed:
         return run
 
     def _settle(self) -> IO[bytes]:
-        """The documents' lines as the report holds them, in a spool of their own: the later findings put in,
-        the dropped documents left out, each changed document counted again."""
+        """The documents' lines as the report holds them, in a spool of their own: the later findings put in
+        among each document's own (those alone read back and written again), the dropped documents left out
+        and counted out."""
         settled = self._spool()
-        for doc, line, old, new in self._documents():
-            if old is not None:
-                self.counts.add(doc, old, -1)
-                if new is None:
-                    continue
-                self.counts.add(doc, new)
-                line = dumps(document_to_dict(new))
+        for doc, line, later in self._documents():
+            if doc in self.dropped:
+                self.counts.add(doc, document_from_dict(json.loads(line), f"document #{doc + 1}"), -1)
+                continue
+            if later:
+                line = self._amended(doc, line, later)
             settled.write(f"{line}\n".encode())
         settled.seek(0)
         return settled
+
+    def _amended(self, doc: int, line: str, later: Sequence[Finding]) -> str:
+        """A document's ``line`` with the ``later`` findings among its own, by position, and counted."""
+        from validators.judge import among
+
+        head, listed, tail = _around_findings(line)
+        own = [finding_from_dict(data, "", f"document #{doc + 1}, finding #{number + 1}")
+               for number, data in enumerate(json.loads(listed))]
+        self.counts.amend(doc, own, later)
+        return head + dumps([finding_to_dict(finding) for finding in among(own, later)]) + tail
 
     def _write(self, run: RunResult, settled: IO[bytes]) -> None:
         head = run_to_dict(run, summary=self.counts.summary(len(run.errors)))
@@ -137,11 +157,8 @@ class Streamed:
             else:
                 handle.write(("," if number else "") + line)
 
-    def _documents(self) -> Iterator[tuple[int, str, DocumentResult | None, DocumentResult | None]]:
-        """Each spooled document in order: (doc, its line, then None, None when nothing changes it; else the
-        document as spooled and as amended by the later findings, None when dropped)."""
-        from validators.judge import amended
-
+    def _documents(self) -> Iterator[tuple[int, str, list[Finding]]]:
+        """Each spooled document in order: (doc, its line, the later findings of it)."""
         later = self._later()
         upcoming = next(later, None)
         for doc, line in self._spooled():
@@ -150,11 +167,7 @@ class Streamed:
                 if upcoming[0] == doc:
                     findings.extend(upcoming[1])
                 upcoming = next(later, None)
-            if not findings and doc not in self.dropped:
-                yield doc, line, None, None
-                continue
-            old = document_from_dict(json.loads(line), f"document #{doc + 1}")
-            yield doc, line, old, None if doc in self.dropped else amended(old, findings)
+            yield doc, line, findings
 
     def _later(self) -> Iterator[tuple[int, tuple[Finding, ...]]]:
         """The later findings of each document, in document order: the runs of the spool merged."""
@@ -182,6 +195,18 @@ class Streamed:
     def worst(self) -> Severity | None:
         """The most severe unwaived finding written, or None."""
         return self.counts.worst
+
+
+# A document's findings as ``document_to_dict`` writes them, between these keys: neither can stand inside a
+# string (its quotation marks would be escaped), and "truncated" is the last key its line ends with but "pages".
+_FINDINGS, _AFTER_FINDINGS = ',"findings":[', '],"truncated":'
+
+
+def _around_findings(line: str) -> tuple[str, str, str]:
+    """A document's line cut into what comes before its list of findings, the list, and what comes after."""
+    start = line.index(_FINDINGS) + len(_FINDINGS) - 1
+    end = line.rindex(_AFTER_FINDINGS) + 1
+    return line[:start], line[start:end], line[end:]
 
 
 def render_jsonl(run: RunResult) -> str:

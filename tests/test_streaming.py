@@ -7,6 +7,8 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,36 @@ def test_jsonl_cut_short_or_broken_is_refused_naming_the_line(lines, message):
     with pytest.raises(ResultsError) as refused:
         read_jsonl(lines)
     assert message in str(refused.value)
+
+
+def test_later_findings_are_put_among_a_documents_own_whatever_its_words(tmp_path):
+    """A later error fails a document that passed, a later finding a waiver covers is marked waived, and a
+    title or a finding's data holding the very keys the findings lie between does not misplace them: the
+    JSON streamed is the JSON of the whole run amended."""
+    from crawler.local import load_documents
+    from reports.json import render_json
+    from validators import validate
+    from validators.judge import amended
+    from validators.records import Finding, Severity, Waiver
+
+    documents, _ = load_documents([str(path) for path in sorted(SEEDS.glob("*.txt"))], 10**8)
+    run = validate(documents)
+    first, second = run.documents[:2]
+    tricky = replace(first.findings[0], data={"words": [1], "truncated": 1, "title": '],"truncated":0'})
+    first = replace(first, title='人大紫阳街工委,"findings":[],"truncated":1 报告',
+                    findings=(tricky, *first.findings[1:]))
+    later = {0: [Finding("stat-trend", Severity.ERROR, first.path, 2, 1, "16篇", "较上年", fingerprint="a")],
+             1: [Finding("duplicate-report", Severity.WARNING, second.path, 1, 1, "题", "相似", fingerprint="b"),
+                 Finding("stat-trend", Severity.INFO, second.path, 10**6, 1, "尾", "末", fingerprint="c")]}
+    waivers = {"b": Waiver("b", "已知悉", date(2099, 1, 1))}
+    assert first.passed
+    streamed = Streamed("json", str(tmp_path / "r.json"), waivers)
+    for doc, result in enumerate([first, second, *run.documents[2:]]):
+        streamed.add(doc, result)
+    for doc, findings in later.items():
+        streamed.amend(doc, findings)
+    whole = replace(run, documents=(amended(first, later[0]), amended(second, later[1]), *run.documents[2:]))
+    streamed.close(run)
+    expected = render_json(replace(whole.waive(waivers), skipped=())) + "\n"
+    assert json.loads(expected)["summary"]["failed"] == run.summary.failed + 1
+    assert TIMES.sub("", expected) == TIMES.sub("", (tmp_path / "r.json").read_text(encoding="utf-8"))

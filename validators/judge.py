@@ -129,7 +129,12 @@ class Collected:
 
 def amended(result: DocumentResult, findings: Sequence[Finding]) -> DocumentResult:
     """``result`` with ``findings`` (of other checks than its own findings') among its findings, by position."""
-    return replace(result, findings=tuple(sorted([*result.findings, *findings], key=_position)))
+    return replace(result, findings=among(result.findings, findings))
+
+
+def among(own: Sequence[Finding], later: Sequence[Finding]) -> tuple[Finding, ...]:
+    """A document's ``own`` findings with the ``later`` ones of the checks across documents, by position."""
+    return tuple(sorted([*own, *later], key=_position))
 
 
 def judge_chunks(chunks: Iterable[Chunk], options: Options, sink: Sink, *, errors: Sequence[InputError] = (),

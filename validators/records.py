@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
@@ -158,6 +158,11 @@ class PlacedRelation:
     ok: bool = True
 
 
+def passes(findings: Iterable[Finding]) -> bool:
+    """Whether no unwaived error stands among ``findings``: a document's passing."""
+    return not any(f.severity is Severity.ERROR and not f.waived for f in findings)
+
+
 @dataclass(frozen=True)
 class DocumentResult:
     """A judged document: where it is, what the checks read off it, and what the validators found.
@@ -202,7 +207,7 @@ class DocumentResult:
     @property
     def passed(self) -> bool:
         """Whether no unwaived error stands in the document."""
-        return not any(f.severity is Severity.ERROR and not f.waived for f in self.findings)
+        return passes(self.findings)
 
     def source_line(self, number: int, page: int | None = None) -> str | None:
         """Line ``number`` of the source (1-based, in the whole file, or on ``page`` of a PDF), when kept."""
@@ -278,7 +283,15 @@ class SummaryCounts:
     def add(self, doc: int, result: DocumentResult, sign: int = 1) -> None:
         self.documents += sign
         self.failed += sign * (not result.passed)
-        for finding in result.findings:
+        self._count(doc, result.findings, sign)
+
+    def amend(self, doc: int, own: Sequence[Finding], later: Sequence[Finding]) -> None:
+        """Count the ``later`` findings put among the ``own`` findings of a document counted already."""
+        self.failed += passes(own) and not passes(later)
+        self._count(doc, later, 1)
+
+    def _count(self, doc: int, findings: Sequence[Finding], sign: int) -> None:
+        for finding in findings:
             if finding.waived:
                 self.waived += sign
                 continue
