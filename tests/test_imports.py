@@ -18,10 +18,10 @@ def imported(code: str) -> set[str]:
 @pytest.mark.parametrize(("code", "absent"), [
     ("import validators.records", {"pandas", "pandera", "selectolax", "crawler.records", "importlib.metadata"}),
     ("import validators.catalogue", {"pandas", "pandera", "selectolax", "great_expectations"}),
-    ("import validators.judge", {"selectolax", "crawler.htmltext", "crawler.extract", "cn2an", "httpx"}),
+    ("import validators.judge", {"selectolax", "crawler.htmltext", "crawler.extract", "httpx"}),
     ("import reports.json, reports.text, reports.sarif", {"pandas", "wrqa", "selectolax"}),
     ("from wrqa.cli import main; main(['--help'], standalone_mode=False)",
-     {"pandas", "httpx", "selectolax", "cn2an", "importlib.metadata", "apscheduler", "jinja2"}),
+     {"pandas", "httpx", "selectolax", "importlib.metadata", "apscheduler", "jinja2"}),
 ])
 def test_a_module_does_not_load_what_it_does_not_need(code, absent):
     assert set() == imported(code) & absent

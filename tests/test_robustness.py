@@ -31,7 +31,7 @@ PIECES = [
     "一是", "届", "年", "月", "日", "1900", "2099", "🙂", "共0名", "其中1名占100%", "0件", "占0%",
 ]
 REGRESSIONS = [
-    "人大紫阳街道工委2022年工作报告\n满意度达百分之二十六二十六。\n",  # cn2an raised KeyError
+    "人大紫阳街道工委2022年工作报告\n满意度达百分之二十六二十六。\n",  # two numerals run together: none
     "人大紫阳街道工委2022年工作报告\n三、1919年的传统\n",  # a heading year outside the frame contract
     "人大***街道工委2099年工作报告\n三、2100年工作思路\n",
 ]
