@@ -14,8 +14,6 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from checks.analyze import analyze_all, unexpected
@@ -117,6 +115,9 @@ def map_chunks(
             meanwhile()
         yield from (work(chunk) for chunk in chunks)
         return
+    from concurrent.futures import ProcessPoolExecutor  # a one-file run has no pool to pay for (10 ms)
+    from concurrent.futures.process import BrokenProcessPool
+
     helper = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
     waiting = deque(chunks)
     pool = ProcessPoolExecutor(max_workers=workers)
@@ -160,6 +161,9 @@ def _settle(helper: threading.Thread | None) -> None:
 
 def _salvage(files: list[str], work: Callable[[list[str]], R], died: Callable[[InputError], R]) -> Iterator[R]:
     """``files`` worked again in a fresh process, halved each time that process dies, down to the file that kills it."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=1) as pool:
         try:
             yield pool.submit(work, files).result()

@@ -18,10 +18,13 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
+
+# The time of the sites' dates, and of every date a report states.
+CHINA = timezone(timedelta(hours=8))
 
 # The 14 streets of 武昌区, as sites.md lists them; a street elsewhere still gets a key from the pattern.
 STREETS = (

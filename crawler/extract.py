@@ -11,17 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawler import domain, urls
-from crawler.domain import meeting_of
+from crawler.domain import CHINA, meeting_of
 from crawler.markup import COMMENT, MAX_ATTRIBUTES, MAX_DEPTH, bound
 from crawler.records import Page
-
-CHINA = timezone(timedelta(hours=8))
 
 # Each runs to the end when left open, as a parser reads it, so no pattern scans the same text twice.
 _SCRIPTS = re.compile(r"<(style|script|title)\b(?:.*?</\1\s*>|.*)", re.S | re.I)

@@ -18,8 +18,7 @@ from typing import NamedTuple
 
 from crawler import chrome
 from crawler import domain as committees
-from crawler.domain import Meeting, meeting_of
-from crawler.extract import CHINA
+from crawler.domain import CHINA, Meeting, meeting_of
 from crawler.files import source_from_text
 from crawler.records import Document, Note, Page, SourceMap, SourceText
 

@@ -7,9 +7,9 @@ order (a batch's near-copies, the run's trends). When the run closes, one pass m
 documents (a third spool; of a changed document only its findings are read back and written again, and the
 later ones counted) and the report is written from it: one JSON object, the very one ``render_json`` writes,
 or JSON Lines — a document a line, then one line with the run (``tool``, ``run``, ``errors``,
-``expectations``, ``summary``…). Memory holds a few counts a rule and
-where each run of later findings starts, never the documents nor their findings. ``read_jsonl`` reads the
-lines back through the same codec (``reports.json``). It must never hold every document at once.
+``expectations``, ``summary``…). Memory holds a few counts a rule and where each run of later findings
+starts, never the documents nor their findings. ``read_jsonl`` reads the lines back through the same codec
+(``reports.json``). It must never hold every document at once.
 """
 
 from __future__ import annotations
