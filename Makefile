@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-clone lint demo bench browser office screenshots clean
+.PHONY: install test test-clone lint demo bench browser office screenshots traditional clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ office:
 			libreoffice-writer-nogui >/dev/null) \
 		|| echo "make office: could not install Debian's libreoffice-writer-nogui; .doc and .wps tests will be skipped"; \
 	else echo "make office: no soffice and no root apt-get; .doc and .wps tests will be skipped"; fi
+
+# The traditional characters normalization reads as simplified, made again from OpenCC (a test holds the file to it).
+traditional: install
+	$(BIN)/python tests/traditional.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import NamedTuple
 
 from crawler import chrome
@@ -22,6 +23,7 @@ from crawler.domain import CHINA, Meeting, meeting_of
 from crawler.files import source_from_text
 from crawler.records import Document, Note, Page, SourceMap, SourceText
 
+TRADITIONAL = Path(__file__).with_name("data") / "traditional.txt"
 # Full-width ASCII to half-width, and every space variant to a plain space: one character for one.
 # The full-width question mark stays: an ASCII ? between Chinese characters is a glyph a copy lost.
 FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if code != 0xFF1F}
@@ -50,13 +52,10 @@ def fold(text: str) -> str:
 
 @functools.cache
 def _simplified() -> tuple[re.Pattern[str], dict[int, int]]:
-    """The traditional characters OpenCC converts one for one (its t2s dictionary, read once: 6 ms), as a
-    pattern that finds them and the table that turns each into its simplified form."""
-    import opencc
-
-    block = "".join(map(chr, range(0x4E00, 0xA000)))
-    converted = opencc.OpenCC("t2s").convert(block)
-    table = {ord(old): ord(new) for old, new in zip(block, converted, strict=True) if old != new}
+    """The traditional characters read as simplified (``data/traditional.txt``: OpenCC's t2s one for one, read
+    once), as a pattern that finds them and the table that turns each into its simplified form."""
+    lines = TRADITIONAL.read_text(encoding="utf-8").splitlines()
+    table = {ord(line[0]): ord(line[1]) for line in lines if not line.startswith("#")}
     return re.compile("[" + "".join(map(chr, table)) + "]"), table
 
 

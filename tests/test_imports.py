@@ -25,7 +25,7 @@ def imported(code: str) -> set[str]:
      {"pandas", "httpx", "selectolax", "importlib.metadata", "apscheduler", "jinja2"}),
     (f"from wrqa.cli import main; main(['validate', {str(SEEDS / 'wcrd-2018-ziyang-report.txt')!r}], "
      "standalone_mode=False)",  # one file: judged here, by pandera alone
-     {"concurrent.futures.process", "great_expectations", "httpx", "selectolax", "sqlalchemy", "jinja2"}),
+     {"concurrent.futures.process", "great_expectations", "httpx", "selectolax", "sqlalchemy", "jinja2", "opencc"}),
 ])
 def test_a_module_does_not_load_what_it_does_not_need(code, absent):
     assert set() == imported(code) & absent

@@ -175,3 +175,14 @@ def test_a_file_read_whole_gives_the_documents_its_lines_give_read_one_piece_eac
 @pytest.mark.parametrize("text", [*ODD_LINES, "".join(map(chr, FOLD)), "臺灣選舉　ｘ\t"])
 def test_folding_a_text_folds_each_of_its_characters_alone(text):
     assert "".join(normalize.fold(character) for character in text) == normalize.fold(text)
+
+
+def test_the_table_of_traditional_characters_is_opencc_s_conversion():
+    """``crawler/data/traditional.txt`` pairs each character as OpenCC's t2s converts it (``make traditional``)."""
+    pytest.importorskip("opencc", reason="OpenCC (a test dependency) is what the table is made from")
+    from traditional import TABLE, opencc_text
+
+    def pairs(text):
+        return [line for line in text.splitlines() if not line.startswith("#")]
+
+    assert pairs(opencc_text()) == pairs(TABLE.read_text(encoding="utf-8")), "the table is stale: run make traditional"
