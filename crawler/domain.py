@@ -6,10 +6,11 @@ known the same way everywhere.
 The same committee is written 人大紫阳街工委, 人大紫阳街道工委, 区人大紫阳街道工委, 武昌区人大常委会紫阳街道工委
 and, by mistake, 人大紫阳街街道工委; all of them have the key ``紫阳``. A street whose own name ends in 街
 (粮道街) keeps it: 人大粮道街道工委 and 人大粮道街街道工委 both have the key ``粮道街``.
-A meeting line (``(2018年12月25日在武汉市武昌区第十五届人大常委会第十六次会议上)`` or ``——2019年12月16日在…会议上``)
-names the congress and its term (届次); each congress's terms are data (``crawler/data/terms.toml``), and a
-meeting is judged only against the terms of the congress it names. Pure functions of strings and the
-shipped tables; this module must never fetch anything or read the user's files.
+A meeting line (``(2018年12月25日在武昌区第十五届人民代表大会常务委员会第十六次会议上)`` or
+``——2019年12月16日在…会议上``) names the congress and its term (届次); each congress's terms are data
+(``crawler/data/terms.toml``), and a meeting is judged only against the terms of the congress it names.
+Pure functions of strings and the shipped tables; this module must never fetch anything or read the user's
+files.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from crawler.store import Store, page_from_json, page_to_json
 PAGE = Page(
     url="http://wcrd.example/zyfb/003005/20190531/a.html", site="wcrd", category="003005",
     title="人大紫阳街工委2018年度工作报告", published_at=datetime(2018, 12, 27, 15, 41, tzinfo=CHINA),
-    paragraphs=("（2018年12月25日在武汉市武昌区第十五届人大常委会第十六次会议上）", "人大紫阳街工委", "正文。"),
+    paragraphs=("（2018年12月25日在武昌区第十五届人民代表大会常务委员会第十六次会议上）", "人大紫阳街工委", "正文。"),
     committee="紫阳", year=2018, kind="report", meeting_date=date(2018, 12, 25), session="第十五届",
     author="人大紫阳街工委", warnings=("a warning",),
 )

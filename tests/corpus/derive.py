@@ -111,10 +111,10 @@ CASES: dict[str, tuple[str, str, str, list[tuple[str, str, tuple[str, ...]]]]] =
         ("人大石洞街道工委2022年工作报告", "人大石洞街道工委2022年工作报告", ("duplicate-report",)),
     ]),
     "meeting-term": ("seed:wcrd-2018-ziyang-report.txt", "utf-8", "\r\n", [
-        ("第十五届人大常委会第十六次会议上", "第十六届人大常委会第十六次会议上", ("meeting-term",)),
+        ("第十五届人民代表大会常务委员会第十六次会议上", "第十六届人民代表大会常务委员会第十六次会议上", ("meeting-term",)),
     ]),
     "meeting-term-after": ("seed:wcrd-2018-ziyang-report.txt", "utf-8", "\n", [
-        ("(2018年12月25日在武汉市武昌区第十五届", "(2022年12月25日在武汉市武昌区第十五届", ("meeting-term",)),
+        ("(2018年12月25日在武昌区第十五届", "(2022年12月25日在武昌区第十五届", ("meeting-term",)),
     ]),
     # The next year's report of a street, written over last year's: one count ten times what it was, one close.
     "stat-trend": ("白沙洲", "utf-8", "\n", [
@@ -183,7 +183,7 @@ def district_page(seeds: Path) -> tuple[str, list[dict]]:
         '<div class="ewb-article">\n<h3>人大紫阳街工委2018年度工作报告</h3>\n'
         '<div class="ewb-article-sources">发布时间：2018-12-27 15:41 &nbsp; 打印 &nbsp; 阅读次数：'
         '<span id="infoViewCount"></span></div>\n<div class="ewb-article-info"><div id="infoContentM">\n'
-        '<p align="center">(2018年12月25日在武汉市武昌区第十五届人大常委会第十六次会议上)</p>\n'
+        '<p align="center">(2018年12月25日在武昌区第十五届人民代表大会常务委员会第十六次会议上)</p>\n'
         f"{rows}\n</div></div></div>\n</body></html>\n"
     )
     lines = page.split("\n")
