@@ -79,8 +79,11 @@ ARTIFACT_BODY = (
     rf"|^[{_HAN}]{{2,16}}?(?:人民政府|人大常委会|常委会)?(?:省长|市长|区长|县长|镇长|乡长)[^\S\n]*$)"
     r")"
 )
-# Matched at a line's start, before a rare character, or before the words a common one begins: the engine
-# skips every other position at once (a speaker's line without the name is matched from a line's start only).
+# Matched at a line's start, before a rare character, or before the words a common one begins: at any other
+# position the attempt fails on its first two tests (a speaker's line without the name is matched from a
+# line's start only). The engine still makes an attempt at every character: a pattern opening on an assertion
+# gives it no class to search for, and the alternatives anchored at a line's start, which may open on any
+# Chinese character, rule such a class out.
 ARTIFACT = re.compile(
     r"(?:^|(?=[#锟烫屯\ufffd鈥銆锛&<\[【?'(第本豆道原百金人文免扫返上下字供审校责EC12,，;；。\s])"
     r"(?:(?=[#锟烫屯\ufffd鈥銆锛&<\[【?'(])|(?=第\s*\d|本文档由|豆丁网|道客巴巴|原创力文档|百度文库|金锄头文库|人人文库"

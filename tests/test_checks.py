@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from seeds import VOLUME
 
+from checks import duplicates as duplicates_module
 from checks import statistics as statistics_module
 from checks.duplicates import (
     BANDS,
@@ -23,7 +24,7 @@ from checks.duplicates import (
 )
 from checks.sections import headings, sections_of
 from checks.statistics import classify_percent, relations, statistics
-from crawler.domain import committee_key, document_kind
+from crawler.domain import STREETS, committee_key, document_kind
 from crawler.files import read_source, source_from_text
 from crawler.normalize import documents_from_source
 
@@ -271,6 +272,21 @@ def test_a_count_pattern_finds_what_its_plain_form_finds(name):
     plain, pattern = re.compile(PLAIN[name]), getattr(statistics_module, name)
     assert [[(m.span(), m.groupdict()) for m in plain.finditer(text)] for text in texts] == [
         [(m.span(), m.groupdict()) for m in pattern.finditer(text)] for text in texts]
+
+
+# The near-copy mask as one would write it plainly; the module's opens on each alternative's first character.
+PLAIN_MASK = ("|".join(sorted(STREETS, key=len, reverse=True))
+              + r"|\d+(?:\.\d+)?|\s+|\*+|[Xx×]{2,}|[Xx×](?=[\u4e00-\u9fff])|(?:某某)+|_{2,}|…+")
+
+
+def test_the_near_copy_mask_masks_what_its_plain_form_masks():
+    """Opening on its first characters' class changes nothing of what the mask replaces: the same texts out."""
+    rng = random.Random("mask")
+    pieces = [*STREETS, *"中南路湖石洞 \n\t\u300012.3某X×x_…*，。a", "某某某", "XX", "×份", "街道", "中心"]
+    texts = _count_texts()[:200] + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+                                    for _ in range(20_000)]
+    plain = re.compile(PLAIN_MASK)
+    assert [plain.sub("#", text) for text in texts] == [duplicates_module._MASK.sub("#", text) for text in texts]
 
 
 def test_every_percentage_is_written_with_a_percent_sign_or_in_words():
