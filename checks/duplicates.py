@@ -57,21 +57,17 @@ def signature(text: str) -> np.ndarray:
     masked = _MASK.sub("#", text)
     points = np.frombuffer(masked.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     count = max(len(points) - SHINGLE + 1, 1)
-    values = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        # A polynomial hash of each 6-gram, computed for all windows at once; overflow wraps by design.
-        for k in range(min(SHINGLE, len(points))):
-            values = values * np.uint64(1_000_003) + points[k : k + count]
+        # A polynomial hash of each 6-gram, computed for all windows at once, in place; overflow wraps by design.
+        values = points[:count].copy() if len(points) else np.zeros(count, dtype=np.uint64)
+        for k in range(1, min(SHINGLE, len(points))):
+            values *= np.uint64(1_000_003)
+            values += points[k : k + count]
         # One-permutation MinHash: one mix of each shingle hash, binned by its low bits, the least per bin.
-        mixed = values * np.uint64(_GOLDEN)  # repeated shingles do not change a minimum
-        mixed ^= mixed >> np.uint64(29)
-    keys = np.sort(((mixed & np.uint64(PERMUTATIONS - 1)) << np.uint64(58)) | (mixed >> np.uint64(6)))
-    bins = (keys >> np.uint64(58)).astype(np.intp)
-    firsts = np.searchsorted(bins, np.arange(PERMUTATIONS))
+        values *= np.uint64(_GOLDEN)  # repeated shingles do not change a minimum
+        values ^= values >> np.uint64(29)
     minimums = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
-    present = firsts < len(keys)
-    present[present] = bins[firsts[present]] == np.arange(PERMUTATIONS)[present]
-    minimums[present] = keys[firsts[present]] & np.uint64((1 << 58) - 1)
+    np.minimum.at(minimums, (values & np.uint64(PERMUTATIONS - 1)).astype(np.intp), values >> np.uint64(6))
     return minimums
 
 
