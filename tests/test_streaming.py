@@ -144,3 +144,20 @@ def test_later_findings_are_put_among_a_documents_own_whatever_its_words(tmp_pat
     expected = render_json(replace(whole.waive(waivers), skipped=())) + "\n"
     assert json.loads(expected)["summary"]["failed"] == run.summary.failed + 1
     assert TIMES.sub("", expected) == TIMES.sub("", (tmp_path / "r.json").read_text(encoding="utf-8"))
+
+
+def test_a_chunk_is_judged_with_the_collector_off_and_it_is_on_again_after(monkeypatch):
+    """A chunk's millions of small objects live until it is done: the collector does not go over them meanwhile
+    (one full collection before it), and is back on once the chunk is made."""
+    import gc
+
+    seen = []
+    judge = ChunkJudge.judge
+
+    def watched(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return judge(self, *args, **kwargs)
+
+    monkeypatch.setattr(ChunkJudge, "judge", watched)
+    chunk = ChunkJudge(options_of(), 10**8)([str(SEEDS / "wcrd-2018-ziyang-report.txt")])
+    assert ([False], True, 1) == (seen, gc.isenabled(), len(chunk.results))

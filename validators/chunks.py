@@ -11,7 +11,9 @@ does, over the entries) nor send a document's text out of the process.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -122,6 +124,25 @@ def died(error) -> Chunk:
     return Chunk(errors=(InputError(path=error.path, message=str(error)),), files=1)
 
 
+@contextmanager
+def _collected_before() -> Iterator[None]:
+    """The block run with the garbage collector off, after one full collection (of what earlier blocks left).
+
+    A chunk makes millions of small objects that live until it is done and then go all at once; the collector
+    went over each of them two or three times while they lived. Its cyclic garbage (pandas', pandera's) waits
+    for the next chunk's collection. As it was when the collector is off already: someone else's to run.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class ChunkJudge:
     """Reads, analyses and judges chunks of files (``__call__``) or analysed documents (``judge``); picklable."""
 
@@ -143,6 +164,10 @@ class ChunkJudge:
         return self._planned
 
     def __call__(self, paths: list[str]) -> Chunk:
+        with _collected_before():
+            return self._files(paths)  # the chunk's analyses gone before the collector is back on
+
+    def _files(self, paths: list[str]) -> Chunk:
         from checks.batch import _analyze_files
 
         analyses, errors = _analyze_files(paths, self.max_bytes, self.max_pages)
