@@ -11,9 +11,7 @@ does, over the entries) nor send a document's text out of the process.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,6 +23,7 @@ from checks.figures import BY_ID, key_figures
 from checks.frames import build_frames, report_district
 from checks.records import Analysis
 from validators.catalogue import Bounds, other_of
+from validators.collector import chunk_collections
 from validators.findings import FindingMaker, document_span, place
 from validators.plan import RuleSelection, markers, plan
 from validators.records import DocumentResult, ExpectationResult, Finding, InputError, Place
@@ -124,25 +123,6 @@ def died(error) -> Chunk:
     return Chunk(errors=(InputError(path=error.path, message=str(error)),), files=1)
 
 
-@contextmanager
-def _collected_before() -> Iterator[None]:
-    """The block run with the garbage collector off, after one full collection (of what earlier blocks left).
-
-    A chunk makes millions of small objects that live until it is done and then go all at once; the collector
-    went over each of them two or three times while they lived. Its cyclic garbage (pandas', pandera's) waits
-    for the next chunk's collection. As it was when the collector is off already: someone else's to run.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 class ChunkJudge:
     """Reads, analyses and judges chunks of files (``__call__``) or analysed documents (``judge``); picklable."""
 
@@ -164,7 +144,7 @@ class ChunkJudge:
         return self._planned
 
     def __call__(self, paths: list[str]) -> Chunk:
-        with _collected_before():
+        with chunk_collections():
             return self._files(paths)  # the chunk's analyses gone before the collector is back on
 
     def _files(self, paths: list[str]) -> Chunk:

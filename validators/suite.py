@@ -8,13 +8,12 @@ demand. Its progress bars and analytics are off. An expectation that raised is a
 from __future__ import annotations
 
 import functools
-import gc
 import logging
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 from checks.frames import Frames
+from validators.collector import unseen
 from validators.errors import ExpectationError
 from validators.plan import Planned
 from validators.records import ExpectationResult, Severity
@@ -31,31 +30,13 @@ def worse(first: str | None, second: str | None) -> str | None:
     return first
 
 
-@contextmanager
-def _lasting() -> Iterator[None]:
-    """The block's objects made without the garbage collector, then frozen out of its sight (``gc.freeze``).
-
-    For GX's modules and context: over 100,000 objects that live as long as the process, which every full
-    collection of a long run went over again (about a fifth of the main process's time over 10,000
-    documents). It may run in a thread beside the run's work: what that holds then is frozen too, and still
-    freed when let go. Off already, the collector is someone else's to run.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
-
-
 def import_gx():
-    """Import GX, quietly: no analytics, no progress bars, no info logs. Seconds the first time."""
+    """Import GX, quietly: no analytics, no progress bars, no info logs. Seconds the first time; its modules,
+    like its context, out of the collector's sight (``unseen``): over 10,000 documents every full collection
+    of the main process went over their 100,000-odd objects again, a fifth of its time."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    with _lasting():
+    with unseen():
         import great_expectations as gx
 
     return gx
@@ -67,7 +48,7 @@ class _Engine:
 
     def __init__(self) -> None:
         self.gx = import_gx()
-        with _lasting():
+        with unseen():
             from great_expectations.data_context.types.base import ProgressBarsConfig
 
             self.context = self.gx.get_context(mode="ephemeral")

@@ -89,15 +89,13 @@ def loading() -> Iterator[None]:
     made then frozen out of its sight, once a process: objects an import makes live as long as the process,
     yet the collector went over them again and again while they were being made (a fifth of the time of
     validating one file), and would go on doing so here and in every worker forked from here."""
-    if not gc.isenabled() or gc.get_freeze_count():  # loaded already, or the collector is someone else's to run
+    from validators.collector import unseen
+
+    if gc.get_freeze_count():  # loaded already
         yield
         return
-    gc.disable()
-    try:
+    with unseen():
         yield
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 class ProgressBar:
