@@ -57,3 +57,24 @@ def test_the_analysis_is_loaded_once_out_of_the_collectors_sight(before, expecte
     result = subprocess.run([sys.executable, "-c", LOADED.format(before=before)], capture_output=True, text=True,
                             timeout=120)
     assert (expected, "") == (result.stdout.strip(), result.stderr)
+
+
+JOB_VALIDATES = """
+import gc
+from crawler.files import source_from_text
+from crawler.normalize import documents_from_source
+from wrqa.config import load_config
+from wrqa.job import _validate
+documents = documents_from_source(source_from_text("r.txt", "人大紫阳街道工委2022年工作报告\\n共收到建议20件。\\n"))
+run = _validate(documents, load_config(None))
+import pandas
+tracked = {id(thing) for thing in gc.get_objects()}
+print(len(run.documents), gc.isenabled(), gc.get_freeze_count() > 0, id(vars(pandas)) in tracked)
+"""
+
+
+def test_the_job_loads_the_analysis_out_of_the_collectors_sight():
+    """A daemon lives long: the job's first validation imports pandas, pandera and the analysis as
+    ``wrqa validate`` does, frozen once made, so that the daemon's full collections pass them by."""
+    result = subprocess.run([sys.executable, "-c", JOB_VALIDATES], capture_output=True, text=True, timeout=120)
+    assert ("1 True True False", "") == (result.stdout.strip(), result.stderr)

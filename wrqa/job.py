@@ -170,7 +170,10 @@ def _bounds(config):
 
 
 def _validate(documents: list, config) -> RunResult:
-    from validators import ValidatorError, validate
+    from wrqa.commands import loading
+
+    with loading():  # pandas, pandera and the analysis, once a process: a daemon's collections pass them by
+        from validators import ValidatorError, validate
 
     bounds = _bounds(config)
     try:
