@@ -21,8 +21,8 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
-from typing import IO, Any
+from dataclasses import dataclass, replace
+from typing import IO, Any, NamedTuple
 
 from reports.json import (
     ResultsError,
@@ -37,6 +37,45 @@ from reports.json import (
 from validators.records import DocumentResult, Finding, RunResult, Severity, SummaryCounts, Waiver
 
 
+class Tally(NamedTuple):
+    """What the summary counts of a finding (``validators.records.SummaryCounts``), without the finding."""
+
+    rule: str
+    severity: Severity
+    waived: bool
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A document's result as ``Streamed`` writes it: its ``line`` of JSON (``document_to_dict``, waivers
+    marked, no source lines), whether it ``passed`` and its findings' ``Tally``s, which the summary counts."""
+
+    line: str
+    passed: bool
+    findings: tuple[Tally, ...]
+
+
+class Encoder:
+    """A result made ``Encoded`` with ``waivers`` (by fingerprint) marked on its findings; picklable, so the
+    worker that judged a document encodes it (``validators.chunks.Options.encode``) and the main process,
+    which writes every document, only writes the line."""
+
+    def __init__(self, waivers: Mapping[str, Waiver] | None = None) -> None:
+        self.waivers = dict(waivers or {})
+
+    def waived(self, findings: Sequence[Finding]) -> tuple[Finding, ...]:
+        if not self.waivers and not any(f.waiver for f in findings):  # the common run: nothing to mark
+            return tuple(findings)
+        return tuple(replace(f, waiver=self.waivers.get(f.fingerprint)) for f in findings)
+
+    def __call__(self, result: DocumentResult) -> Encoded:
+        result = replace(result, findings=self.waived(result.findings), lines=None)
+        return Encoded(dumps(document_to_dict(result)), result.passed,
+                       tuple(Tally(f.rule, f.severity, f.waived, f.line, f.column) for f in result.findings))
+
+
 class Streamed:
     """The sink writing ``output_format`` (``json`` or ``jsonl``) to ``output`` (None: standard output) as the
     documents are judged; ``waivers`` (by fingerprint) are applied to each, ``skipped`` goes in the run."""
@@ -44,7 +83,7 @@ class Streamed:
     def __init__(self, output_format: str, output: str | None, waivers: Mapping[str, Waiver] | None = None,
                  skipped: Sequence[str] = ()) -> None:
         self.output_format, self.output = output_format, output
-        self.waivers = waivers or {}
+        self.encoder = Encoder(waivers)
         self.skipped = tuple(skipped)
         self.counts = SummaryCounts()
         self.dropped: set[int] = set()
@@ -59,17 +98,14 @@ class Streamed:
         folder = os.path.dirname(os.path.abspath(self.output)) if self.output else None
         return tempfile.TemporaryFile(dir=folder, prefix=".wrqa-spool-")
 
-    def _waived(self, findings: Sequence[Finding]) -> tuple[Finding, ...]:
-        if not self.waivers and not any(f.waiver for f in findings):  # the common run: nothing to mark
-            return tuple(findings)
-        return tuple(replace(f, waiver=self.waivers.get(f.fingerprint)) for f in findings)
-
-    def add(self, doc: int, result: DocumentResult | None) -> None:
+    def add(self, doc: int, result: DocumentResult | Encoded | None) -> None:
+        """Write document ``doc``: its result, or the result already ``Encoded`` where it was judged."""
         if result is None:
             return
-        result = replace(result, findings=self._waived(result.findings), lines=None)
+        if not isinstance(result, Encoded):
+            result = self.encoder(result)
         self.counts.add(doc, result)
-        self.spool.write(f"{doc}\t{dumps(document_to_dict(result))}\n".encode())
+        self.spool.write(f"{doc}\t{result.line}\n".encode())
 
     def amend(self, doc: int, findings: Sequence[Finding]) -> None:
         if doc <= self.last:
@@ -77,7 +113,7 @@ class Streamed:
         elif not self.runs:
             self.runs.append(0)
         self.last = doc
-        pickle.dump((doc, self._waived(findings)), self.later, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((doc, self.encoder.waived(findings)), self.later, protocol=pickle.HIGHEST_PROTOCOL)
 
     def drop(self, doc: int) -> None:
         self.dropped.add(doc)

@@ -101,6 +101,32 @@ def test_wrqa_report_reads_the_jsonl_validate_wrote(files, tmp_path):
         validate.stderr + report.stderr)
 
 
+def test_documents_encoded_by_the_workers_that_judged_them_write_the_json_the_writer_would(files, tmp_path):
+    """The workers make each document's line of JSON (waivers marked) and the main process only writes it: the
+    same report, waived findings and counts as when the writer encodes every document itself."""
+    from reports.jsonl import Encoded, Encoder
+    from validators.records import Waiver
+
+    plain = json.loads(_written(files, tmp_path / "plain.json", "json", 1, 64))
+    fingerprints = sorted({f["fingerprint"] for d in plain["documents"] for f in d["findings"]})[::5]
+    waivers = {fingerprint: Waiver(fingerprint, "已核实", date(2099, 1, 1)) for fingerprint in fingerprints}
+
+    def written(encode: bool, workers: int) -> str:
+        out = tmp_path / f"{encode}-{workers}.json"
+        options = options_of(engines=("pandera", "gx"), keep_lines=False, encode=Encoder(waivers) if encode else None)
+        sink = Streamed("json", str(out), waivers)
+        chunks = map_chunks(files, ChunkJudge(options, 10**8), died, workers=workers, size=16)
+        judge_chunks(chunks, options, sink)
+        return TIMES.sub('"at":null', out.read_text(encoding="utf-8"))
+
+    by_writer = written(False, 1)
+    summary = json.loads(by_writer)["summary"]
+    assert 0 < summary["waived"] == plain["summary"]["findings"] - summary["findings"]
+    assert by_writer == written(True, 2) == written(True, 1)
+    chunk = ChunkJudge(options_of(encode=Encoder(waivers)), 10**8)(files[:3])
+    assert all(isinstance(result, Encoded) for result in chunk.results)
+
+
 @pytest.mark.parametrize(("lines", "message"), [
     ('{"path": "a.txt"}\n', "has no line with the run"),
     ('{"path": "a.txt"}\nnot json\n', "line 2 is not JSON"),

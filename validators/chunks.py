@@ -11,7 +11,7 @@ does, over the entries) nor send a document's text out of the process.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -35,13 +35,16 @@ UNREAD_BY_GX = {"lines": ("text",), "documents": ("title",), "statistics": ("lab
 
 @dataclass(frozen=True)
 class Options:
-    """How a run judges, as a worker needs it: the rule selection, the bounds, the engines, and whether each
-    document's result keeps its source lines (the text and HTML writers show them)."""
+    """How a run judges, as a worker needs it: the rule selection, the bounds, the engines, whether each
+    document's result keeps its source lines (the text and HTML writers show them), and ``encode``: None, or
+    what each document's result is made into where it was judged (``reports.jsonl.Encoder``: the line of
+    JSON the streamed writers write, so the main process, which takes every document, only writes it)."""
 
     selection: RuleSelection = field(default_factory=RuleSelection)
     bounds: Bounds = field(default_factory=Bounds)
     engines: tuple[str, ...] = ("pandera",)
     keep_lines: bool = True
+    encode: Callable[[DocumentResult], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,13 +74,14 @@ class Entry:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A judged chunk: per analysed document its ``results`` (None where judging it failed) and ``entries``;
-    ``errors``: inputs that could not be read or analysed; ``broken``: documents judging failed on;
+    """A judged chunk: per analysed document its ``results`` (None where judging it failed; as ``Options.encode``
+    made them, where set) and ``entries``; ``errors``: inputs that could not be read or analysed; ``broken``:
+    documents judging failed on;
     ``expectations``, ``failures``: pandera's result per check and its failing (check, row) pairs;
     ``columns``: each frame without the columns GX does not read, compacted (``Compacted``; None when GX does
     not judge); ``files``: how many files the chunk held."""
 
-    results: tuple[DocumentResult | None, ...] = ()
+    results: tuple[Any, ...] = ()
     entries: tuple[Entry, ...] = ()
     errors: tuple[InputError, ...] = ()
     broken: tuple[InputError, ...] = ()
@@ -196,6 +200,8 @@ class ChunkJudge:
             if doc not in broken:
                 try:
                     result = result_of(analysis, ordered(found), following, self.options.keep_lines)
+                    if self.options.encode is not None:
+                        result = self.options.encode(result)
                 except Exception as error:  # noqa: BLE001 - one document's failure must not stop the run
                     fail(doc, error)
             try:

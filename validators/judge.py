@@ -16,10 +16,10 @@ from __future__ import annotations
 import functools
 import hashlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -75,10 +75,11 @@ SUITES = ("auto", "pandera", "gx")
 
 
 def options_of(*, engines: Sequence[str] = ("pandera",), duplicate_threshold: float = 0.8, rate_tolerance: float = 1.0,
-               trend_factor: float = 5.0, selection: RuleSelection | None = None, keep_lines: bool = True) -> Options:
-    """The ``Options`` of a run, from ``validate_analyses``'s keywords."""
+               trend_factor: float = 5.0, selection: RuleSelection | None = None, keep_lines: bool = True,
+               encode: Callable[[DocumentResult], Any] | None = None) -> Options:
+    """The ``Options`` of a run, from ``validate_analyses``'s keywords and ``encode`` (``Options``)."""
     return Options(selection or RuleSelection(), Bounds(duplicate_threshold, rate_tolerance, trend_factor),
-                   tuple(engines), keep_lines)
+                   tuple(engines), keep_lines, encode)
 
 
 def validate_analyses(analyses: Sequence[Analysis], *, errors: Sequence[InputError] = (), **options) -> RunResult:
@@ -93,7 +94,8 @@ def validate_analyses(analyses: Sequence[Analysis], *, errors: Sequence[InputErr
 
 
 class Sink(Protocol):
-    """Where a run's documents go as they are judged: ``add`` each (None: judging it failed), ``amend`` one
+    """Where a run's documents go as they are judged: ``add`` each (None: judging it failed; as the run's
+    ``Options.encode`` made it, where set), ``amend`` one
     with the findings of the rules across documents, ``drop`` one those failed on, ``close`` the run."""
 
     def add(self, doc: int, result: DocumentResult | None) -> None: ...

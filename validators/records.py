@@ -281,6 +281,8 @@ class SummaryCounts:
         self.worst: Severity | None = None
 
     def add(self, doc: int, result: DocumentResult, sign: int = 1) -> None:
+        """Count document ``doc``: of ``result``, only ``passed`` and its findings' rule, severity, ``waived``,
+        line and column are read (a streamed run's ``reports.jsonl.Encoded`` holds no more)."""
         self.documents += sign
         self.failed += sign * (not result.passed)
         self._count(doc, result.findings, sign)

@@ -155,13 +155,19 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
         from validators.suite import import_gx as meanwhile
     # JSON and JSON Lines are written a document at a time; the other writers read the whole run, with its text.
     streamed = output_format in STREAMED and not html_dir
+    skipped = tuple(shown(path) for path in found.skipped)
+    if streamed:
+        from reports.jsonl import Streamed
+
+        sink = Streamed(output_format, output, waivers, skipped)
+    else:
+        sink = Collected()
     options = options_of(
         engines=engines, selection=selection, duplicate_threshold=config["validate.duplicate_threshold"],
         rate_tolerance=config["validate.rate_tolerance"], trend_factor=config["validate.trend_factor"],
-        keep_lines=not streamed)
+        keep_lines=not streamed, encode=sink.encoder if streamed else None)  # workers write the JSON lines
     max_pages = config["validate.max_pages"]
     judge = ChunkJudge(options, max_bytes, max_pages)
-    skipped = tuple(shown(path) for path in found.skipped)
 
     def chunks():
         progress = ProgressBar(None if len(found.files) >= PROGRESS_FROM else False)
@@ -176,12 +182,6 @@ def validate(paths, stored, output_format, output, fail_on, select, ignore, seve
         if stored:
             yield judge.documents(_stored(config))
 
-    if streamed:
-        from reports.jsonl import Streamed
-
-        sink = Streamed(output_format, output, waivers, skipped)
-    else:
-        sink = Collected()
     try:
         run = judge_chunks(chunks(), options, sink,
                            errors=[InputError(path=failure.path, message=str(failure)) for failure in found.errors])
