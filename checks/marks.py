@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from checks.patterns import ARTIFACT, DOUBLED_STREET, PLACEHOLDER
+from checks.patterns import ARTIFACT, DOUBLED_STREET, PLACEHOLDER, Opened
 from checks.records import Mark
 from crawler.records import Document
 
@@ -19,20 +19,24 @@ Marker = Callable[[Document], Iterable[Mark]]
 
 
 class PatternMarker:
-    """The marks of a pattern whose alternatives are named groups (the group names the kind); picklable."""
+    """The marks of a pattern whose alternatives are named groups (the group names the kind), or of an
+    ``Opened`` one (``checks.patterns``); picklable."""
 
-    def __init__(self, pattern: re.Pattern[str], kind: str = "") -> None:
+    def __init__(self, pattern: re.Pattern[str] | Opened, kind: str = "") -> None:
         self.pattern = pattern
         self.kind = kind
         # The patterns anchor on a line's start and end (a page number alone on its line) and never match a
         # line end: one pass over the text finds what a pass over each line finds, at a third of the cost.
         # ``checks.patterns`` compiles them so; another is compiled again (a big one costs milliseconds).
-        self._over_lines = (pattern if pattern.flags & re.MULTILINE
+        self._over_lines = (pattern if isinstance(pattern, Opened) or pattern.flags & re.MULTILINE
                             else re.compile(pattern.pattern, pattern.flags | re.MULTILINE))
 
     def __call__(self, document: Document) -> list[Mark]:
+        text = document.text
+        if isinstance(self._over_lines, Opened):
+            return [Mark(kind, start, end, text[start:end]) for kind, start, end in self._over_lines.matches(text)]
         return [Mark(match.lastgroup or self.kind, match.start(), match.end(), match.group(0))
-                for match in self._over_lines.finditer(document.text)]
+                for match in self._over_lines.finditer(text)]
 
     def __reduce__(self):
         return PatternMarker, (self.pattern, self.kind)
