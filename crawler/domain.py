@@ -73,6 +73,7 @@ REPORT_TITLE = re.compile(
     rf"^(?:{_COMMITTEE_TITLE})\s*(?:{_YEAR_WORDS}\s*年?(?:度)?)?\s*{_PERIOD}?\s*的?(?:工作)?"
     r"(?:情况)?(?:报告|总结|总结报告|工作报告)\s*$"
 )
+_TITLE_ENDS = ("报告", "总结")  # what every REPORT_TITLE ends in
 TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年|([〇○零一二三四五六七八九]{4})\s*年")
 # What a title or the first lines of a text say a government's or a standing committee's report is.
 GOVERNMENT_REPORT = re.compile(
@@ -126,7 +127,9 @@ def is_doubled_street(name: str, suffix: str) -> bool:
 
 def report_title(title: str) -> re.Match[str] | None:
     """The match of ``title`` against the title of a committee's report (annual, half-year, a template's), or None."""
-    return REPORT_TITLE.match(title.strip())
+    title = title.strip()
+    # Every such title ends in 报告 or 总结: the lines of a text, which do not, are passed over without the pattern.
+    return REPORT_TITLE.match(title) if title.endswith(_TITLE_ENDS) else None
 
 
 def title_year(title: str) -> int | None:
