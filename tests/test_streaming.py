@@ -127,6 +127,25 @@ def test_documents_encoded_by_the_workers_that_judged_them_write_the_json_the_wr
     assert all(isinstance(result, Encoded) for result in chunk.results)
 
 
+def test_a_document_its_worker_cannot_encode_is_named_and_the_others_are_written(files, tmp_path):
+    from reports.jsonl import Encoder
+
+    class Refusing(Encoder):
+        def __call__(self, result):
+            if result.path == files[3]:
+                raise ValueError("cannot encode")
+            return super().__call__(result)
+
+    options = options_of(keep_lines=False, encode=Refusing())
+    out = tmp_path / "r.json"
+    run = judge_chunks(map_chunks(files[:8], ChunkJudge(options, 10**8), died, workers=1, size=4), options,
+                       Streamed("json", str(out)))
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert [files[3]] == [error.path for error in run.errors]
+    assert "cannot encode" in run.errors[0].message
+    assert [path for path in files[:8] if path != files[3]] == [d["path"] for d in written["documents"]]
+
+
 @pytest.mark.parametrize(("lines", "message"), [
     ('{"path": "a.txt"}\n', "has no line with the run"),
     ('{"path": "a.txt"}\nnot json\n', "line 2 is not JSON"),

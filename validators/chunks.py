@@ -203,6 +203,7 @@ class ChunkJudge:
                     if self.options.encode is not None:
                         result = self.options.encode(result)
                 except Exception as error:  # noqa: BLE001 - one document's failure must not stop the run
+                    result = None  # nor its result made but not encoded reach the writer
                     fail(doc, error)
             try:
                 entry = self._entry(analysis, doc not in left_out)
