@@ -58,7 +58,7 @@ def test_a_new_report_is_set_beside_last_years_report_that_the_run_did_not_judge
 
 def _report(title: str, suggestions: int, meeting: str = "") -> str:
     lead = f"{meeting}\n" if meeting else ""
-    return (f"{title}\n{lead}主任、各位副主任、各位委员：\n一、主要工作完成情况\n"
+    return (f"{title}\n{lead}主任、副主任、各位委员：\n一、主要工作完成情况\n"
             f"组织代表走访选民，收集选民意见52条，形成代表建议{suggestions}条。\n二、存在的不足\n正文。\n"
             "三、下一步工作打算\n正文。\n")
 

@@ -19,8 +19,9 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from crawler.replica.site import SALUTATION
+
 DATA = Path(__file__).with_name("data")
-SALUTATION = "主任、各位副主任、各位委员："
 CONTENT_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  ".pdf": "application/pdf", ".doc": "application/msword"}
 PDF_WIDTH = 36  # characters a line of the PDF, as a word processor breaks CJK text on A4

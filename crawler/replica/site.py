@@ -26,7 +26,7 @@ DATA = Path(__file__).with_name("data")
 CHINA = timezone(timedelta(hours=8))
 EPOINT_PAGE_SIZE = 5
 HPPC_PAGE_SIZE = 4
-SALUTATION = "主任、各位副主任、各位委员："
+SALUTATION = "主任、副主任、各位委员："  # as the seed copy words it; the attachments open with it too
 
 
 @dataclass(frozen=True)
