@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from checks.patterns import ARTIFACT, DOUBLED_STREET, PLACEHOLDER, Opened
+from checks.patterns import ARTIFACT, DOUBLED_STREET, PLACEHOLDER
 from checks.records import Mark
+from crawler.opened import Opened
 from crawler.records import Document
 
 Marker = Callable[[Document], Iterable[Mark]]
@@ -20,7 +21,7 @@ Marker = Callable[[Document], Iterable[Mark]]
 
 class PatternMarker:
     """The marks of a pattern whose alternatives are named groups (the group names the kind), or of an
-    ``Opened`` one (``checks.patterns``); picklable."""
+    ``Opened`` one (``crawler.opened``); picklable."""
 
     def __init__(self, pattern: re.Pattern[str] | Opened, kind: str = "") -> None:
         self.pattern = pattern

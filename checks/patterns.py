@@ -10,18 +10,17 @@ and finds what it finds in each line alone; the engines judge the counts it leav
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 from crawler.domain import STREETS
+from crawler.opened import opened
 
 # Each pattern is its body behind a gate: where its alternatives can start. Python's re searches a pattern that
 # opens on a class of characters for that class alone, in C; one that opens on a lookahead or on ``^`` it tries
-# at every character. So PLACEHOLDER and ARTIFACT are ``Opened``: each match is one character of the class
-# their matches can start with (or, for ARTIFACT, a line end), where the gate, a lookahead of the words that
-# follow it, holds, and the body's match from there is the span of its named group. A gate never changes what
-# the body matches (a test compares the two over every text the tests hold and random strings of their
-# characters).
+# at every character. So PLACEHOLDER and ARTIFACT are ``Opened`` (``crawler.opened``): each match is one
+# character of the class their matches can start with (or, for ARTIFACT, a line end), where the gate, a
+# lookahead of the words that follow it, holds, and the body's match from there is the span of its named group.
+# A gate never changes what the body matches (a test compares the two over every text the tests hold and random
+# strings of their characters).
 _HAN = "\u4e00-\u9fff"
 # The words a blanked name or figure stands before: a place, a body, a person, a measure.
 _SLOT_AFTER = (r"街道|社区|村|镇|乡|区|县|市|省|条|起|人次|人|名|位|件|次|个|项|万元|亿元|元|年|月|日|户|家|场|期|批"
@@ -49,40 +48,6 @@ PLACEHOLDER_BODY = (
     rf"|(?P<empty_slot>{_EMPTY_SLOT})"
     r")"
 )
-
-
-@dataclass(frozen=True)
-class Opened:
-    """A pattern searched for by the characters its body's matches can start with (``opened``): ``matches``
-    finds what ``re.finditer`` of the body, compiled ``re.MULTILINE``, finds. ``line_starts``: the body has
-    alternatives anchored at a line's start (``^``), which may start with any character."""
-
-    pattern: re.Pattern[str]
-    line_starts: bool
-
-    def matches(self, text: str) -> Iterator[tuple[str, int, int]]:
-        """Each match of the body in ``text``: the name of its group, its start and its end."""
-        # A match is the one character the body's match starts at (or the line end before it): the search
-        # goes on from the next, so a match inside the last one is passed over. A text's first line has no
-        # line end before it: one is put there.
-        shift = int(self.line_starts)
-        end = 0
-        for match in self.pattern.finditer("\n" + text if shift else text):
-            kind = match.lastgroup
-            start, stop = match.span(kind)
-            if start >= end:
-                yield kind, start - shift, stop - shift
-                end = stop
-
-
-def opened(body: str, first: str, gate: str, *, line_starts: bool = False) -> Opened:
-    """``body`` (an alternation of named groups, none within another) searched for by ``first``, the class of
-    characters its matches can start with, and tried where ``gate`` (a lookahead's pattern) holds there and,
-    with ``line_starts``, at every line's start. The class is consumed; behind it, a lookahead matches the
-    body from that character, or from the one after a line end."""
-    opener = f"[{first}\n]" if line_starts else f"[{first}]"
-    gate = rf"\n|{gate}" if line_starts else gate
-    return Opened(re.compile(rf"{opener}(?<=(?={gate})(?=\n?+(?:{body}))(?s:.))", re.MULTILINE), line_starts)
 
 
 # Rare first characters pass at once; the common ones (第 共 代 1 2…) only before the words that follow them.

@@ -20,6 +20,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from crawler.opened import opened
+
 DATELINE = "dateline"
 
 _DATE = r"(?:\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{4}\s*年\s*\d{1,2}\s*月)"
@@ -83,13 +85,13 @@ PHRASES = {
     "table": re.compile(r"^[\s|｜+\-=_]*\|[\s|｜+\-=_]*$"),
 }
 # Any of the phrases: one search tells the many lines that hold none from the few that need each kind tried.
-# Behind a gate of where a phrase can start (a line's start, or the first characters of those that are not
-# anchored there, of any case where the phrase's is ignored): the engine skips every other position at once.
-_PHRASE_STARTS = r"(?:^|(?=[您现当所的位版©网公技主承与扫在小为本范文想需登查阅付V会仅免下快]|(?i:[aciosw])))"
+# It is searched for by the first characters of the phrases not anchored at a line's start, and at a line's
+# start (``crawler.opened``), so the engine skips every other position at once. The letters are each
+# of the cases re.I folds together (İ ı for i, ſ for s): a class of them ignoring case would be tried everywhere.
+_PHRASE_FIRST = "您现当所的位版©网公技主承与扫在小为本范文想需登查阅付V会仅免下快acioswACIOSWİıſ"
 _ANY_PHRASE_BODY = "|".join(f"(?{'i' if phrase.flags & re.I else ''}:{phrase.pattern})" for phrase in PHRASES.values())
-_ANY_PHRASE = re.compile(_PHRASE_STARTS + f"(?:{_ANY_PHRASE_BODY})")
-# Every archive phrase holds an "a" (of either case: nothing else is one under re.I) or 快照.
-_ARCHIVE_MARKS = ("a", "A", "快照")
+_ANY_PHRASE = opened(f"(?P<phrase>{_ANY_PHRASE_BODY})", _PHRASE_FIRST, ".", line_starts=True)
+_ANY_PHRASE_IN_LINES = re.compile(_ANY_PHRASE_BODY)  # a text of more than one line: its first line's start only
 _MAX_CHROME_LINE = 80  # a longer line is text, whatever words it holds
 _SHORT = 30            # the longest line taken into a block by its neighbours
 
@@ -137,6 +139,15 @@ def _pairs(text: str) -> tuple[list[str], str] | None:
     return kinds, rest
 
 
+def any_phrase(line: str) -> tuple[int, int] | None:
+    """The span of the first match of any of the ``PHRASES`` in ``line``, or None."""
+    if "\n" in line:
+        match = _ANY_PHRASE_IN_LINES.search(line)
+        return match.span() if match else None
+    found = _ANY_PHRASE.first(line)
+    return found and found[1:]
+
+
 @functools.lru_cache(maxsize=8192)  # normalization asks of a line twice: joining it, then classifying it
 def line_kind(text: str) -> str | None:
     """The kind of chrome ``text`` is by itself (``toolbar``, ``breadcrumb``, ``footer``…), ``dateline`` for a
@@ -145,11 +156,12 @@ def line_kind(text: str) -> str | None:
     if not line:
         return None
     head = line[:200]
-    if any(mark in head for mark in _ARCHIVE_MARKS) and PHRASES["archive"].search(head):
+    # Every archive phrase holds an "a" (of either case: nothing else is one under re.I) or 快照.
+    if ("a" in head or "A" in head or "快照" in head) and PHRASES["archive"].search(head):
         return "archive"
     if len(line) > _MAX_CHROME_LINE:
         return None
-    if _ANY_PHRASE.search(line):
+    if any_phrase(line):
         for kind, phrase in PHRASES.items():
             if phrase.search(line):
                 return kind

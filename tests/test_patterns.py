@@ -14,6 +14,7 @@ import pytest
 from checks import patterns
 from checks.marks import PatternMarker
 from crawler.local import load_documents
+from crawler.opened import Opened
 from crawler.records import Document
 
 TESTS = Path(__file__).resolve().parent
@@ -28,8 +29,8 @@ PIECES = ["*", "XX", "X街道", "某某", "__", "……街道", "共计件", "�
           "##PAGE##", "(shì)", "?", "??"]
 
 
-def _spans(pattern: re.Pattern[str] | patterns.Opened, lines: list[str]) -> list[list[tuple[str | None, tuple[int, int]]]]:
-    if isinstance(pattern, patterns.Opened):
+def _spans(pattern: re.Pattern[str] | Opened, lines: list[str]) -> list[list[tuple[str | None, tuple[int, int]]]]:
+    if isinstance(pattern, Opened):
         return [[(kind, (start, end)) for kind, start, end in pattern.matches(line)] for line in lines]
     return [[(m.lastgroup, m.span()) for m in pattern.finditer(line)] for line in lines]
 
@@ -46,7 +47,7 @@ def _lines(paths: list[Path]) -> list[str]:
 def _alphabet(name: str) -> str:
     """Every character the gated pattern is written with, plus a few ordinary ones."""
     gated = getattr(patterns, name)
-    source = (gated.pattern if isinstance(gated, patterns.Opened) else gated).pattern
+    source = (gated.pattern if isinstance(gated, Opened) else gated).pattern
     return "".join(sorted({c for c in source if not c.isspace()} | set("的了在和年月日 \t")))
 
 
@@ -77,6 +78,18 @@ def test_a_gate_keeps_every_match_of_random_strings_of_the_patterns_own_characte
     lines += ["".join(rng.choice(PIECES + list(alphabet)) for _ in range(rng.randint(1, 8))) for _ in range(30_000)]
     body = re.compile(getattr(patterns, f"{name}_BODY"))
     assert _spans(body, lines) == _spans(getattr(patterns, name), lines)
+
+
+@pytest.mark.parametrize("name", ["PLACEHOLDER", "ARTIFACT"])
+def test_the_first_match_of_an_opened_pattern_is_the_first_it_finds(name):
+    """``Opened.first``, one search, is the first of ``Opened.matches``: None where it finds nothing."""
+    rng = random.Random(name)
+    alphabet = list(_alphabet(name)) + PIECES + ["\n"]
+    lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    opened = getattr(patterns, name)
+    firsts = [opened.first(line) for line in lines]
+    assert (firsts, 1_000 < sum(found is not None for found in firsts) < len(lines)) == (
+        [next(opened.matches(line), None) for line in lines], True)
 
 
 def _line_by_line(pattern: re.Pattern[str], text: str) -> list[tuple[str | None, int, int]]:
