@@ -117,14 +117,18 @@ def report(input_path, previous_path, history_path, out_dir, page_size, config_p
     The report is a folder of static files (index.html and one page per document) that opens from the
     file system or any web server and makes no network request.
     """
+    from validators.collector import unseen
+
     config = read_config(config_path)
-    run = read_results(input_path, "--input")
-    previous = read_results(previous_path, "--previous") if previous_path else None
+    with unseen():  # the runs live as long as the process: the collector went over their millions of objects
+        run = read_results(input_path, "--input")
+        previous = read_results(previous_path, "--previous") if previous_path else None
     history = _read_json(history_path, "--history") if history_path else None
     if history is not None and not (isinstance(history, list) and all(isinstance(item, dict) for item in history)):
         fail(f"{history_path}: --history must hold a list of run summaries, not {type(history).__name__}")
     out = Path(out_dir) if out_dir else config.path_of("report.dir")
-    run, missing = fill_texts(run, config)
+    with unseen():
+        run, missing = fill_texts(run, config)
     if missing:
         say(f"{missing} document(s) of {input_path} have no text to show; "
             "'wrqa validate --html DIR' writes the report with every text")
@@ -133,8 +137,9 @@ def report(input_path, previous_path, history_path, out_dir, page_size, config_p
     from reports.html import write_report
 
     try:
-        index = write_report(run, out, previous=previous, history=history,
-                             **{**config.report_settings(), "page_size": page_size or config["report.page_size"]})
+        with unseen():
+            index = write_report(run, out, previous=previous, history=history,
+                                 **{**config.report_settings(), "page_size": page_size or config["report.page_size"]})
     except FolderError as error:
         fail(str(error))
     except OSError as error:
